@@ -1,0 +1,23 @@
+"""All tables; importing this module registers them on SQLModel.metadata."""
+
+from persistence.models.identity import (
+    AccessToken,
+    AuditEvent,
+    OneTimeToken,
+    Person,
+    RoleAssignment,
+    ThrottleEvent,
+)
+from persistence.models.mail import OutboxMail
+from persistence.models.org import OrgUnit
+
+__all__ = [
+    "AccessToken",
+    "AuditEvent",
+    "OneTimeToken",
+    "OrgUnit",
+    "OutboxMail",
+    "Person",
+    "RoleAssignment",
+    "ThrottleEvent",
+]

@@ -1,0 +1,84 @@
+"""Helpers for batch loads: chunked IN lists and paginated children of many parents at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+# PostgreSQL accepts at most 65,535 bind parameters in one statement.
+IN_CHUNK = 10_000
+
+
+def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def rows_by_ids(session: AsyncSession, model: Any, ids: Sequence[int]) -> list[Any | None]:
+    """Rows for `ids`, in key order, None where a row does not exist."""
+    found: dict[int, Any] = {}
+    unique = list(dict.fromkeys(ids))
+    for part in chunks(unique):
+        result = await session.execute(sa.select(model).where(model.id.in_(part)))
+        for row in result.scalars():
+            found[row.id] = row
+    return [found.get(i) for i in ids]
+
+
+async def pages_by_parent(
+    session: AsyncSession,
+    model: Any,
+    parent_column: Any,
+    order_by: Sequence[Any],
+    keys: Sequence[tuple[int, int, int]],
+    where: Sequence[Any] = (),
+) -> list[list[Any]]:
+    """For keys (parent_id, offset, limit) the page of children of each parent, one query per
+    distinct (offset, limit) — in practice one. Fetches limit+1 so callers know if more follow."""
+    by_window: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for parent_id, offset, limit in keys:
+        by_window[(offset, limit)].append(parent_id)
+    pages: dict[tuple[int, int, int], list[Any]] = {}
+    for (offset, limit), parent_ids in by_window.items():
+        for part in chunks(list(dict.fromkeys(parent_ids))):
+            row_number = (
+                sa.func.row_number().over(partition_by=parent_column, order_by=list(order_by))
+                .label("rn")
+            )
+            inner = (
+                sa.select(model.id.label("id"), row_number)
+                .where(parent_column.in_(part), *where)
+                .subquery()
+            )
+            stmt = (
+                sa.select(model)
+                .join(inner, inner.c.id == model.id)
+                .where(inner.c.rn > offset, inner.c.rn <= offset + limit + 1)
+                .order_by(parent_column, inner.c.rn)
+            )
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            for row in (await session.execute(stmt)).scalars():
+                grouped[getattr(row, parent_column.key)].append(row)
+            for parent_id in part:
+                pages[(parent_id, offset, limit)] = grouped.get(parent_id, [])
+    return [pages[key] for key in keys]
+
+
+async def counts_by_parent(
+    session: AsyncSession, parent_column: Any, keys: Sequence[int], where: Sequence[Any] = ()
+) -> list[int]:
+    counts: dict[int, int] = {}
+    for part in chunks(list(dict.fromkeys(keys))):
+        stmt = (
+            sa.select(parent_column, sa.func.count())
+            .where(parent_column.in_(part), *where)
+            .group_by(parent_column)
+        )
+        counts.update({k: n for k, n in (await session.execute(stmt)).all()})
+    return [counts.get(k, 0) for k in keys]

@@ -1,0 +1,1 @@
+"""Composition root: settings, the ASGI app, security helpers and the command line."""

@@ -1,0 +1,52 @@
+"""Who is asking: a bearer token or the session cookie, resolved to a Viewer once per request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from domain.roles import Viewer
+from persistence.models.identity import TokenKind
+from persistence.queries import identity as identity_q
+from persistence.types import utcnow
+from portaal.security import hash_secret
+from resolvers.context import Context
+
+SESSION_COOKIE = "portaal_session"
+# Writing last_used_at on every request would turn every read into a write.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def credentials(headers: Any, cookies: Any) -> tuple[str | None, str]:
+    """The presented secret and where it came from ("bearer", "cookie" or "none")."""
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None, "bearer"
+    cookie = cookies.get(SESSION_COOKIE)
+    if cookie:
+        return cookie, "cookie"
+    return None, "none"
+
+
+async def authenticate(ctx: Context, secret: str) -> bool:
+    """Fill ctx.viewer from the token; False when the token is unknown, expired or revoked."""
+    now = utcnow()
+    found = await ctx.db.read(identity_q.active_token, hash_secret(secret), now)
+    if found is None:
+        return False
+    token, person = found
+    grants = await ctx.db.read(identity_q.grants_of, person.id)
+    scoped = token.kind == TokenKind.API
+    if scoped:
+        grants = [g for g in grants if g.assignment_id == token.role_assignment_id]
+    ctx.viewer = Viewer(
+        person_id=person.id,
+        grants=tuple(grants),
+        acting_for_unit_id=token.acting_for_unit_id,
+        token_scoped=scoped,
+    )
+    ctx.token_id = token.id
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+        async with ctx.database.transaction() as session:
+            await identity_q.touch_token(session, token.id, now)  # type: ignore[arg-type]
+    return True

@@ -1,0 +1,51 @@
+"""Error masking: every top-level error gets `extensions.code`; nothing internal leaks."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from graphql import GraphQLError
+
+from domain.errors import DomainError, DomainErrors, ErrorCode
+
+log = logging.getLogger("portaal.errors")
+
+TOP_LEVEL_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "INTERNAL"}
+_DOMAIN_TO_TOP = {
+    ErrorCode.NOT_FOUND: "NOT_FOUND",
+    ErrorCode.FORBIDDEN: "FORBIDDEN",
+    ErrorCode.UNAUTHENTICATED: "UNAUTHENTICATED",
+}
+_SUGGESTION = re.compile(r"\s*Did you mean .*$")
+
+
+def format_error(error: GraphQLError, *, hide_suggestions: bool) -> dict[str, Any]:
+    original = error.original_error
+    code = (error.extensions or {}).get("code")
+    message = error.message
+    if isinstance(original, DomainErrors):
+        original = original.errors[0]
+        message = original.message
+    if isinstance(original, DomainError):
+        code = _DOMAIN_TO_TOP.get(original.code, "BAD_USER_INPUT")
+        message = original.message
+    elif code in TOP_LEVEL_CODES:
+        pass
+    elif original is None:
+        # Syntax, validation, limits and variable coercion: the client's request is wrong.
+        code = "BAD_USER_INPUT"
+        if hide_suggestions:
+            message = _SUGGESTION.sub("", message)
+    else:
+        log.error("unexpected error at %s", error.path, exc_info=original)
+        code = "INTERNAL"
+        message = "Internal server error. It has been logged; please try again later."
+    formatted: dict[str, Any] = {"message": message}
+    if error.locations:
+        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        formatted["path"] = error.path
+    formatted["extensions"] = {"code": code}
+    return formatted

@@ -1,0 +1,98 @@
+"""All configuration, read from environment variables in one place (documented in README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept plain URLs and pick the async drivers we ship (aiosqlite, psycopg 3)."""
+    if url.startswith("sqlite:///") or url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def sync_database_url(url: str) -> str:
+    """The same database for synchronous tools (Alembic)."""
+    return url.replace("sqlite+aiosqlite://", "sqlite://")
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'portaal.db'}"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    graphiql: bool = True
+    introspection: bool = True
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    cookie_secure: bool = False
+    session_hours: int = 12
+    remember_days: int = 30
+    max_query_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: str = "none"  # none | starttls | tls
+    mail_from: str = "Portaal <noreply@portaal.example>"
+    run_worker_in_process: bool = True
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ.get("PORTAAL_ENV", "development")
+        production = env == "production"
+        secret = os.environ.get("PORTAAL_SECRET_KEY")
+        if production and not secret:
+            raise RuntimeError("PORTAAL_SECRET_KEY must be set when PORTAAL_ENV=production")
+        values: dict[str, object] = {
+            "env": env,
+            "database_url": normalize_database_url(
+                os.environ.get("DATABASE_URL", cls.database_url)
+            ),
+            "host": os.environ.get("PORTAAL_HOST", cls.host),
+            "port": int(os.environ.get("PORTAAL_PORT", cls.port)),
+            "public_url": os.environ.get("PORTAAL_PUBLIC_URL", cls.public_url).rstrip("/"),
+            "graphiql": _bool("PORTAAL_GRAPHIQL", not production),
+            "introspection": _bool("PORTAAL_INTROSPECTION", not production),
+            "cookie_secure": _bool("PORTAAL_COOKIE_SECURE", production),
+            "session_hours": int(os.environ.get("PORTAAL_SESSION_HOURS", cls.session_hours)),
+            "remember_days": int(os.environ.get("PORTAAL_REMEMBER_DAYS", cls.remember_days)),
+            "smtp_host": os.environ.get("SMTP_HOST") or None,
+            "smtp_port": int(os.environ.get("SMTP_PORT", cls.smtp_port)),
+            "smtp_username": os.environ.get("SMTP_USERNAME") or None,
+            "smtp_password": os.environ.get("SMTP_PASSWORD") or None,
+            "smtp_tls": os.environ.get("SMTP_TLS", cls.smtp_tls),
+            "mail_from": os.environ.get("PORTAAL_MAIL_FROM", cls.mail_from),
+            "run_worker_in_process": _bool("PORTAAL_WORKER_IN_PROCESS", True),
+        }
+        if secret:
+            values["secret_key"] = secret
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Thin resolvers: GraphQL arguments in, domain calls and per-request dataloaders out."""

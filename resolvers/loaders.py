@@ -1,0 +1,75 @@
+"""Per-request dataloaders: one batch per type and relation, memoised for the request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from persistence.db import RequestSession
+from persistence.queries import identity as identity_q
+from persistence.queries import org as org_q
+
+
+class Loaders:
+    """`XByYLoader`s of one request; create a new Loaders for every request."""
+
+    def __init__(self, db: RequestSession) -> None:
+        self._db = db
+        self._keyed: dict[Any, DataLoader[Any, Any]] = {}
+
+    def _loader(self, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any) -> DataLoader[Any, Any]:
+        async def load(keys: list[Any]) -> Sequence[Any]:
+            return await self._db.read(fn, keys, *args)
+
+        return DataLoader(load_fn=load)
+
+    def keyed(self, name: str, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any) -> DataLoader[Any, Any]:
+        """A loader per distinct extra argument set (e.g. a kind filter), made on first use."""
+        key = (name, *args)
+        if key not in self._keyed:
+            self._keyed[key] = self._loader(fn, *args)
+        return self._keyed[key]
+
+    def clear(self) -> None:
+        """Forget everything loaded: called after a mutation commits."""
+        for name in list(vars(self)):
+            if isinstance(vars(self)[name], DataLoader):
+                delattr(self, name)
+        self._keyed.clear()
+
+    @cached_property
+    def unit_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(org_q.units_by_ids)
+
+    @cached_property
+    def person_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(identity_q.persons_by_ids)
+
+    @cached_property
+    def unit_paths_by_person(self) -> DataLoader[int, tuple[str, ...]]:
+        return self._loader(identity_q.unit_paths_by_person)
+
+    @cached_property
+    def assignments_by_person(self) -> DataLoader[int, Any]:
+        return self._loader(identity_q.assignments_by_person)
+
+    @cached_property
+    def assignment_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(identity_q.assignments_by_ids)
+
+    @cached_property
+    def api_token_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(identity_q.api_tokens_by_ids)
+
+    @cached_property
+    def audit_event_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(identity_q.audit_events_by_ids)
+
+    def children_page(self, kinds: tuple[Any, ...] | None) -> DataLoader[tuple[int, int, int], Any]:
+        return self.keyed("children_page", org_q.children_pages, kinds)
+
+    def children_count(self, kinds: tuple[Any, ...] | None) -> DataLoader[int, int]:
+        return self.keyed("children_count", org_q.children_counts, kinds)

@@ -1,0 +1,22 @@
+"""Switching the request's viewer after a login within the same request."""
+
+from __future__ import annotations
+
+from domain.roles import Viewer
+from persistence.models import Person
+from persistence.queries import identity as q
+from resolvers.accounts import NewSession
+from resolvers.context import Context
+
+
+async def become(ctx: Context, new: NewSession) -> None:
+    """The rest of this request (the payload) is read as the person who just logged in."""
+    grants = await ctx.db.read(q.grants_of, new.person.id)
+    ctx.viewer = Viewer(person_id=new.person.id, grants=tuple(grants))
+    ctx.token_id = new.token_id
+
+
+async def current_person(ctx: Context) -> Person:
+    person = await ctx.loaders.person_by_id.load(ctx.viewer.person_id)
+    assert person is not None
+    return person

@@ -1,0 +1,1 @@
+"""Declarative GraphQL schema: types, permission directives and the schema object."""

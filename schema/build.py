@@ -1,0 +1,50 @@
+"""The schema object and its production-safe extensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
+
+from schema.mutation import Mutation
+from schema.query import Query
+from schema.types.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleAssignmentNode
+from schema.types.org import OrgUnitNode
+
+# Types reachable only through the Node interface must be listed to appear in the schema.
+TYPES: list[Any] = [OrgUnitNode, PersonNode, RoleAssignmentNode, ApiTokenNode, AuditEventNode]
+
+
+def build_schema(
+    *,
+    max_depth: int = 15,
+    max_aliases: int = 30,
+    max_tokens: int = 4000,
+    introspection: bool = True,
+) -> strawberry.Schema:
+    # Extensions are passed as factories: a shared instance would leak state between requests.
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=TYPES,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def print_sdl() -> str:
+    return build_schema().as_str() + "\n"

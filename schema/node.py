@@ -1,0 +1,45 @@
+"""`node(id:)`: every Node type registers how to load it; invisible means not found."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from domain.ids import decode_global_id
+from domain.roles import allows
+
+
+@dataclass(frozen=True)
+class NodeEntry:
+    wrap: Callable[[Any, Any], Awaitable[Any]]  # (context, row) -> node object
+    loader: Callable[[Any], Any]  # context -> DataLoader[int, row | None]
+
+
+REGISTRY: dict[str, NodeEntry] = {}
+
+
+def register_node(
+    type_name: str, wrap: Callable[[Any, Any], Awaitable[Any]], loader: Callable[[Any], Any]
+) -> None:
+    REGISTRY[type_name] = NodeEntry(wrap=wrap, loader=loader)
+
+
+async def resolve_nodes(info: Any, ids: list[str]) -> list[Any | None]:
+    """Nodes in the order asked; null for unknown IDs and for objects the viewer may not see,
+    so the answer never tells whether something exists that you are not allowed to read."""
+    ctx = info.context
+    decoded = [decode_global_id(gid) for gid in ids]
+    loaded = []
+    for type_name, pk in decoded:
+        entry = REGISTRY.get(type_name)
+        loaded.append(entry.loader(ctx).load(pk) if entry else None)
+    results: list[Any | None] = []
+    for (type_name, _pk), pending in zip(decoded, loaded, strict=True):
+        row = await pending if pending is not None else None
+        if row is None:
+            results.append(None)
+            continue
+        obj = await REGISTRY[type_name].wrap(ctx, row)
+        results.append(obj if allows(ctx.viewer, type(obj).READ, obj.scope) else None)
+    return results

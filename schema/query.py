@@ -1,0 +1,78 @@
+"""The root Query type."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import strawberry
+
+from domain.errors import DomainError, ErrorCode
+from domain.roles import Role as DomainRole
+from resolvers import identity as identity_resolvers
+from schema.mutations.base import arg
+from schema.node import register_node, resolve_nodes
+from schema.permissions import public, requires
+from schema.relay import Connection, Node
+from schema.types.common import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
+from schema.types.identity import (
+    ApiTokenNode,
+    AuditEventNode,
+    PersonNode,
+    RoleAssignmentNode,
+    Viewer,
+)
+from schema.types.org import OrgUnitNode
+
+
+def _plain(from_row: Callable[[Any], Any]) -> Callable[[Any, Any], Awaitable[Any]]:
+    async def wrap(_ctx: Any, row: Any) -> Any:
+        return from_row(row)
+
+    return wrap
+
+
+register_node("OrgUnit", _plain(OrgUnitNode.from_row), lambda ctx: ctx.loaders.unit_by_id)
+register_node("Person", PersonNode.build, lambda ctx: ctx.loaders.person_by_id)
+register_node("RoleAssignment", RoleAssignmentNode.build, lambda ctx: ctx.loaders.assignment_by_id)
+register_node("ApiToken", _plain(ApiTokenNode.from_row), lambda ctx: ctx.loaders.api_token_by_id)
+register_node("AuditEvent", _plain(AuditEventNode.from_row), lambda ctx: ctx.loaders.audit_event_by_id)
+
+MAX_NODES = 100
+
+
+@strawberry.type(description="Everything Portaal can tell you. Start with `viewer`.")
+class Query:
+    @public(description="The object with this global ID, or null when it does not exist or "
+            "you may not see it (the two are indistinguishable on purpose).")
+    async def node(
+        self, info: strawberry.Info, id: Annotated[strawberry.ID, arg("A global ID.")]
+    ) -> Node | None:
+        return (await resolve_nodes(info, [id]))[0]
+
+    @public(description=f"Several objects by global ID (at most {MAX_NODES}), in the order asked; "
+            "null where `node` would give null.")
+    async def nodes(
+        self, info: strawberry.Info, ids: Annotated[list[strawberry.ID], arg("Global IDs.")]
+    ) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise DomainError(ErrorCode.INVALID, f"At most {MAX_NODES} IDs at once", "ids")
+        return await resolve_nodes(info, list(ids))
+
+    @public(description="You, when logged in; null otherwise.")
+    async def viewer(self, info: strawberry.Info) -> Viewer | None:
+        person = await identity_resolvers.viewer_person(info)
+        return Viewer(person_row=person) if person else None
+
+    @requires([DomainRole.PLATFORM_ADMIN], description="Security events, newest first.")
+    async def audit_events(
+        self,
+        info: strawberry.Info,
+        kind: Annotated[str | None, arg("Only events of this kind (e.g. LOGIN_FAILED); null for all.")] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
+    ) -> Connection[AuditEventNode]:
+        page = await identity_resolvers.audit_events(info, page_request(first, after, last, before), kind)
+        return to_connection(page, AuditEventNode.from_row)
