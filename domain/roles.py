@@ -164,10 +164,11 @@ class Viewer:
         if relation is Relation.MENTOR:
             return scope.class_unit_id is not None and scope.class_unit_id in self.mentor_of
         if relation is Relation.MEMBER:
+            # Belonging is not acting: you see your organisation's name while acting as yourself.
             return any(
                 is_ancestor_or_self(path, g.unit_path)
                 for path in scope.unit_paths
-                for g in self.effective_grants
+                for g in self.grants
             )
         return False
 

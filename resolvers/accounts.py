@@ -69,6 +69,7 @@ async def _start_session(
             person_id=person.id,  # type: ignore[arg-type]
             remember=remember,
             expires_at=now + lifetime,
+            last_used_at=now,
         ),
     )
     return NewSession(secret=secret, expires_at=now + lifetime, person=person, token_id=token.id)

@@ -22,6 +22,13 @@ from schema.types.org import OrgUnitNode
 TYPES: list[Any] = [OrgUnitNode, PersonNode, RoleAssignmentNode, ApiTokenNode, AuditEventNode]
 
 
+class PortaalSchema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        # Expected errors are answers, not incidents; unexpected ones are logged where they
+        # are masked (portaal.errors), once, with their traceback.
+        return None
+
+
 def build_schema(
     *,
     max_depth: int = 15,
@@ -37,7 +44,7 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return PortaalSchema(
         query=Query,
         mutation=Mutation,
         types=TYPES,

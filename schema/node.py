@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,16 +31,16 @@ async def resolve_nodes(info: Any, ids: list[str]) -> list[Any | None]:
     so the answer never tells whether something exists that you are not allowed to read."""
     ctx = info.context
     decoded = [decode_global_id(gid) for gid in ids]
-    loaded = []
-    for type_name, pk in decoded:
+
+    async def one(type_name: str, pk: int) -> Any | None:
         entry = REGISTRY.get(type_name)
-        loaded.append(entry.loader(ctx).load(pk) if entry else None)
-    results: list[Any | None] = []
-    for (type_name, _pk), pending in zip(decoded, loaded, strict=True):
-        row = await pending if pending is not None else None
+        if entry is None:
+            return None
+        row = await entry.loader(ctx).load(pk)
         if row is None:
-            results.append(None)
-            continue
-        obj = await REGISTRY[type_name].wrap(ctx, row)
-        results.append(obj if allows(ctx.viewer, type(obj).READ, obj.scope) else None)
-    return results
+            return None
+        obj = await entry.wrap(ctx, row)
+        return obj if allows(ctx.viewer, type(obj).READ, obj.scope) else None
+
+    # Gathered, so every level of loading is one batch for all IDs together.
+    return list(await asyncio.gather(*(one(t, pk) for t, pk in decoded)))

@@ -99,7 +99,7 @@ class OrgUnitNode(Node):
         after: Annotated[str | None, AFTER] = None,
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
-    ) -> Connection[OrgUnitNode]:
+    ) -> Connection[OrgUnitNode] | None:
         page = await resolve.children(
             info, self.row, page_request(first, after, last, before), _kinds(kinds)
         )
@@ -117,12 +117,12 @@ class OrgUnitNode(Node):
         after: Annotated[str | None, AFTER] = None,
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
-    ) -> Connection[OrgUnitNode]:
+    ) -> Connection[OrgUnitNode] | None:
         page = await resolve.descendants(
             info, self.row, page_request(first, after, last, before), _kinds(kinds), search
         )
         return to_connection(page, OrgUnitNode.from_row)
 
     @requires(UNIT_STAFF.roles, description="When the unit was created (ISO 8601, UTC).")
-    def created_at(self) -> datetime:
+    def created_at(self) -> datetime | None:
         return self.row.created_at

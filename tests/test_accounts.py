@@ -1,0 +1,261 @@
+"""Login, sessions, cookies, passwords, reset and activation links, rate limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from persistence.models import AccessToken, OneTimeToken, Person, ThrottleEvent
+from portaal.demo import DEMO_PASSWORD
+from portaal.security import hash_secret
+from persistence.types import utcnow
+from tests.conftest import Api
+from tests.helpers import audit_kinds, link_token, outbox
+
+LOGIN = """mutation($e: String!, $p: String!, $r: Boolean! = false, $c: Boolean! = false) {
+  login(email: $e, password: $p, rememberMe: $r, setCookie: $c) {
+    token expiresAt viewer { person { email displayName } } errors { code field message } } }"""
+ME = "{ viewer { person { email } } }"
+RESET = 'mutation($e: String!) { requestPasswordReset(email: $e) { message errors { code message } } }'
+DO_RESET = """mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) {
+  token errors { code field message } } }"""
+NEW_PASSWORD = "Gr0en-Veld-Wandeling"
+
+
+async def test_login_returns_a_working_bearer_token(api: Api) -> None:
+    data = await api.data(LOGIN, {"e": "  Lotte.Jansen@Example.org ", "p": DEMO_PASSWORD})
+    login = data["login"]
+    assert login["errors"] == []
+    assert login["viewer"]["person"] == {"email": "lotte.jansen@example.org", "displayName": "Lotte Jansen"}
+    me = await api.data(ME, token=login["token"])
+    assert me["viewer"]["person"]["email"] == "lotte.jansen@example.org"
+    assert "LOGIN" in await audit_kinds(api.database)
+
+
+async def test_token_is_stored_only_as_hash(api: Api) -> None:
+    token = await api.login("lotte.jansen@example.org")
+    async with api.database.transaction() as s:
+        hashes = list((await s.execute(sa.select(AccessToken.token_hash))).scalars())
+    assert token not in hashes and hash_secret(token) in hashes
+
+
+async def test_wrong_password_and_unknown_address_answer_alike(api: Api) -> None:
+    wrong = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": "Nope-12345!"}))["login"]
+    unknown = (await api.data(LOGIN, {"e": "nobody@example.org", "p": "Nope-12345!"}))["login"]
+    assert wrong["token"] is None and unknown["token"] is None
+    assert wrong["errors"] == unknown["errors"] == [
+        {"code": "INVALID_CREDENTIALS", "field": None, "message": "The e-mail address or password is wrong."}
+    ]
+    assert (await audit_kinds(api.database)).count("LOGIN_FAILED") == 2
+
+
+async def test_failed_logins_are_rate_limited_per_account(api: Api) -> None:
+    for _ in range(5):
+        await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": "Wrong-pass-1"})
+    blocked = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD}))["login"]
+    assert blocked["token"] is None
+    assert blocked["errors"][0]["code"] == "RATE_LIMITED"
+    assert "Try again in 15 minutes" in blocked["errors"][0]["message"]
+    # Another account from the same address is not blocked by this account's limit.
+    other = (await api.data(LOGIN, {"e": "sanne.visser@example.org", "p": DEMO_PASSWORD}))["login"]
+    assert other["errors"] == []
+
+
+async def test_failed_logins_are_rate_limited_per_client_address(api: Api) -> None:
+    async with api.database.transaction() as s:
+        now = utcnow()
+        for i in range(30):
+            s.add(ThrottleEvent(key="login:address:203.0.113.7", at=now - timedelta(seconds=i)))
+    blocked = (await api.data(LOGIN, {"e": "sanne.visser@example.org", "p": DEMO_PASSWORD}))["login"]
+    assert blocked["errors"][0]["code"] == "RATE_LIMITED"
+
+
+async def test_old_attempts_leave_the_window(api: Api) -> None:
+    async with api.database.transaction() as s:
+        old = utcnow() - timedelta(minutes=16)
+        for _ in range(10):
+            s.add(ThrottleEvent(key="login:account:lotte.jansen@example.org", at=old))
+    ok = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD}))["login"]
+    assert ok["errors"] == []
+
+
+async def test_logout_revokes_the_session(api: Api) -> None:
+    token = await api.login("lotte.jansen@example.org")
+    out = await api.data("mutation { logout { ok } }", token=token)
+    assert out["logout"]["ok"] is True
+    body = await api.query(ME, token=token)
+    assert body["data"]["viewer"] is None
+    assert "LOGOUT" in await audit_kinds(api.database)
+
+
+async def test_remember_me_makes_a_long_session(api: Api) -> None:
+    short = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD}))["login"]
+    long = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "r": True}))["login"]
+    from datetime import datetime
+
+    short_end = datetime.fromisoformat(short["expiresAt"])
+    long_end = datetime.fromisoformat(long["expiresAt"])
+    assert short_end - utcnow() <= timedelta(hours=12, minutes=1)
+    assert long_end - utcnow() >= timedelta(days=29)
+
+
+async def test_cookie_login_and_logout_forgets_it(api: Api) -> None:
+    response = await api.post(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "r": True, "c": True})
+    cookie = response.headers["set-cookie"]
+    assert "portaal_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Max-Age=" in cookie  # remembered: survives closing the browser
+    me = (await api.post(ME)).json()  # the client keeps the cookie
+    assert me["data"]["viewer"]["person"]["email"] == "lotte.jansen@example.org"
+    out = await api.post("mutation { logout { ok } }")
+    assert 'portaal_session=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+    api.client.cookies.clear()
+    assert (await api.post(ME)).json()["data"]["viewer"] is None
+
+
+async def test_session_cookie_without_remember_me_has_no_max_age(api: Api) -> None:
+    response = await api.post(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "c": True})
+    assert "Max-Age" not in response.headers["set-cookie"]
+
+
+async def test_cookie_posts_must_be_json_against_csrf(api: Api) -> None:
+    await api.post(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "c": True})
+    forged = await api.client.post(
+        "/graphql", content=b"query=mutation{logout{ok}}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert forged.status_code == 415
+    assert (await api.post(ME)).json()["data"]["viewer"] is not None
+
+
+async def test_change_password(api: Api) -> None:
+    token = await api.login("lotte.jansen@example.org")
+    other_device = await api.login("lotte.jansen@example.org")
+    q = """mutation($o: String!, $n: String!, $c: String!) { changePassword(oldPassword: $o, newPassword: $n, confirmation: $c) {
+      person { email } errors { code field message } } }"""
+    wrong = (await api.data(q, {"o": "Nope-1234!", "n": NEW_PASSWORD, "c": NEW_PASSWORD}, token))["changePassword"]
+    assert wrong["errors"][0]["code"] == "WRONG_PASSWORD" and wrong["errors"][0]["field"] == "oldPassword"
+    differ = (await api.data(q, {"o": DEMO_PASSWORD, "n": NEW_PASSWORD, "c": NEW_PASSWORD + "x"}, token))
+    assert differ["changePassword"]["errors"][0]["field"] == "confirmation"
+    weak = (await api.data(q, {"o": DEMO_PASSWORD, "n": "lotte123", "c": "lotte123"}, token))["changePassword"]
+    codes = {e["code"] for e in weak["errors"]}
+    assert codes == {"WEAK_PASSWORD"} and len(weak["errors"]) >= 2
+    ok = (await api.data(q, {"o": DEMO_PASSWORD, "n": NEW_PASSWORD, "c": NEW_PASSWORD}, token))["changePassword"]
+    assert ok["errors"] == []
+    assert (await api.data(ME, token=token))["viewer"] is not None  # this session stays
+    assert (await api.data(ME, token=other_device))["viewer"] is None  # others end
+    assert await api.login("lotte.jansen@example.org", NEW_PASSWORD)
+
+
+async def test_seed_password_example_is_refused(api: Api) -> None:
+    token = await api.login("martin.sommer@welzijn.example")
+    q = """mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n, confirmation: $n) {
+      errors { code field message } } }"""
+    result = (await api.data(q, {"o": DEMO_PASSWORD, "n": "$omm1234Q"}, token))["changePassword"]
+    assert {"code": "WEAK_PASSWORD", "field": "newPassword",
+            "message": "A password may not contain (part of) your name or e-mail address"} in result["errors"]
+
+
+async def test_reset_answers_the_same_for_known_and_unknown(api: Api) -> None:
+    known = (await api.data(RESET, {"e": "lotte.jansen@example.org"}))["requestPasswordReset"]
+    unknown = (await api.data(RESET, {"e": "nobody@example.org"}))["requestPasswordReset"]
+    assert known == unknown
+    assert known["errors"] == [] and "If an account exists" in known["message"]
+    mails = await outbox(api.database)
+    assert [m.to_address for m in mails] == ["lotte.jansen@example.org"]
+    assert mails[0].subject == "Nieuw wachtwoord instellen"
+
+
+async def test_reset_link_works_once_and_ends_sessions(api: Api) -> None:
+    session = await api.login("lotte.jansen@example.org")
+    await api.data(RESET, {"e": "lotte.jansen@example.org"})
+    token = link_token((await outbox(api.database))[0])
+    async with api.database.transaction() as s:
+        stored = list((await s.execute(sa.select(OneTimeToken.token_hash))).scalars())
+    assert token not in stored and hash_secret(token) in stored
+
+    first = (await api.data(DO_RESET, {"t": token, "p": NEW_PASSWORD}))["resetPassword"]
+    assert first["errors"] == [] and first["token"]
+    assert (await api.data(ME, token=session))["viewer"] is None
+    assert (await api.data(ME, token=first["token"]))["viewer"]["person"]["email"] == "lotte.jansen@example.org"
+    second = (await api.data(DO_RESET, {"t": token, "p": "An0ther-Good-One"}))["resetPassword"]
+    assert second["errors"][0]["code"] == "TOKEN_USED"
+    assert await api.login("lotte.jansen@example.org", NEW_PASSWORD)
+    assert "PASSWORD_RESET" in await audit_kinds(api.database)
+
+
+async def test_reset_link_expires_after_an_hour(api: Api) -> None:
+    await api.data(RESET, {"e": "lotte.jansen@example.org"})
+    token = link_token((await outbox(api.database))[0])
+    async with api.database.transaction() as s:
+        await s.execute(sa.update(OneTimeToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    result = (await api.data(DO_RESET, {"t": token, "p": NEW_PASSWORD}))["resetPassword"]
+    assert result["errors"][0]["code"] == "TOKEN_EXPIRED"
+
+
+async def test_reset_with_weak_password_changes_nothing(api: Api) -> None:
+    await api.data(RESET, {"e": "lotte.jansen@example.org"})
+    token = link_token((await outbox(api.database))[0])
+    weak = (await api.data(DO_RESET, {"t": token, "p": "password"}))["resetPassword"]
+    assert {e["code"] for e in weak["errors"]} == {"WEAK_PASSWORD"}
+    ok = (await api.data(DO_RESET, {"t": token, "p": NEW_PASSWORD}))["resetPassword"]
+    assert ok["errors"] == []  # the link was not used up by the refused attempt
+
+
+async def test_garbage_reset_token(api: Api) -> None:
+    result = (await api.data(DO_RESET, {"t": "nonsense", "p": NEW_PASSWORD}))["resetPassword"]
+    assert result["errors"][0]["code"] == "TOKEN_INVALID"
+
+
+async def test_reset_requests_are_rate_limited(api: Api) -> None:
+    for _ in range(3):
+        await api.data(RESET, {"e": "lotte.jansen@example.org"})
+    limited = (await api.data(RESET, {"e": "lotte.jansen@example.org"}))["requestPasswordReset"]
+    assert limited["errors"][0]["code"] == "RATE_LIMITED"
+    assert len(await outbox(api.database)) == 3
+
+
+async def test_invitation_activation_and_profile(api: Api) -> None:
+    admin = await api.login("noord@zorgacademie.example")
+    noord = await api.unit_id("Regio Noord")
+    invite = """mutation($e: String!, $u: ID!) { invitePerson(email: $e, role: LEARNER, unitId: $u, givenName: "Joost") {
+      created person { email activated } errors { code field message } } }"""
+    result = (await api.data(invite, {"e": "Joost.Nieuw@Example.org", "u": noord}, admin))["invitePerson"]
+    assert result == {"created": True, "person": {"email": "joost.nieuw@example.org", "activated": False}, "errors": []}
+    mail = (await outbox(api.database, "joost.nieuw@example.org"))[0]
+    assert mail.subject == "Activeer je account bij Regio Noord"
+    assert "wachtwoord" in mail.text_body and DEMO_PASSWORD not in mail.text_body
+    token = link_token(mail)
+    activate = """mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p, familyName: "de Wit") {
+      token viewer { person { displayName profileCompleted activated } } errors { code message } } }"""
+    done = (await api.data(activate, {"t": token, "p": NEW_PASSWORD}))["activateAccount"]
+    assert done["errors"] == []
+    assert done["viewer"]["person"] == {"displayName": "Joost de Wit", "profileCompleted": True, "activated": True}
+    again = (await api.data(activate, {"t": token, "p": NEW_PASSWORD}))["activateAccount"]
+    assert again["errors"][0]["code"] == "TOKEN_USED"
+    profile = """mutation { updateMyProfile(language: EN, namePrefix: "", phone: "06 1234 5678") {
+      person { language phone } errors { message } } }"""
+    updated = (await api.data(profile, token=done["token"]))["updateMyProfile"]
+    assert updated == {"person": {"language": "EN", "phone": "06 1234 5678"}, "errors": []}
+
+
+async def test_invalid_profile_input_changes_nothing(api: Api) -> None:
+    token = await api.login("lotte.jansen@example.org")
+    bad = """mutation { updateMyProfile(givenName: "<script>", language: EN) { person { language } errors { field message } } }"""
+    result = (await api.data(bad, token=token))["updateMyProfile"]
+    assert result["person"] is None and result["errors"][0]["field"] == "givenName"
+    async with api.database.transaction() as s:
+        person = (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org"))).scalars().one()
+    assert person.language.value == "nl" and person.given_name == "Lotte"
+
+
+async def test_rehash_on_login_with_old_parameters(api: Api) -> None:
+    from argon2 import PasswordHasher
+
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(DEMO_PASSWORD)
+    async with api.database.transaction() as s:
+        await s.execute(sa.update(Person).where(Person.email == "lotte.jansen@example.org").values(password_hash=old))
+    await api.login("lotte.jansen@example.org")
+    async with api.database.transaction() as s:
+        new = (await s.execute(sa.select(Person.password_hash).where(Person.email == "lotte.jansen@example.org"))).scalar_one()
+    assert new != old and "m=19456,t=2,p=1" in new
