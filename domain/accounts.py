@@ -14,7 +14,7 @@ MAX_NAME_LENGTH = 100
 
 
 def session_lifetime(remember_me: bool, session_hours: int, remember_days: int) -> timedelta:
-    """"Remember me" keeps a login for weeks; otherwise it ends the same working day."""
+    """ "Remember me" keeps a login for weeks; otherwise it ends the same working day."""
     return timedelta(days=remember_days) if remember_me else timedelta(hours=session_hours)
 
 
@@ -50,8 +50,8 @@ def clean_name(value: str, field: str, *, required: bool = False) -> str:
         raise DomainError(
             ErrorCode.INVALID, f"A name has at most {MAX_NAME_LENGTH} characters", field
         )
-    if any(c in name for c in "<>\"\\") or any(ord(c) < 32 for c in name):
-        raise DomainError(ErrorCode.INVALID, "A name may not contain < > \" or \\", field)
+    if any(c in name for c in '<>"\\') or any(ord(c) < 32 for c in name):
+        raise DomainError(ErrorCode.INVALID, 'A name may not contain < > " or \\', field)
     return name
 
 

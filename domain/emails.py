@@ -8,7 +8,9 @@ from domain.errors import DomainError, ErrorCode
 
 MAX_EMAIL_LENGTH = 254
 # Deliberately modest: the mailbox is proven by the activation mail, not by a regex.
-_EMAIL = re.compile(r"^[^\s@<>(),;:\"\[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^\s@<>(),;:\"\[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
+)
 
 
 def normalize_email(raw: str, field: str = "email") -> str:
@@ -23,5 +25,7 @@ def normalize_email(raw: str, field: str = "email") -> str:
     if "@" not in email:
         raise DomainError(ErrorCode.INVALID, f"'{raw.strip()}' has no @", field)
     if not _EMAIL.match(email):
-        raise DomainError(ErrorCode.INVALID, f"'{raw.strip()}' is not a valid e-mail address", field)
+        raise DomainError(
+            ErrorCode.INVALID, f"'{raw.strip()}' is not a valid e-mail address", field
+        )
     return email

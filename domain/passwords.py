@@ -35,7 +35,8 @@ def _name_parts(names: list[str]) -> set[str]:
         for token in re.split(r"[^a-z0-9]+", name.lower()):
             if len(token) >= NAME_PART_LENGTH:
                 parts.update(
-                    token[i : i + NAME_PART_LENGTH] for i in range(len(token) - NAME_PART_LENGTH + 1)
+                    token[i : i + NAME_PART_LENGTH]
+                    for i in range(len(token) - NAME_PART_LENGTH + 1)
                 )
             elif len(token) == NAME_PART_LENGTH - 1 and token.isalpha():
                 parts.add(token)
@@ -82,9 +83,7 @@ def password_problems(
     variants = {lowered} | {lowered.translate(table) for table in _LEET}
     hits = sorted(p for p in _name_parts(sources) if any(p in v for v in variants))
     if hits:
-        problems.append(
-            weak("A password may not contain (part of) your name or e-mail address")
-        )
+        problems.append(weak("A password may not contain (part of) your name or e-mail address"))
     if lowered in common_passwords():
         problems.append(weak("This password is one of the most common passwords; choose another"))
     return problems

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from graphql.error import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -15,7 +16,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
-from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
 from persistence.db import Database
@@ -62,7 +62,9 @@ class PortaalGraphQL(GraphQL):
                     response = await self.run(request, context=ctx)
                 except HTTPException as e:
                     headers = {"Allow": "POST"} if e.status_code == 405 else None
-                    response = PlainTextResponse(e.reason, status_code=e.status_code, headers=headers)
+                    response = PlainTextResponse(
+                        e.reason, status_code=e.status_code, headers=headers
+                    )
                 self._apply_cookies(ctx, response)
         finally:
             if isinstance(ctx, Context):
@@ -145,7 +147,7 @@ async def health(request: Request) -> Response:
             from sqlalchemy import text
 
             await conn.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 — any failure means "not ready"
+    except Exception:
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
 

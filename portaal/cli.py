@@ -51,7 +51,7 @@ def cmd_check(settings: Settings) -> int:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         engine.dispose()
-    except Exception as e:  # noqa: BLE001 — report, do not crash
+    except Exception as e:
         print(f"database unreachable: {e.__class__.__name__}: {e}")
         return 1
     print("database reachable")
@@ -69,7 +69,10 @@ def cmd_serve(settings: Settings, *, dev: bool) -> None:
         cmd_migrate(settings)
         cmd_demo(settings, only_if_empty=True)
     url = f"http://{settings.host}:{settings.port}/graphql"
-    print(f"\nPortaal serves GraphQL on {url}" + (" (GraphiQL in your browser)" if settings.graphiql else ""))
+    print(
+        f"\nPortaal serves GraphQL on {url}"
+        + (" (GraphiQL in your browser)" if settings.graphiql else "")
+    )
     if dev:
         print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, what in DEMO_LOGINS:

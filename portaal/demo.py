@@ -13,7 +13,7 @@ from persistence.queries import identity as identity_q
 from persistence.queries.org import create_unit
 from portaal.security import hash_password
 
-DEMO_PASSWORD = "Zonnebloem-42!"  # noqa: S105 — published on purpose: demo data only
+DEMO_PASSWORD = "Zonnebloem-42!"
 
 # (e-mail, given name, prefix, family name, role, unit key)
 PEOPLE = [
@@ -54,13 +54,23 @@ DEMO_LOGINS = [
 async def _tree(session: AsyncSession) -> dict[str, OrgUnit]:
     u: dict[str, OrgUnit] = {}
     u["platform"] = await create_unit(session, K.PLATFORM, "Portaal", None)
-    u["academy"] = await create_unit(session, K.ACADEMY, "Zorgacademie Nederland", u["platform"], "ZAN")
+    u["academy"] = await create_unit(
+        session, K.ACADEMY, "Zorgacademie Nederland", u["platform"], "ZAN"
+    )
     u["noord"] = await create_unit(session, K.CLUSTER, "Regio Noord", u["academy"])
     u["zuid"] = await create_unit(session, K.CLUSTER, "Regio Zuid", u["academy"])
-    u["institute"] = await create_unit(session, K.INSTITUTE, "Opleidingsinstituut De Brug", u["platform"])
-    u["welzijn"] = await create_unit(session, K.CLIENT_ORGANISATION, "Zorggroep Welzijn BV", u["institute"], "K-1001")
-    u["veendam"] = await create_unit(session, K.CLIENT_ORGANISATION, "Gemeente Veendam", u["institute"], "K-1002")
-    u["board"] = await create_unit(session, K.SCHOOL_BOARD, "Stichting Lindenhove Onderwijs", u["platform"])
+    u["institute"] = await create_unit(
+        session, K.INSTITUTE, "Opleidingsinstituut De Brug", u["platform"]
+    )
+    u["welzijn"] = await create_unit(
+        session, K.CLIENT_ORGANISATION, "Zorggroep Welzijn BV", u["institute"], "K-1001"
+    )
+    u["veendam"] = await create_unit(
+        session, K.CLIENT_ORGANISATION, "Gemeente Veendam", u["institute"], "K-1002"
+    )
+    u["board"] = await create_unit(
+        session, K.SCHOOL_BOARD, "Stichting Lindenhove Onderwijs", u["platform"]
+    )
     u["school"] = await create_unit(session, K.SCHOOL, "Lindenhove College", u["board"], "99XX")
     u["centrum"] = await create_unit(session, K.LOCATION, "Locatie Centrum", u["school"])
     u["noordloc"] = await create_unit(session, K.LOCATION, "Locatie Noord", u["school"])
@@ -72,7 +82,9 @@ async def _tree(session: AsyncSession) -> dict[str, OrgUnit]:
 
 async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
     async with db.transaction() as session:
-        count = (await session.execute(sa.select(sa.func.count()).select_from(OrgUnit))).scalar_one()
+        count = (
+            await session.execute(sa.select(sa.func.count()).select_from(OrgUnit))
+        ).scalar_one()
         if count and only_if_empty:
             return False
         units = await _tree(session)
@@ -83,8 +95,12 @@ async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
                 people[email] = await identity_q.add(
                     session,
                     Person(
-                        email=email, given_name=given, name_prefix=prefix, family_name=family,
-                        password_hash=password_hash, profile_completed=True,
+                        email=email,
+                        given_name=given,
+                        name_prefix=prefix,
+                        family_name=family,
+                        password_hash=password_hash,
+                        profile_completed=True,
                     ),
                 )
             await identity_q.assign_role(session, people[email].id, role, units[key].id)  # type: ignore[arg-type]

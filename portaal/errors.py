@@ -44,7 +44,9 @@ def format_error(error: GraphQLError, *, hide_suggestions: bool) -> dict[str, An
         message = "Internal server error. It has been logged; please try again later."
     formatted: dict[str, Any] = {"message": message}
     if error.locations:
-        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
     if error.path:
         formatted["path"] = error.path
     formatted["extensions"] = {"code": code}

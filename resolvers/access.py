@@ -45,8 +45,13 @@ async def assign_role(ctx: Context, person_id: int, role: Role, unit_id: int) ->
             raise _not_found("personId")
         assignment = await q.assign_role(session, person_id, role, unit.id)  # type: ignore[arg-type]
         await q.audit(
-            session, "ROLE_GRANTED", actor=ctx.viewer.person_id, subject=person_id,
-            unit=unit.id, address=ctx.client_address, detail=role.value,
+            session,
+            "ROLE_GRANTED",
+            actor=ctx.viewer.person_id,
+            subject=person_id,
+            unit=unit.id,
+            address=ctx.client_address,
+            detail=role.value,
         )
     ctx.loaders.clear()
     return assignment
@@ -62,8 +67,13 @@ async def revoke_role(ctx: Context, assignment_id: int) -> int:
         if not may_assign(ctx.viewer, assignment.role, unit.path):
             raise _not_found("assignmentId")
         await q.audit(
-            session, "ROLE_REVOKED", actor=ctx.viewer.person_id, subject=assignment.person_id,
-            unit=unit.id, address=ctx.client_address, detail=assignment.role.value,
+            session,
+            "ROLE_REVOKED",
+            actor=ctx.viewer.person_id,
+            subject=assignment.person_id,
+            unit=unit.id,
+            address=ctx.client_address,
+            detail=assignment.role.value,
         )
         await q.delete_row(session, assignment)
     ctx.loaders.clear()
@@ -101,8 +111,11 @@ async def invite_person(
             person = await q.add(
                 session,
                 Person(
-                    email=address, given_name=given, name_prefix=prefix,
-                    family_name=family, language=Language(language),
+                    email=address,
+                    given_name=given,
+                    name_prefix=prefix,
+                    family_name=family,
+                    language=Language(language),
                 ),
             )
             secret = await issue_link(session, person, OneTimePurpose.ACTIVATION, now)
@@ -115,13 +128,21 @@ async def invite_person(
                 link=f"{ctx.settings.public_url}/activate?token={secret}",
             )
             await enqueue(
-                session, mail, to=address, person_id=person.id,
+                session,
+                mail,
+                to=address,
+                person_id=person.id,
                 idempotency_key=f"activation:{person.id}:{hash_secret(secret)}",
             )
         assignment = await q.assign_role(session, person.id, role, unit.id)  # type: ignore[arg-type]
         await q.audit(
-            session, "PERSON_INVITED" if created else "ROLE_GRANTED", actor=ctx.viewer.person_id,
-            subject=person.id, unit=unit.id, address=ctx.client_address, detail=role.value,
+            session,
+            "PERSON_INVITED" if created else "ROLE_GRANTED",
+            actor=ctx.viewer.person_id,
+            subject=person.id,
+            unit=unit.id,
+            address=ctx.client_address,
+            detail=role.value,
         )
     ctx.loaders.clear()
     return Invitation(person=person, assignment=assignment, created=created)
@@ -160,8 +181,12 @@ async def create_api_token(
             ),
         )
         await q.audit(
-            session, "API_TOKEN_CREATED", actor=ctx.viewer.person_id, unit=assignment.org_unit_id,
-            address=ctx.client_address, detail=f"{label} ({assignment.role.value})",
+            session,
+            "API_TOKEN_CREATED",
+            actor=ctx.viewer.person_id,
+            unit=assignment.org_unit_id,
+            address=ctx.client_address,
+            detail=f"{label} ({assignment.role.value})",
         )
     return NewApiToken(secret=secret, token=token)
 
@@ -174,7 +199,10 @@ async def revoke_api_token(ctx: Context, token_id: int) -> AccessToken:
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             await q.audit(
-                session, "API_TOKEN_REVOKED", actor=ctx.viewer.person_id,
-                address=ctx.client_address, detail=token.name,
+                session,
+                "API_TOKEN_REVOKED",
+                actor=ctx.viewer.person_id,
+                address=ctx.client_address,
+                detail=token.name,
             )
     return token

@@ -40,7 +40,9 @@ def _names(person: Person) -> list[str]:
     return [person.given_name, person.name_prefix, person.family_name]
 
 
-async def _check_rate(session: Any, limits: list[tuple[ratelimit.Limit, str]], now: datetime) -> None:
+async def _check_rate(
+    session: Any, limits: list[tuple[ratelimit.Limit, str]], now: datetime
+) -> None:
     window = max(limit.window for limit, _ in limits)
     times = await q.throttle_times(session, [key for _, key in limits], now - window)
     waits = [ratelimit.retry_after(limit, times[key], now) for limit, key in limits]
@@ -130,7 +132,9 @@ async def logout(ctx: Context) -> None:
             token = await q.token_by_id(session, ctx.token_id)
             if token and token.kind == TokenKind.SESSION and token.revoked_at is None:
                 token.revoked_at = now
-                await q.audit(session, "LOGOUT", actor=ctx.viewer.person_id, address=ctx.client_address)
+                await q.audit(
+                    session, "LOGOUT", actor=ctx.viewer.person_id, address=ctx.client_address
+                )
     ctx.cookie_to_clear = True
 
 
@@ -151,11 +155,15 @@ async def change_password(ctx: Context, old: str, new: str, confirmation: str) -
         if wrong:
             await q.record_throttle(session, [limit[0][1]], now)
     if wrong:
-        raise DomainError(ErrorCode.WRONG_PASSWORD, "Your current password is wrong.", "oldPassword")
+        raise DomainError(
+            ErrorCode.WRONG_PASSWORD, "Your current password is wrong.", "oldPassword"
+        )
     if new != confirmation:
         raise DomainError(ErrorCode.INVALID, "The two new passwords differ.", "confirmation")
     if new == old:
-        raise DomainError(ErrorCode.INVALID, "Choose a password other than the current one.", "newPassword")
+        raise DomainError(
+            ErrorCode.INVALID, "Choose a password other than the current one.", "newPassword"
+        )
     check_password(new, names=_names(person), email=person.email, field="newPassword")
     async with ctx.db.write() as session:
         person = await _me(ctx, session)
@@ -215,10 +223,15 @@ async def request_password_reset(ctx: Context, email: str) -> None:
             link=f"{ctx.settings.public_url}/reset-password?token={secret}",
         )
         await enqueue(
-            session, mail, to=person.email, person_id=person.id,
+            session,
+            mail,
+            to=person.email,
+            person_id=person.id,
             idempotency_key=f"reset:{hash_secret(secret)}",
         )
-        await q.audit(session, "PASSWORD_RESET_REQUESTED", subject=person.id, address=ctx.client_address)
+        await q.audit(
+            session, "PASSWORD_RESET_REQUESTED", subject=person.id, address=ctx.client_address
+        )
 
 
 async def use_link(
@@ -264,14 +277,20 @@ async def update_profile(ctx: Context, changes: dict[str, Any]) -> Person:
     cleaned: dict[str, Any] = {}
     for key in ("given_name", "name_prefix", "family_name"):
         if changes.get(key) is not None:
-            field = {"given_name": "givenName", "name_prefix": "namePrefix", "family_name": "familyName"}[key]
+            field = {
+                "given_name": "givenName",
+                "name_prefix": "namePrefix",
+                "family_name": "familyName",
+            }[key]
             cleaned[key] = accounts.clean_name(changes[key], field, required=key != "name_prefix")
     if changes.get("language") is not None:
         cleaned["language"] = Language(changes["language"])
     if changes.get("phone") is not None:
         phone = changes["phone"].strip()
-        if phone and not all(c.isdigit() or c in "+ -()" for c in phone) or len(phone) > 40:
-            raise DomainError(ErrorCode.INVALID, "A phone number has digits, spaces, + - ( ) only", "phone")
+        if (phone and not all(c.isdigit() or c in "+ -()" for c in phone)) or len(phone) > 40:
+            raise DomainError(
+                ErrorCode.INVALID, "A phone number has digits, spaces, + - ( ) only", "phone"
+            )
         cleaned["phone"] = phone or None
     async with ctx.db.write() as session:
         person = await _me(ctx, session)
@@ -288,7 +307,9 @@ async def act_as(ctx: Context, unit_id: int | None) -> int | None:
         g.unit_id == unit_id and g.role in ACTING_ROLES for g in ctx.viewer.grants
     ):
         raise DomainError(
-            ErrorCode.FORBIDDEN, "You can only act for an organisation you belong to.", "organisationId"
+            ErrorCode.FORBIDDEN,
+            "You can only act for an organisation you belong to.",
+            "organisationId",
         )
     if ctx.token_id is None or ctx.viewer.token_scoped:
         raise DomainError(ErrorCode.FORBIDDEN, "Only a login session can choose whom it acts for.")
@@ -297,7 +318,11 @@ async def act_as(ctx: Context, unit_id: int | None) -> int | None:
         assert token is not None
         token.acting_for_unit_id = unit_id
         await q.audit(
-            session, "ACTING_AS", actor=ctx.viewer.person_id, unit=unit_id, address=ctx.client_address
+            session,
+            "ACTING_AS",
+            actor=ctx.viewer.person_id,
+            unit=unit_id,
+            address=ctx.client_address,
         )
     from dataclasses import replace
 

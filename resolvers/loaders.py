@@ -20,13 +20,17 @@ class Loaders:
         self._db = db
         self._keyed: dict[Any, DataLoader[Any, Any]] = {}
 
-    def _loader(self, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any) -> DataLoader[Any, Any]:
+    def _loader(
+        self, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any
+    ) -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> Sequence[Any]:
             return await self._db.read(fn, keys, *args)
 
         return DataLoader(load_fn=load)
 
-    def keyed(self, name: str, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any) -> DataLoader[Any, Any]:
+    def keyed(
+        self, name: str, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any
+    ) -> DataLoader[Any, Any]:
         """A loader per distinct extra argument set (e.g. a kind filter), made on first use."""
         key = (name, *args)
         if key not in self._keyed:

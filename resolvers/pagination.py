@@ -50,10 +50,24 @@ async def paginate(
     if request.before and not has_next:
         # Items exist at and after the `before` cursor by definition.
         has_next = True
-    return Page(items=rows, offset=win.offset, has_next=has_next, has_previous=win.offset > 0, total=total)
+    return Page(
+        items=rows, offset=win.offset, has_next=has_next, has_previous=win.offset > 0, total=total
+    )
 
 
-def page_from_rows(request: PageRequest, offset: int, limit: int, rows: list[Any], total: Callable[[], Awaitable[int]]) -> Page[Any]:
+def page_from_rows(
+    request: PageRequest,
+    offset: int,
+    limit: int,
+    rows: list[Any],
+    total: Callable[[], Awaitable[int]],
+) -> Page[Any]:
     """A page from rows a batch loader fetched with limit+1."""
     has_next = len(rows) > limit
-    return Page(items=rows[:limit], offset=offset, has_next=has_next or bool(request.before), has_previous=offset > 0, total=_memo(total))
+    return Page(
+        items=rows[:limit],
+        offset=offset,
+        has_next=has_next or bool(request.before),
+        has_previous=offset > 0,
+        total=_memo(total),
+    )

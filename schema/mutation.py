@@ -9,5 +9,7 @@ from schema.mutations.access import AccessMutations
 from schema.mutations.accounts import AccountMutations
 
 Mutation = merge_types("Mutation", (AccountMutations, AccessMutations))
-Mutation.__strawberry_definition__.description = "Everything you can change. Each mutation is atomic."  # type: ignore[attr-defined]
+Mutation.__strawberry_definition__.description = (
+    "Everything you can change. Each mutation is atomic."  # type: ignore[attr-defined]
+)
 _ = strawberry

@@ -173,6 +173,4 @@ def unauthenticated() -> StrawberryGraphQLError:
 # Role sets used across the schema, named for who they are.
 EVERY_ROLE = tuple(r.Role)
 ALL_ADMINS = tuple(sorted(r.ADMIN_ROLES, key=lambda x: x.value))
-STAFF_ROLES = tuple(
-    x for x in r.Role if x not in {r.Role.LEARNER, r.Role.PUPIL, r.Role.CONTACT}
-)
+STAFF_ROLES = tuple(x for x in r.Role if x not in {r.Role.LEARNER, r.Role.PUPIL, r.Role.CONTACT})

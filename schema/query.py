@@ -36,22 +36,28 @@ register_node("OrgUnit", _plain(OrgUnitNode.from_row), lambda ctx: ctx.loaders.u
 register_node("Person", PersonNode.build, lambda ctx: ctx.loaders.person_by_id)
 register_node("RoleAssignment", RoleAssignmentNode.build, lambda ctx: ctx.loaders.assignment_by_id)
 register_node("ApiToken", _plain(ApiTokenNode.from_row), lambda ctx: ctx.loaders.api_token_by_id)
-register_node("AuditEvent", _plain(AuditEventNode.from_row), lambda ctx: ctx.loaders.audit_event_by_id)
+register_node(
+    "AuditEvent", _plain(AuditEventNode.from_row), lambda ctx: ctx.loaders.audit_event_by_id
+)
 
 MAX_NODES = 100
 
 
 @strawberry.type(description="Everything Portaal can tell you. Start with `viewer`.")
 class Query:
-    @public(description="The object with this global ID, or null when it does not exist or "
-            "you may not see it (the two are indistinguishable on purpose).")
+    @public(
+        description="The object with this global ID, or null when it does not exist or "
+        "you may not see it (the two are indistinguishable on purpose)."
+    )
     async def node(
         self, info: strawberry.Info, id: Annotated[strawberry.ID, arg("A global ID.")]
     ) -> Node | None:
         return (await resolve_nodes(info, [id]))[0]
 
-    @public(description=f"Several objects by global ID (at most {MAX_NODES}), in the order asked; "
-            "null where `node` would give null.")
+    @public(
+        description=f"Several objects by global ID (at most {MAX_NODES}), in the order asked; "
+        "null where `node` would give null."
+    )
     async def nodes(
         self, info: strawberry.Info, ids: Annotated[list[strawberry.ID], arg("Global IDs.")]
     ) -> list[Node | None]:
@@ -68,11 +74,15 @@ class Query:
     async def audit_events(
         self,
         info: strawberry.Info,
-        kind: Annotated[str | None, arg("Only events of this kind (e.g. LOGIN_FAILED); null for all.")] = None,
+        kind: Annotated[
+            str | None, arg("Only events of this kind (e.g. LOGIN_FAILED); null for all.")
+        ] = None,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[AuditEventNode]:
-        page = await identity_resolvers.audit_events(info, page_request(first, after, last, before), kind)
+        page = await identity_resolvers.audit_events(
+            info, page_request(first, after, last, before), kind
+        )
         return to_connection(page, AuditEventNode.from_row)

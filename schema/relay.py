@@ -54,7 +54,9 @@ class Connection(Generic[T]):
 @strawberry.enum(description="Why a mutation refused its input.")
 class UserErrorCode(Enum):
     INVALID = strawberry.enum_value("INVALID", description="The input is not valid.")
-    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="A referenced object does not exist.")
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND", description="A referenced object does not exist."
+    )
     FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="You may not do this.")
     UNAUTHENTICATED = strawberry.enum_value("UNAUTHENTICATED", description="Log in first.")
     CONFLICT = strawberry.enum_value("CONFLICT", description="The current state does not allow it.")
@@ -80,4 +82,7 @@ class UserError:
 def user_errors(error: DomainError | DomainErrors) -> list[UserError]:
     """Domain failures as the `errors` list of a mutation payload."""
     errors = error.errors if isinstance(error, DomainErrors) else [error]
-    return [UserError(code=UserErrorCode(e.code.value), field=e.field, message=e.message) for e in errors]
+    return [
+        UserError(code=UserErrorCode(e.code.value), field=e.field, message=e.message)
+        for e in errors
+    ]

@@ -32,7 +32,7 @@ def _postgres_reachable() -> str | None:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         engine.dispose()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return f"{e.__class__.__name__}: {str(e).splitlines()[0]}"
     return None
 
@@ -93,7 +93,7 @@ async def wipe(db: Database) -> None:
             await conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
-                await conn.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608 — our own names
+                await conn.execute(sa.text(f"DELETE FROM {table}"))
 
 
 def make_settings(url: str, **overrides: Any) -> Settings:
@@ -128,7 +128,13 @@ class Api:
         self.database = database
         self.last_statements = 0
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None, **kw: Any) -> httpx.Response:
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
+        **kw: Any,
+    ) -> httpx.Response:
         headers = {"authorization": f"Bearer {token}"} if token else {}
         headers.update(kw.pop("headers", {}))
         before = self.database.statement_count
@@ -138,12 +144,16 @@ class Api:
         self.last_statements = self.database.statement_count - before
         return response
 
-    async def query(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def query(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         response = await self.post(query, variables, token)
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """The data of a query that must succeed without any error."""
         body = await self.query(query, variables, token)
         assert "errors" not in body, body["errors"]
@@ -170,7 +180,9 @@ class Api:
         from persistence.models import Person
 
         async with self.database.transaction() as s:
-            person = (await s.execute(sa.select(Person).where(Person.email == email))).scalars().one()
+            person = (
+                (await s.execute(sa.select(Person).where(Person.email == email))).scalars().one()
+            )
         return encode_global_id("Person", person.id)
 
 

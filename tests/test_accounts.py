@@ -7,9 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from persistence.models import AccessToken, OneTimeToken, Person, ThrottleEvent
+from persistence.types import utcnow
 from portaal.demo import DEMO_PASSWORD
 from portaal.security import hash_secret
-from persistence.types import utcnow
 from tests.conftest import Api
 from tests.helpers import audit_kinds, link_token, outbox
 
@@ -17,7 +17,9 @@ LOGIN = """mutation($e: String!, $p: String!, $r: Boolean! = false, $c: Boolean!
   login(email: $e, password: $p, rememberMe: $r, setCookie: $c) {
     token expiresAt viewer { person { email displayName } } errors { code field message } } }"""
 ME = "{ viewer { person { email } } }"
-RESET = 'mutation($e: String!) { requestPasswordReset(email: $e) { message errors { code message } } }'
+RESET = (
+    "mutation($e: String!) { requestPasswordReset(email: $e) { message errors { code message } } }"
+)
 DO_RESET = """mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) {
   token errors { code field message } } }"""
 NEW_PASSWORD = "Gr0en-Veld-Wandeling"
@@ -27,7 +29,10 @@ async def test_login_returns_a_working_bearer_token(api: Api) -> None:
     data = await api.data(LOGIN, {"e": "  Lotte.Jansen@Example.org ", "p": DEMO_PASSWORD})
     login = data["login"]
     assert login["errors"] == []
-    assert login["viewer"]["person"] == {"email": "lotte.jansen@example.org", "displayName": "Lotte Jansen"}
+    assert login["viewer"]["person"] == {
+        "email": "lotte.jansen@example.org",
+        "displayName": "Lotte Jansen",
+    }
     me = await api.data(ME, token=login["token"])
     assert me["viewer"]["person"]["email"] == "lotte.jansen@example.org"
     assert "LOGIN" in await audit_kinds(api.database)
@@ -44,16 +49,26 @@ async def test_wrong_password_and_unknown_address_answer_alike(api: Api) -> None
     wrong = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": "Nope-12345!"}))["login"]
     unknown = (await api.data(LOGIN, {"e": "nobody@example.org", "p": "Nope-12345!"}))["login"]
     assert wrong["token"] is None and unknown["token"] is None
-    assert wrong["errors"] == unknown["errors"] == [
-        {"code": "INVALID_CREDENTIALS", "field": None, "message": "The e-mail address or password is wrong."}
-    ]
+    assert (
+        wrong["errors"]
+        == unknown["errors"]
+        == [
+            {
+                "code": "INVALID_CREDENTIALS",
+                "field": None,
+                "message": "The e-mail address or password is wrong.",
+            }
+        ]
+    )
     assert (await audit_kinds(api.database)).count("LOGIN_FAILED") == 2
 
 
 async def test_failed_logins_are_rate_limited_per_account(api: Api) -> None:
     for _ in range(5):
         await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": "Wrong-pass-1"})
-    blocked = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD}))["login"]
+    blocked = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD}))[
+        "login"
+    ]
     assert blocked["token"] is None
     assert blocked["errors"][0]["code"] == "RATE_LIMITED"
     assert "Try again in 15 minutes" in blocked["errors"][0]["message"]
@@ -67,7 +82,9 @@ async def test_failed_logins_are_rate_limited_per_client_address(api: Api) -> No
         now = utcnow()
         for i in range(30):
             s.add(ThrottleEvent(key="login:address:203.0.113.7", at=now - timedelta(seconds=i)))
-    blocked = (await api.data(LOGIN, {"e": "sanne.visser@example.org", "p": DEMO_PASSWORD}))["login"]
+    blocked = (await api.data(LOGIN, {"e": "sanne.visser@example.org", "p": DEMO_PASSWORD}))[
+        "login"
+    ]
     assert blocked["errors"][0]["code"] == "RATE_LIMITED"
 
 
@@ -91,7 +108,9 @@ async def test_logout_revokes_the_session(api: Api) -> None:
 
 async def test_remember_me_makes_a_long_session(api: Api) -> None:
     short = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD}))["login"]
-    long = (await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "r": True}))["login"]
+    long = (
+        await api.data(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "r": True})
+    )["login"]
     from datetime import datetime
 
     short_end = datetime.fromisoformat(short["expiresAt"])
@@ -101,27 +120,35 @@ async def test_remember_me_makes_a_long_session(api: Api) -> None:
 
 
 async def test_cookie_login_and_logout_forgets_it(api: Api) -> None:
-    response = await api.post(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "r": True, "c": True})
+    response = await api.post(
+        LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "r": True, "c": True}
+    )
     cookie = response.headers["set-cookie"]
     assert "portaal_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Max-Age=" in cookie  # remembered: survives closing the browser
     me = (await api.post(ME)).json()  # the client keeps the cookie
     assert me["data"]["viewer"]["person"]["email"] == "lotte.jansen@example.org"
     out = await api.post("mutation { logout { ok } }")
-    assert 'portaal_session=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+    assert (
+        'portaal_session=""' in out.headers["set-cookie"]
+        or "Max-Age=0" in out.headers["set-cookie"]
+    )
     api.client.cookies.clear()
     assert (await api.post(ME)).json()["data"]["viewer"] is None
 
 
 async def test_session_cookie_without_remember_me_has_no_max_age(api: Api) -> None:
-    response = await api.post(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "c": True})
+    response = await api.post(
+        LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "c": True}
+    )
     assert "Max-Age" not in response.headers["set-cookie"]
 
 
 async def test_cookie_posts_must_be_json_against_csrf(api: Api) -> None:
     await api.post(LOGIN, {"e": "lotte.jansen@example.org", "p": DEMO_PASSWORD, "c": True})
     forged = await api.client.post(
-        "/graphql", content=b"query=mutation{logout{ok}}",
+        "/graphql",
+        content=b"query=mutation{logout{ok}}",
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert forged.status_code == 415
@@ -133,14 +160,25 @@ async def test_change_password(api: Api) -> None:
     other_device = await api.login("lotte.jansen@example.org")
     q = """mutation($o: String!, $n: String!, $c: String!) { changePassword(oldPassword: $o, newPassword: $n, confirmation: $c) {
       person { email } errors { code field message } } }"""
-    wrong = (await api.data(q, {"o": "Nope-1234!", "n": NEW_PASSWORD, "c": NEW_PASSWORD}, token))["changePassword"]
-    assert wrong["errors"][0]["code"] == "WRONG_PASSWORD" and wrong["errors"][0]["field"] == "oldPassword"
-    differ = (await api.data(q, {"o": DEMO_PASSWORD, "n": NEW_PASSWORD, "c": NEW_PASSWORD + "x"}, token))
+    wrong = (await api.data(q, {"o": "Nope-1234!", "n": NEW_PASSWORD, "c": NEW_PASSWORD}, token))[
+        "changePassword"
+    ]
+    assert (
+        wrong["errors"][0]["code"] == "WRONG_PASSWORD"
+        and wrong["errors"][0]["field"] == "oldPassword"
+    )
+    differ = await api.data(
+        q, {"o": DEMO_PASSWORD, "n": NEW_PASSWORD, "c": NEW_PASSWORD + "x"}, token
+    )
     assert differ["changePassword"]["errors"][0]["field"] == "confirmation"
-    weak = (await api.data(q, {"o": DEMO_PASSWORD, "n": "lotte123", "c": "lotte123"}, token))["changePassword"]
+    weak = (await api.data(q, {"o": DEMO_PASSWORD, "n": "lotte123", "c": "lotte123"}, token))[
+        "changePassword"
+    ]
     codes = {e["code"] for e in weak["errors"]}
     assert codes == {"WEAK_PASSWORD"} and len(weak["errors"]) >= 2
-    ok = (await api.data(q, {"o": DEMO_PASSWORD, "n": NEW_PASSWORD, "c": NEW_PASSWORD}, token))["changePassword"]
+    ok = (await api.data(q, {"o": DEMO_PASSWORD, "n": NEW_PASSWORD, "c": NEW_PASSWORD}, token))[
+        "changePassword"
+    ]
     assert ok["errors"] == []
     assert (await api.data(ME, token=token))["viewer"] is not None  # this session stays
     assert (await api.data(ME, token=other_device))["viewer"] is None  # others end
@@ -152,8 +190,11 @@ async def test_seed_password_example_is_refused(api: Api) -> None:
     q = """mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n, confirmation: $n) {
       errors { code field message } } }"""
     result = (await api.data(q, {"o": DEMO_PASSWORD, "n": "$omm1234Q"}, token))["changePassword"]
-    assert {"code": "WEAK_PASSWORD", "field": "newPassword",
-            "message": "A password may not contain (part of) your name or e-mail address"} in result["errors"]
+    assert {
+        "code": "WEAK_PASSWORD",
+        "field": "newPassword",
+        "message": "A password may not contain (part of) your name or e-mail address",
+    } in result["errors"]
 
 
 async def test_reset_answers_the_same_for_known_and_unknown(api: Api) -> None:
@@ -177,7 +218,9 @@ async def test_reset_link_works_once_and_ends_sessions(api: Api) -> None:
     first = (await api.data(DO_RESET, {"t": token, "p": NEW_PASSWORD}))["resetPassword"]
     assert first["errors"] == [] and first["token"]
     assert (await api.data(ME, token=session))["viewer"] is None
-    assert (await api.data(ME, token=first["token"]))["viewer"]["person"]["email"] == "lotte.jansen@example.org"
+    assert (await api.data(ME, token=first["token"]))["viewer"]["person"][
+        "email"
+    ] == "lotte.jansen@example.org"
     second = (await api.data(DO_RESET, {"t": token, "p": "An0ther-Good-One"}))["resetPassword"]
     assert second["errors"][0]["code"] == "TOKEN_USED"
     assert await api.login("lotte.jansen@example.org", NEW_PASSWORD)
@@ -220,8 +263,14 @@ async def test_invitation_activation_and_profile(api: Api) -> None:
     noord = await api.unit_id("Regio Noord")
     invite = """mutation($e: String!, $u: ID!) { invitePerson(email: $e, role: LEARNER, unitId: $u, givenName: "Joost") {
       created person { email activated } errors { code field message } } }"""
-    result = (await api.data(invite, {"e": "Joost.Nieuw@Example.org", "u": noord}, admin))["invitePerson"]
-    assert result == {"created": True, "person": {"email": "joost.nieuw@example.org", "activated": False}, "errors": []}
+    result = (await api.data(invite, {"e": "Joost.Nieuw@Example.org", "u": noord}, admin))[
+        "invitePerson"
+    ]
+    assert result == {
+        "created": True,
+        "person": {"email": "joost.nieuw@example.org", "activated": False},
+        "errors": [],
+    }
     mail = (await outbox(api.database, "joost.nieuw@example.org"))[0]
     assert mail.subject == "Activeer je account bij Regio Noord"
     assert "wachtwoord" in mail.text_body and DEMO_PASSWORD not in mail.text_body
@@ -230,7 +279,11 @@ async def test_invitation_activation_and_profile(api: Api) -> None:
       token viewer { person { displayName profileCompleted activated } } errors { code message } } }"""
     done = (await api.data(activate, {"t": token, "p": NEW_PASSWORD}))["activateAccount"]
     assert done["errors"] == []
-    assert done["viewer"]["person"] == {"displayName": "Joost de Wit", "profileCompleted": True, "activated": True}
+    assert done["viewer"]["person"] == {
+        "displayName": "Joost de Wit",
+        "profileCompleted": True,
+        "activated": True,
+    }
     again = (await api.data(activate, {"t": token, "p": NEW_PASSWORD}))["activateAccount"]
     assert again["errors"][0]["code"] == "TOKEN_USED"
     profile = """mutation { updateMyProfile(language: EN, namePrefix: "", phone: "06 1234 5678") {
@@ -245,7 +298,11 @@ async def test_invalid_profile_input_changes_nothing(api: Api) -> None:
     result = (await api.data(bad, token=token))["updateMyProfile"]
     assert result["person"] is None and result["errors"][0]["field"] == "givenName"
     async with api.database.transaction() as s:
-        person = (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org"))).scalars().one()
+        person = (
+            (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org")))
+            .scalars()
+            .one()
+        )
     assert person.language.value == "nl" and person.given_name == "Lotte"
 
 
@@ -254,8 +311,16 @@ async def test_rehash_on_login_with_old_parameters(api: Api) -> None:
 
     old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(DEMO_PASSWORD)
     async with api.database.transaction() as s:
-        await s.execute(sa.update(Person).where(Person.email == "lotte.jansen@example.org").values(password_hash=old))
+        await s.execute(
+            sa.update(Person)
+            .where(Person.email == "lotte.jansen@example.org")
+            .values(password_hash=old)
+        )
     await api.login("lotte.jansen@example.org")
     async with api.database.transaction() as s:
-        new = (await s.execute(sa.select(Person.password_hash).where(Person.email == "lotte.jansen@example.org"))).scalar_one()
+        new = (
+            await s.execute(
+                sa.select(Person.password_hash).where(Person.email == "lotte.jansen@example.org")
+            )
+        ).scalar_one()
     assert new != old and "m=19456,t=2,p=1" in new

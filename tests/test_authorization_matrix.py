@@ -24,24 +24,73 @@ NAME = "query($id: ID!) { node(id: $id) { ... on OrgUnit { name } } }"
 
 # (description, query, person e-mail or unit name, who may)
 MATRIX = [
-    ("learner of Noord", PERSON, "sanne.visser@example.org",
-     {"platform_admin", "academy_org_admin", "cluster_admin_noord"}),
-    ("learner of Zuid", PERSON, "ahmed.elamrani@example.org", {"platform_admin", "academy_org_admin"}),
-    ("contact of Welzijn", PERSON, "fatima.bouali@welzijn.example",
-     {"platform_admin", "institute_staff", "client_org_admin"}),
-    ("contact of Veendam", PERSON, "kees.degroot@veendam.example",
-     {"platform_admin", "institute_staff", "contact_veendam"}),
-    ("pupil", PERSON, "tim.bos@leerling.lindenhove.example", {"platform_admin", "school_admin", "pupil"}),
-    ("teacher", PERSON, "r.mulder@lindenhove.example", {"platform_admin", "school_admin", "teacher"}),
-    ("academy's clusters", CHILDREN, "Zorgacademie Nederland", {"platform_admin", "academy_org_admin"}),
-    ("institute's clients", CHILDREN, "Opleidingsinstituut De Brug", {"platform_admin", "institute_staff"}),
-    ("school's locations", CHILDREN, "Lindenhove College",
-     {"platform_admin", "school_admin", "board_contact"}),
+    (
+        "learner of Noord",
+        PERSON,
+        "sanne.visser@example.org",
+        {"platform_admin", "academy_org_admin", "cluster_admin_noord"},
+    ),
+    (
+        "learner of Zuid",
+        PERSON,
+        "ahmed.elamrani@example.org",
+        {"platform_admin", "academy_org_admin"},
+    ),
+    (
+        "contact of Welzijn",
+        PERSON,
+        "fatima.bouali@welzijn.example",
+        {"platform_admin", "institute_staff", "client_org_admin"},
+    ),
+    (
+        "contact of Veendam",
+        PERSON,
+        "kees.degroot@veendam.example",
+        {"platform_admin", "institute_staff", "contact_veendam"},
+    ),
+    (
+        "pupil",
+        PERSON,
+        "tim.bos@leerling.lindenhove.example",
+        {"platform_admin", "school_admin", "pupil"},
+    ),
+    (
+        "teacher",
+        PERSON,
+        "r.mulder@lindenhove.example",
+        {"platform_admin", "school_admin", "teacher"},
+    ),
+    (
+        "academy's clusters",
+        CHILDREN,
+        "Zorgacademie Nederland",
+        {"platform_admin", "academy_org_admin"},
+    ),
+    (
+        "institute's clients",
+        CHILDREN,
+        "Opleidingsinstituut De Brug",
+        {"platform_admin", "institute_staff"},
+    ),
+    (
+        "school's locations",
+        CHILDREN,
+        "Lindenhove College",
+        {"platform_admin", "school_admin", "board_contact"},
+    ),
     ("cluster Zuid by name", NAME, "Regio Zuid", {"platform_admin", "academy_org_admin"}),
-    ("school by name", NAME, "Lindenhove College",
-     {"platform_admin", "school_admin", "teacher", "pupil", "board_contact"}),
-    ("client organisation by name", NAME, "Gemeente Veendam",
-     {"platform_admin", "institute_staff", "contact_veendam"}),
+    (
+        "school by name",
+        NAME,
+        "Lindenhove College",
+        {"platform_admin", "school_admin", "teacher", "pupil", "board_contact"},
+    ),
+    (
+        "client organisation by name",
+        NAME,
+        "Gemeente Veendam",
+        {"platform_admin", "institute_staff", "contact_veendam"},
+    ),
     ("audit log", "{ auditEvents { totalCount } }", None, {"platform_admin"}),
 ]
 
@@ -79,6 +128,8 @@ async def test_authorization_matrix(api: Api) -> None:
             got = await _allowed(api, query, target, token)
             checked += 1
             if got != (persona in allowed):
-                mismatches.append(f"{persona} reading {description}: got {'allow' if got else 'deny'}")
+                mismatches.append(
+                    f"{persona} reading {description}: got {'allow' if got else 'deny'}"
+                )
     assert checked == len(PERSONAS) * len(MATRIX) == 143
     assert mismatches == []

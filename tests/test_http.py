@@ -36,7 +36,9 @@ async def test_malformed_json_is_400(api: Api) -> None:
 
 
 async def test_empty_body_is_400(api: Api) -> None:
-    response = await api.client.post("/graphql", content=b"", headers={"content-type": "application/json"})
+    response = await api.client.post(
+        "/graphql", content=b"", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
 
 
@@ -47,7 +49,9 @@ async def test_missing_query_is_400(api: Api) -> None:
 
 
 async def test_unsupported_content_type_is_refused(api: Api) -> None:
-    response = await api.client.post("/graphql", content=b"query=x", headers={"content-type": "text/plain"})
+    response = await api.client.post(
+        "/graphql", content=b"query=x", headers={"content-type": "text/plain"}
+    )
     assert response.status_code == 400
 
 
@@ -57,7 +61,9 @@ async def test_graphql_response_media_type_gives_400_for_invalid_documents(api: 
     assert bad.status_code == 400
     assert bad.headers["content-type"].startswith("application/graphql-response+json")
     assert bad.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    good = await api.client.post("/graphql", json={"query": "{ viewer { __typename } }"}, headers=accept)
+    good = await api.client.post(
+        "/graphql", json={"query": "{ viewer { __typename } }"}, headers=accept
+    )
     assert good.status_code == 200
     assert good.headers["content-type"].startswith("application/graphql-response+json")
 
@@ -76,12 +82,17 @@ async def test_syntax_error_is_bad_user_input(api: Api) -> None:
 
 
 async def test_hundred_levels_deep_query_is_refused_clearly(api: Api) -> None:
-    query = "{ node(id: \"x\") { ... on OrgUnit { " + "parent { " * 100 + "name" + " }" * 100 + " } } }"
+    query = (
+        '{ node(id: "x") { ... on OrgUnit { ' + "parent { " * 100 + "name" + " }" * 100 + " } } }"
+    )
     response = await api.post(query)
     assert response.status_code == 200
     errors = response.json()["errors"]
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "exceeds maximum operation depth" in errors[0]["message"] or "tokens" in errors[0]["message"]
+    assert (
+        "exceeds maximum operation depth" in errors[0]["message"]
+        or "tokens" in errors[0]["message"]
+    )
 
 
 async def test_thousand_aliases_are_refused_clearly(api: Api) -> None:
@@ -125,16 +136,22 @@ async def test_graphiql_served_in_development(api: Api) -> None:
     assert "graphiql" in response.text.lower()
 
 
-async def test_production_switches_off_introspection_and_graphiql(database_with_demo: object) -> None:
+async def test_production_switches_off_introspection_and_graphiql(
+    database_with_demo: object,
+) -> None:
     from portaal.app import create_app
 
-    settings = make_settings(database_with_demo.url, env="production", graphiql=False, introspection=False)  # type: ignore[attr-defined]
+    settings = make_settings(
+        database_with_demo.url, env="production", graphiql=False, introspection=False
+    )  # type: ignore[attr-defined]
     app = create_app(settings, database_with_demo)  # type: ignore[arg-type]
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://portaal.test") as client:
         ide = await client.get("/graphql", headers={"accept": "text/html"})
         assert ide.status_code == 404
-        body = (await client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})).json()
+        body = (
+            await client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
+        ).json()
         assert body["data"] is None
         assert "introspection" in body["errors"][0]["message"].lower()
         typo = (await client.post("/graphql", json={"query": "{ viewr { __typename } }"})).json()

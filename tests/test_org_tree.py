@@ -40,7 +40,9 @@ async def _grow(db: Database, board_name: str, schools: int, locations: int) -> 
     async with db.transaction() as s:
         import sqlalchemy as sa
 
-        board = (await s.execute(sa.select(OrgUnit).where(OrgUnit.name == board_name))).scalars().one()
+        board = (
+            (await s.execute(sa.select(OrgUnit).where(OrgUnit.name == board_name))).scalars().one()
+        )
         for i in range(schools):
             school = await create_unit(s, K.SCHOOL, f"School {i:03}", board)
             for j in range(locations):
@@ -52,7 +54,9 @@ async def _new_board(api: Api, name: str) -> str:
     async with api.database.transaction() as s:
         import sqlalchemy as sa
 
-        platform = (await s.execute(sa.select(OrgUnit).where(OrgUnit.kind == K.PLATFORM))).scalars().one()
+        platform = (
+            (await s.execute(sa.select(OrgUnit).where(OrgUnit.kind == K.PLATFORM))).scalars().one()
+        )
         await create_unit(s, K.SCHOOL_BOARD, name, platform)
     return await api.unit_id(name)
 
@@ -69,8 +73,12 @@ async def test_nested_tree_statements_do_not_grow_with_rows(api: Api) -> None:
     large_data = await api.data(TREE, {"id": large}, token)
     large_statements = api.last_statements
 
-    small_locations = [loc for s in small_data["node"]["children"]["nodes"] for loc in s["children"]["nodes"]]
-    large_locations = [loc for s in large_data["node"]["children"]["nodes"] for loc in s["children"]["nodes"]]
+    small_locations = [
+        loc for s in small_data["node"]["children"]["nodes"] for loc in s["children"]["nodes"]
+    ]
+    large_locations = [
+        loc for s in large_data["node"]["children"]["nodes"] for loc in s["children"]["nodes"]
+    ]
     assert len(small_locations) == 5
     assert len(large_locations) == 500
     assert all(len(loc["children"]["nodes"]) == 1 for loc in large_locations)

@@ -11,7 +11,11 @@ from graphql import (
     GraphQLObjectType,
     parse,
 )
-from graphql.language import FieldDefinitionNode, InterfaceTypeDefinitionNode, ObjectTypeDefinitionNode
+from graphql.language import (
+    FieldDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    ObjectTypeDefinitionNode,
+)
 
 from domain import errors, orgtree, roles
 from schema import permissions, relay
@@ -73,5 +77,7 @@ def test_schema_enums_mirror_the_domain() -> None:
 
 def test_requires_directive_prints_its_roles() -> None:
     sdl = print_sdl()
-    assert "directive @requires(roles: [Role!]!, relations: [Relation!]!) on FIELD_DEFINITION" in sdl
+    assert (
+        "directive @requires(roles: [Role!]!, relations: [Relation!]!) on FIELD_DEFINITION" in sdl
+    )
     assert "auditEvents(" in sdl and "@requires(roles: [PLATFORM_ADMIN], relations: [])" in sdl

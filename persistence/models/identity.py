@@ -47,9 +47,7 @@ class Person(SQLModel, table=True):
     given_name: str = Field(default="", max_length=100)
     name_prefix: str = Field(default="", max_length=30)  # "tussenvoegsel": van, de, van der
     family_name: str = Field(default="", max_length=150)
-    language: Language = Field(
-        default=Language.NL, sa_column=enum_column(Language, nullable=False)
-    )
+    language: Language = Field(default=Language.NL, sa_column=enum_column(Language, nullable=False))
     password_hash: str | None = Field(default=None, max_length=200)
     profile_completed: bool = False
     date_of_birth: date | None = None

@@ -30,7 +30,9 @@ class OutboxMail(SQLModel, table=True):
     to_address: str = Field(max_length=254)
     person_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("person.id", ondelete="SET NULL"), index=True),
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("person.id", ondelete="SET NULL"), index=True
+        ),
     )
     sender_name: str = Field(default="Portaal", max_length=200)
     subject: str = Field(max_length=300)

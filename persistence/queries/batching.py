@@ -48,7 +48,8 @@ async def pages_by_parent(
     for (offset, limit), parent_ids in by_window.items():
         for part in chunks(list(dict.fromkeys(parent_ids))):
             row_number = (
-                sa.func.row_number().over(partition_by=parent_column, order_by=list(order_by))
+                sa.func.row_number()
+                .over(partition_by=parent_column, order_by=list(order_by))
                 .label("rn")
             )
             inner = (

@@ -99,14 +99,18 @@ async def assign_role(
     session: AsyncSession, person_id: int, role: Role, unit_id: int
 ) -> RoleAssignment:
     existing = (
-        await session.execute(
-            sa.select(RoleAssignment).where(
-                RoleAssignment.person_id == person_id,
-                RoleAssignment.role == role,
-                RoleAssignment.org_unit_id == unit_id,
+        (
+            await session.execute(
+                sa.select(RoleAssignment).where(
+                    RoleAssignment.person_id == person_id,
+                    RoleAssignment.role == role,
+                    RoleAssignment.org_unit_id == unit_id,
+                )
             )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
     if existing:
         return existing
     assignment = RoleAssignment(person_id=person_id, role=role, org_unit_id=unit_id)
@@ -271,7 +275,9 @@ async def delete_row(session: AsyncSession, row: Any) -> None:
     await session.flush()
 
 
-async def assignments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[RoleAssignment | None]:
+async def assignments_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[RoleAssignment | None]:
     return await rows_by_ids(session, RoleAssignment, ids)
 
 

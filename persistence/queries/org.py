@@ -76,8 +76,10 @@ async def descendants_count(
     kinds: Sequence[OrgUnitKind] | None = None,
     search: str | None = None,
 ) -> int:
-    stmt = sa.select(sa.func.count()).select_from(OrgUnit).where(
-        *_descendants_where(path, kinds, search)
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(OrgUnit)
+        .where(*_descendants_where(path, kinds, search))
     )
     return int((await session.execute(stmt)).scalar_one())
 

@@ -17,14 +17,22 @@ from schema.types.identity import ApiTokenNode, Language, PersonNode, RoleAssign
 
 @strawberry.type(description="Result of giving a role.")
 class RoleAssignmentPayload:
-    role_assignment: RoleAssignmentNode | None = public(description="The role as given.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    role_assignment: RoleAssignmentNode | None = public(
+        description="The role as given.", default=None
+    )
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of taking a role away.")
 class RevokeRolePayload:
-    revoked_id: strawberry.ID | None = public(description="ID of the removed assignment.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    revoked_id: strawberry.ID | None = public(
+        description="ID of the removed assignment.", default=None
+    )
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of inviting a person.")
@@ -36,7 +44,9 @@ class InvitePersonPayload:
         "the address already had an account (only the role was added).",
         default=False,
     )
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of creating an API token.")
@@ -46,19 +56,26 @@ class CreateApiTokenPayload:
         default=None,
     )
     api_token: ApiTokenNode | None = public(description="The token's details.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of revoking an API token.")
 class ApiTokenPayload:
     api_token: ApiTokenNode | None = public(description="The token, now revoked.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type
 class AccessMutations:
-    @requires(ALL_ADMINS, description="Give a person a role on a unit you administer. Which roles "
-              "you may give depends on yours (e.g. a cluster admin gives LEARNER on own cluster).")
+    @requires(
+        ALL_ADMINS,
+        description="Give a person a role on a unit you administer. Which roles "
+        "you may give depends on yours (e.g. a cluster admin gives LEARNER on own cluster).",
+    )
     async def assign_role(
         self,
         info: strawberry.Info,
@@ -91,8 +108,11 @@ class AccessMutations:
 
         return await attempt(RevokeRolePayload, work)
 
-    @requires(ALL_ADMINS, description="Give someone a role by e-mail address. Someone new gets an "
-              "account and an activation mail with a single-use link; they choose their own password.")
+    @requires(
+        ALL_ADMINS,
+        description="Give someone a role by e-mail address. Someone new gets an "
+        "account and an activation mail with a single-use link; they choose their own password.",
+    )
     async def invite_person(
         self,
         info: strawberry.Info,
@@ -106,9 +126,14 @@ class AccessMutations:
     ) -> InvitePersonPayload:
         async def work() -> InvitePersonPayload:
             invitation = await access.invite_person(
-                info.context, email, DomainRole(role.value),
+                info.context,
+                email,
+                DomainRole(role.value),
                 decode_expected(unit_id, "OrgUnit", "unitId"),
-                given_name, name_prefix, family_name, language.value,
+                given_name,
+                name_prefix,
+                family_name,
+                language.value,
             )
             return InvitePersonPayload(
                 person=await PersonNode.load(info, invitation.person),
@@ -118,14 +143,18 @@ class AccessMutations:
 
         return await attempt(InvitePersonPayload, work)
 
-    @authenticated(description="Create an API token for one of your role assignments, for admin "
-                   "scripts. The script gets exactly that role's rights.")
+    @authenticated(
+        description="Create an API token for one of your role assignments, for admin "
+        "scripts. The script gets exactly that role's rights."
+    )
     async def create_api_token(
         self,
         info: strawberry.Info,
         role_assignment_id: Annotated[strawberry.ID, arg("One of your role assignments.")],
         name: Annotated[str, arg("What the token is for.")],
-        expires_in_days: Annotated[int | None, arg("Lifetime in days (1-366); null: until revoked.")] = 90,
+        expires_in_days: Annotated[
+            int | None, arg("Lifetime in days (1-366); null: until revoked.")
+        ] = 90,
     ) -> CreateApiTokenPayload:
         async def work() -> CreateApiTokenPayload:
             new = await access.create_api_token(
@@ -134,7 +163,9 @@ class AccessMutations:
                 name,
                 expires_in_days,
             )
-            return CreateApiTokenPayload(token=new.secret, api_token=ApiTokenNode.from_row(new.token))
+            return CreateApiTokenPayload(
+                token=new.secret, api_token=ApiTokenNode.from_row(new.token)
+            )
 
         return await attempt(CreateApiTokenPayload, work)
 

@@ -30,19 +30,25 @@ class SessionPayload:
     )
     expires_at: datetime | None = public(description="When the session ends.", default=None)
     viewer: Viewer | None = public(description="You, now logged in.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of logout.")
 class LogoutPayload:
     ok: bool = public(description="True when the session was ended.", default=False)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of a mutation that changes a person.")
 class PersonPayload:
     person: PersonNode | None = public(description="The person as changed.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of a password-reset request.")
@@ -51,24 +57,32 @@ class RequestPasswordResetPayload:
         description="The same answer for every address, so nobody can find out who has an account.",
         default=None,
     )
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of choosing whom you act for.")
 class ViewerPayload:
     viewer: Viewer | None = public(description="You, acting as chosen.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 async def _session_payload(info: strawberry.Info, new: accounts.NewSession) -> SessionPayload:
     await session_resolvers.become(info.context, new)
-    return SessionPayload(token=new.secret, expires_at=new.expires_at, viewer=Viewer(person_row=new.person))
+    return SessionPayload(
+        token=new.secret, expires_at=new.expires_at, viewer=Viewer(person_row=new.person)
+    )
 
 
 @strawberry.type
 class AccountMutations:
-    @public(description="Log in with e-mail address and password. Wrong address and wrong password "
-            "give the same answer. Failed attempts are limited per account and per client address.")
+    @public(
+        description="Log in with e-mail address and password. Wrong address and wrong password "
+        "give the same answer. Failed attempts are limited per account and per client address."
+    )
     async def login(
         self,
         info: strawberry.Info,
@@ -90,8 +104,10 @@ class AccountMutations:
         await accounts.logout(info.context)
         return LogoutPayload(ok=True)
 
-    @authenticated(description="Change your password: the current one, and the new one twice. "
-                   "Your other sessions are ended.")
+    @authenticated(
+        description="Change your password: the current one, and the new one twice. "
+        "Your other sessions are ended."
+    )
     async def change_password(
         self,
         info: strawberry.Info,
@@ -100,13 +116,17 @@ class AccountMutations:
         confirmation: Annotated[str, arg("The new password again.")],
     ) -> PersonPayload:
         async def work() -> PersonPayload:
-            person = await accounts.change_password(info.context, old_password, new_password, confirmation)
+            person = await accounts.change_password(
+                info.context, old_password, new_password, confirmation
+            )
             return PersonPayload(person=await PersonNode.load(info, person))
 
         return await attempt(PersonPayload, work)
 
-    @public(description="Ask for a link to set a new password. The answer is the same whether or "
-            "not the address has an account (the seed differs here, on purpose).")
+    @public(
+        description="Ask for a link to set a new password. The answer is the same whether or "
+        "not the address has an account (the seed differs here, on purpose)."
+    )
     async def request_password_reset(
         self, info: strawberry.Info, email: Annotated[str, arg("The account's e-mail address.")]
     ) -> RequestPasswordResetPayload:
@@ -116,8 +136,10 @@ class AccountMutations:
 
         return await attempt(RequestPasswordResetPayload, work)
 
-    @public(description="Set a new password with the link from the reset mail. The link works once; "
-            "all your sessions end and you are logged in anew.")
+    @public(
+        description="Set a new password with the link from the reset mail. The link works once; "
+        "all your sessions end and you are logged in anew."
+    )
     async def reset_password(
         self,
         info: strawberry.Info,
@@ -125,13 +147,17 @@ class AccountMutations:
         new_password: Annotated[str, arg("The new password.")],
     ) -> SessionPayload:
         async def work() -> SessionPayload:
-            new = await accounts.use_link(info.context, OneTimePurpose.PASSWORD_RESET, token, new_password)
+            new = await accounts.use_link(
+                info.context, OneTimePurpose.PASSWORD_RESET, token, new_password
+            )
             return await _session_payload(info, new)
 
         return await attempt(SessionPayload, work)
 
-    @public(description="Activate an invited account: choose your own password (we never mail one) "
-            "and complete your name. The link works once and for 14 days.")
+    @public(
+        description="Activate an invited account: choose your own password (we never mail one) "
+        "and complete your name. The link works once and for 14 days."
+    )
     async def activate_account(
         self,
         info: strawberry.Info,
@@ -139,7 +165,9 @@ class AccountMutations:
         password: Annotated[str, arg("The password you choose.")],
         given_name: Annotated[str | None, arg("Your given name; null keeps what is known.")] = None,
         name_prefix: Annotated[str | None, arg("Name prefix, e.g. 'van'; null keeps it.")] = None,
-        family_name: Annotated[str | None, arg("Your family name; null keeps what is known.")] = None,
+        family_name: Annotated[
+            str | None, arg("Your family name; null keeps what is known.")
+        ] = None,
     ) -> SessionPayload:
         async def work() -> SessionPayload:
             profile = accounts.profile_changes(given_name, name_prefix, family_name)
@@ -150,7 +178,9 @@ class AccountMutations:
 
         return await attempt(SessionPayload, work)
 
-    @authenticated(description="Change your own name, language or phone number. Null keeps a value.")
+    @authenticated(
+        description="Change your own name, language or phone number. Null keeps a value."
+    )
     async def update_my_profile(
         self,
         info: strawberry.Info,
@@ -175,8 +205,10 @@ class AccountMutations:
 
         return await attempt(PersonPayload, work)
 
-    @authenticated(description="Choose to act as yourself (null) or for an organisation you belong "
-                   "to; it decides what you see and who is invoiced for your enrolments.")
+    @authenticated(
+        description="Choose to act as yourself (null) or for an organisation you belong "
+        "to; it decides what you see and who is invoiced for your enrolments."
+    )
     async def act_as(
         self,
         info: strawberry.Info,
@@ -185,7 +217,11 @@ class AccountMutations:
         ] = None,
     ) -> ViewerPayload:
         async def work() -> ViewerPayload:
-            unit_id = decode_expected(organisation_id, "OrgUnit", "organisationId") if organisation_id else None
+            unit_id = (
+                decode_expected(organisation_id, "OrgUnit", "organisationId")
+                if organisation_id
+                else None
+            )
             await accounts.act_as(info.context, unit_id)
             person = await session_resolvers.current_person(info.context)
             return ViewerPayload(viewer=Viewer(person_row=person))

@@ -19,7 +19,9 @@ LAST = strawberry.argument(description="Items from the end (at most 100).")
 BEFORE = strawberry.argument(description="End before the item with this cursor.")
 
 
-def page_request(first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:
+def page_request(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageRequest:
     return PageRequest(first=first, after=after, last=last, before=before)
 
 

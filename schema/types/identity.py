@@ -9,8 +9,11 @@ from typing import Any
 import strawberry
 
 from domain.ids import encode_global_id
-from domain.roles import ADMIN_ROLES, Relation, Requirement, Role as DomainRole, Scope, allows
-from persistence.models import AccessToken, AuditEvent as AuditRow, Person as PersonRow
+from domain.roles import ADMIN_ROLES, Relation, Requirement, Scope, allows
+from domain.roles import Role as DomainRole
+from persistence.models import AccessToken
+from persistence.models import AuditEvent as AuditRow
+from persistence.models import Person as PersonRow
 from persistence.models import RoleAssignment as AssignmentRow
 from resolvers import identity as resolve
 from schema.permissions import ALL_ADMINS, Role, authenticated, requires
@@ -33,8 +36,11 @@ def _p(description: str) -> Any:
     return requires(PERSON_READ.roles, PERSON_READ.relations, description=description)
 
 
-@strawberry.type(name="Person", description="Someone with an account: a learner, contact, "
-                 "guardian, pupil or member of staff. One account per e-mail address.")
+@strawberry.type(
+    name="Person",
+    description="Someone with an account: a learner, contact, "
+    "guardian, pupil or member of staff. One account per e-mail address.",
+)
 class PersonNode(Node):
     row: strawberry.Private[PersonRow]
     scope: strawberry.Private[Scope]
@@ -103,8 +109,10 @@ def _a(description: str) -> Any:
     return requires(ASSIGNMENT_READ.roles, ASSIGNMENT_READ.relations, description=description)
 
 
-@strawberry.type(name="RoleAssignment", description="A role held by a person on a unit; it "
-                 "holds on every unit below that one too.")
+@strawberry.type(
+    name="RoleAssignment",
+    description="A role held by a person on a unit; it holds on every unit below that one too.",
+)
 class RoleAssignmentNode(Node):
     row: strawberry.Private[AssignmentRow]
     scope: strawberry.Private[Scope]
@@ -124,7 +132,9 @@ class RoleAssignmentNode(Node):
         )
 
     @classmethod
-    async def visible(cls, info: strawberry.Info, rows: list[AssignmentRow]) -> list[RoleAssignmentNode]:
+    async def visible(
+        cls, info: strawberry.Info, rows: list[AssignmentRow]
+    ) -> list[RoleAssignmentNode]:
         import asyncio
 
         nodes = await asyncio.gather(*(cls.load(info, row) for row in rows))
@@ -140,7 +150,9 @@ class RoleAssignmentNode(Node):
 
     @_a("The unit the role is held on.")
     async def unit(self, info: strawberry.Info) -> OrgUnitNode:
-        return OrgUnitNode.from_row(await info.context.loaders.unit_by_id.load(self.row.org_unit_id))
+        return OrgUnitNode.from_row(
+            await info.context.loaders.unit_by_id.load(self.row.org_unit_id)
+        )
 
     @_a("The person holding the role.")
     async def person(self, info: strawberry.Info) -> PersonNode:
@@ -156,8 +168,11 @@ def _t(description: str) -> Any:
     return requires(TOKEN_READ.roles, TOKEN_READ.relations, description=description)
 
 
-@strawberry.type(name="ApiToken", description="A token for admin scripts, bound to one of your "
-                 "role assignments: a script using it has exactly that role's rights.")
+@strawberry.type(
+    name="ApiToken",
+    description="A token for admin scripts, bound to one of your "
+    "role assignments: a script using it has exactly that role's rights.",
+)
 class ApiTokenNode(Node):
     row: strawberry.Private[AccessToken]
     scope: strawberry.Private[Scope]
@@ -201,8 +216,11 @@ def _audit(description: str) -> Any:
     return requires(AUDIT_READ.roles, description=description)
 
 
-@strawberry.type(name="AuditEvent", description="A security event: logins, failed logins, "
-                 "resets, token creation, role changes. Append-only.")
+@strawberry.type(
+    name="AuditEvent",
+    description="A security event: logins, failed logins, "
+    "resets, token creation, role changes. Append-only.",
+)
 class AuditEventNode(Node):
     row: strawberry.Private[AuditRow]
     scope: strawberry.Private[Scope | None]
@@ -252,19 +270,25 @@ class Viewer:
     async def person(self, info: strawberry.Info) -> PersonNode:
         return await PersonNode.load(info, self.person_row)
 
-    @authenticated(description="Your roles, with the units they are held on. With an API token: "
-                   "only the token's role.")
+    @authenticated(
+        description="Your roles, with the units they are held on. With an API token: "
+        "only the token's role."
+    )
     async def role_assignments(self, info: strawberry.Info) -> list[RoleAssignmentNode]:
         rows = await resolve.viewer_assignments(info)
         return await RoleAssignmentNode.visible(info, rows)
 
-    @authenticated(description="Units you administer (roles like cluster admin or school "
-                   "administration); everything below them is yours to manage.")
+    @authenticated(
+        description="Units you administer (roles like cluster admin or school "
+        "administration); everything below them is yours to manage."
+    )
     async def administered_units(self, info: strawberry.Info) -> list[OrgUnitNode]:
         return [OrgUnitNode.from_row(u) for u in await resolve.administered_units(info)]
 
-    @authenticated(description="The organisation you act for (institute portal's 'organisatie "
-                   "kiezen'); null when you act as yourself. It decides who is invoiced.")
+    @authenticated(
+        description="The organisation you act for (institute portal's 'organisatie "
+        "kiezen'); null when you act as yourself. It decides who is invoiced."
+    )
     async def acting_for(self, info: strawberry.Info) -> OrgUnitNode | None:
         unit = await resolve.acting_for(info)
         return OrgUnitNode.from_row(unit) if unit else None

@@ -71,7 +71,8 @@ class OrgUnitNode(Node):
         return self.row.name
 
     @requires(
-        UNIT_READERS.roles, UNIT_READERS.relations,
+        UNIT_READERS.roles,
+        UNIT_READERS.relations,
         description="The organisation's own code for the unit (e.g. BRIN or client number).",
     )
     def code(self) -> str | None:
@@ -81,12 +82,16 @@ class OrgUnitNode(Node):
     def depth(self) -> int:
         return self.row.depth
 
-    @requires(UNIT_READERS.roles, UNIT_READERS.relations, description="The unit above; null at the root.")
+    @requires(
+        UNIT_READERS.roles, UNIT_READERS.relations, description="The unit above; null at the root."
+    )
     async def parent(self, info: strawberry.Info) -> OrgUnitNode | None:
         row = await resolve.parent(info, self.row)
         return OrgUnitNode.from_row(row) if row else None
 
-    @requires(UNIT_READERS.roles, UNIT_READERS.relations, description="Units above this one, root first.")
+    @requires(
+        UNIT_READERS.roles, UNIT_READERS.relations, description="Units above this one, root first."
+    )
     async def ancestors(self, info: strawberry.Info) -> list[OrgUnitNode]:
         return [OrgUnitNode.from_row(u) for u in await resolve.ancestors(info, self.row)]
 
