@@ -105,7 +105,9 @@ class Guard(FieldExtension):
         )
 
     def apply(self, field: Any) -> None:
-        field.directives.append(self.directive)
+        # apply() runs on every schema build; the field object is shared between builds.
+        if self.directive not in field.directives:
+            field.directives.append(self.directive)
 
     def check(self, source: Any, info: Any) -> None:
         viewer: r.Viewer = info.context.viewer
@@ -127,7 +129,8 @@ class LoginRequired(FieldExtension):
     """Enforces `@authenticated`."""
 
     def apply(self, field: Any) -> None:
-        field.directives.append(Authenticated())
+        if not any(isinstance(d, Authenticated) for d in field.directives):
+            field.directives.append(Authenticated())
 
     def check(self, info: Any) -> None:
         if not info.context.viewer.is_authenticated:
