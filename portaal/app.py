@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import html
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -152,6 +154,61 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def download_export(request: Request) -> Response:
+    """A signed, expiring link for the person who asked for the export; nobody else."""
+    from persistence.models import ExportJob
+    from persistence.queries import jobs as jobs_q
+    from persistence.types import utcnow
+    from portaal.signing import expired, verify
+
+    settings: Settings = request.app.state.settings
+    db: Database = request.app.state.database
+    export_id = request.path_params["export_id"]
+    try:
+        expires = int(request.query_params.get("expires", ""))
+    except ValueError:
+        return PlainTextResponse("This download link is not valid.", status_code=403)
+    signature = request.query_params.get("signature", "")
+    async with db.transaction() as session:
+        job = await session.get(ExportJob, export_id)
+        content = await jobs_q.export_content(session, export_id) if job else None
+    if job is None or not verify(settings.secret_key, signature, job.id, job.requested_by, expires):
+        return PlainTextResponse("This download link is not valid.", status_code=403)
+    if expired(expires, utcnow()):
+        return PlainTextResponse("This download link has expired; ask for a new one.", status_code=410)
+    if content is None:
+        return PlainTextResponse("The export is not ready.", status_code=404)
+    return Response(
+        content,
+        media_type=job.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{job.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def dev_mailbox(request: Request) -> Response:
+    """Development only: the newest mails in the outbox, as they will be sent."""
+    import sqlalchemy as sa
+
+    from persistence.models import OutboxMail
+
+    db: Database = request.app.state.database
+    async with db.transaction() as session:
+        mails = (await session.execute(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(50))).scalars()
+        items = [
+            f"<article><h2>{html.escape(m.subject)}</h2><p>To {html.escape(m.to_address)} · "
+            f"{m.status.value} · {m.created_at:%Y-%m-%d %H:%M} UTC</p>"
+            f'<iframe sandbox srcdoc="{html.escape(m.html_body, quote=True)}" '
+            'style="width:100%;height:320px;border:1px solid #ccc"></iframe>'
+            f"<pre>{html.escape(m.text_body)}</pre></article>"
+            for m in mails
+        ]
+    body = "<!doctype html><meta charset=utf-8><title>Outbox</title><h1>Outbox (development)</h1>"
+    return Response(body + ("".join(items) or "<p>No mails yet.</p>"), media_type="text/html")
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = database or Database(settings.database_url)
@@ -159,13 +216,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = None
+        if settings.run_worker_in_process:
+            # Embedded mode: one process does it all, no separate worker to start.
+            from portaal.worker import Worker
+
+            task = asyncio.create_task(Worker(settings, database).run_forever(stop))
         yield
+        stop.set()
+        if task:
+            await task
         await database.dispose()
 
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/healthz", health),
+            Route("/exports/{export_id:int}", download_export),
+            *([Route("/dev/mails", dev_mailbox)] if not settings.production else []),
             Route("/graphql", graphql_app),
         ],
         lifespan=lifespan,

@@ -81,6 +81,30 @@ def cmd_serve(settings: Settings, *, dev: bool) -> None:
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
+def cmd_worker(settings: Settings, *, once: bool) -> None:
+    import signal
+
+    from persistence.db import Database
+    from portaal.worker import Worker
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        worker = Worker(settings, db)
+        try:
+            if once:
+                await worker.drain()
+                return
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await worker.run_forever(stop)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="portaal", description=__doc__)
@@ -92,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export-schema", help="write the SDL (schema.graphql)")
     export.add_argument("--output", type=Path, default=ROOT / "schema.graphql")
     sub.add_parser("check", help="check configuration and that the database is reachable")
+    worker = sub.add_parser("worker", help="deliver mails and run scheduled jobs")
+    worker.add_argument("--once", action="store_true", help="run until nothing is due, then exit")
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -104,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd_demo(settings)
     elif args.command == "check":
         return cmd_check(settings)
+    elif args.command == "worker":
+        cmd_worker(settings, once=args.once)
     elif args.command == "serve":
         cmd_serve(settings, dev=args.dev)
     return 0

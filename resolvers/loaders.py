@@ -10,7 +10,9 @@ from strawberry.dataloader import DataLoader
 
 from persistence.db import RequestSession
 from persistence.queries import identity as identity_q
+from persistence.queries import jobs as jobs_q
 from persistence.queries import org as org_q
+from persistence.queries import outbox as outbox_q
 
 
 class Loaders:
@@ -71,6 +73,14 @@ class Loaders:
     @cached_property
     def audit_event_by_id(self) -> DataLoader[int, Any]:
         return self._loader(identity_q.audit_events_by_ids)
+
+    @cached_property
+    def export_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(jobs_q.exports_by_ids)
+
+    @cached_property
+    def mail_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(outbox_q.mails_by_ids)
 
     def children_page(self, kinds: tuple[Any, ...] | None) -> DataLoader[tuple[int, int, int], Any]:
         return self.keyed("children_page", org_q.children_pages, kinds)

@@ -7,8 +7,9 @@ from strawberry.tools import merge_types
 
 from schema.mutations.access import AccessMutations
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.background import BackgroundMutations
 
-Mutation = merge_types("Mutation", (AccountMutations, AccessMutations))
+Mutation = merge_types("Mutation", (AccountMutations, AccessMutations, BackgroundMutations))
 Mutation.__strawberry_definition__.description = (
     "Everything you can change. Each mutation is atomic."  # type: ignore[attr-defined]
 )

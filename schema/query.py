@@ -22,7 +22,10 @@ from schema.types.identity import (
     RoleAssignmentNode,
     Viewer,
 )
+from schema.types.background import ExportJobNode, MailStatus, OutboxMailNode
 from schema.types.org import OrgUnitNode
+from resolvers import background as background_resolvers
+from persistence.models.mail import MailStatus as DomainMailStatus
 
 
 def _plain(from_row: Callable[[Any], Any]) -> Callable[[Any, Any], Awaitable[Any]]:
@@ -86,3 +89,18 @@ class Query:
             info, page_request(first, after, last, before), kind
         )
         return to_connection(page, AuditEventNode.from_row)
+
+    @requires([DomainRole.PLATFORM_ADMIN], description="The mail outbox, newest first: what was "
+              "sent, what waits, what failed.")
+    async def outbox_mails(
+        self,
+        info: strawberry.Info,
+        status: Annotated[MailStatus | None, arg("Only mails in this state; null for all.")] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
+    ) -> Connection[OutboxMailNode]:
+        domain_status = DomainMailStatus(status.value) if status else None
+        page = await background_resolvers.outbox_page(info, page_request(first, after, last, before), domain_status)
+        return to_connection(page, OutboxMailNode.from_row)

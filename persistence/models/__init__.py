@@ -8,12 +8,16 @@ from persistence.models.identity import (
     RoleAssignment,
     ThrottleEvent,
 )
+from persistence.models.jobs import ExportFile, ExportJob, Job
 from persistence.models.mail import OutboxMail
 from persistence.models.org import OrgUnit
 
 __all__ = [
     "AccessToken",
     "AuditEvent",
+    "ExportFile",
+    "ExportJob",
+    "Job",
     "OneTimeToken",
     "OrgUnit",
     "OutboxMail",

@@ -42,6 +42,10 @@ class OutboxMail(SQLModel, table=True):
         default=MailStatus.PENDING, sa_column=enum_column(MailStatus, nullable=False)
     )
     attempts: int = 0
+    # Claimed by a worker until then; a worker that died loses its claim when it runs out.
+    locked_until: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    # Extra headers such as List-Unsubscribe, as "Name: value" lines.
+    headers: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     last_error: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)

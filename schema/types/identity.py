@@ -18,6 +18,7 @@ from persistence.models import RoleAssignment as AssignmentRow
 from resolvers import identity as resolve
 from schema.permissions import ALL_ADMINS, Role, authenticated, requires
 from schema.relay import Node
+from schema.types.background import ExportJobNode
 from schema.types.org import OrgUnitNode
 
 PERSON_READ = Requirement.of(ALL_ADMINS, [Relation.SELF])
@@ -304,3 +305,9 @@ class Viewer:
     @authenticated(description="Your API tokens, newest last (secrets are never shown again).")
     async def api_tokens(self, info: strawberry.Info) -> list[ApiTokenNode]:
         return [ApiTokenNode.from_row(t) for t in await resolve.api_tokens(info)]
+
+    @authenticated(description="Exports you asked for, newest first (at most 50).")
+    async def exports(self, info: strawberry.Info) -> list[ExportJobNode]:
+        from resolvers.background import my_exports
+
+        return [ExportJobNode.from_row(row) for row in await my_exports(info)]

@@ -1,0 +1,100 @@
+"""The background worker: delivers outbox mails and runs due jobs. Several may run at once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+from datetime import datetime
+
+from domain.retry import LEASE, backoff, gives_up
+from persistence.db import Database
+from persistence.queries import jobs as jobs_q
+from persistence.queries import outbox as outbox_q
+from persistence.types import utcnow
+from portaal.mailer import deliver
+from portaal.settings import Settings
+from resolvers.jobs import HANDLERS, JobContext, ensure_recurring
+
+log = logging.getLogger("portaal.worker")
+
+
+class Worker:
+    def __init__(self, settings: Settings, database: Database, name: str | None = None) -> None:
+        self.settings = settings
+        self.database = database
+        self.name = name or f"{socket.gethostname()}-{id(self):x}"
+
+    async def deliver_mails(self, now: datetime | None = None, batch: int = 20) -> int:
+        """Claim and send due mails; returns how many were sent. Without SMTP, mails wait."""
+        if not self.settings.smtp_host:
+            return 0
+        now = now or utcnow()
+        async with self.database.transaction() as session:
+            mails = await outbox_q.claim_mails(session, now, now + LEASE, batch)
+        sent = 0
+        for mail in mails:
+            try:
+                await deliver(mail, self.settings)
+            except Exception as e:  # noqa: BLE001 — every failure is retried, then dead-lettered
+                error = f"{e.__class__.__name__}: {e}"
+                retry_at = None if gives_up(mail.attempts) else utcnow() + backoff(mail.attempts)
+                log.warning("mail %s to %s failed (attempt %s): %s", mail.id, mail.to_address, mail.attempts, error)
+                async with self.database.transaction() as session:
+                    await outbox_q.mark_failed(session, mail.id, error, retry_at)  # type: ignore[arg-type]
+                continue
+            async with self.database.transaction() as session:
+                await outbox_q.mark_sent(session, mail.id, utcnow())  # type: ignore[arg-type]
+            sent += 1
+        return sent
+
+    async def run_jobs(self, now: datetime | None = None, batch: int = 10) -> int:
+        now = now or utcnow()
+        async with self.database.transaction() as session:
+            jobs = await jobs_q.claim_jobs(session, now, now + LEASE, batch)
+        for job in jobs:
+            handler = HANDLERS.get(job.kind)
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for job kind {job.kind!r}")
+                result = await handler(
+                    JobContext(self.database, self.settings, now), json.loads(job.payload)
+                )
+            except Exception as e:  # noqa: BLE001
+                log.exception("job %s (%s) failed", job.id, job.kind)
+                retry_at = None if gives_up(job.attempts) else utcnow() + backoff(job.attempts)
+                async with self.database.transaction() as session:
+                    await jobs_q.fail_job(session, job.id, f"{e.__class__.__name__}: {e}", retry_at)  # type: ignore[arg-type]
+                continue
+            async with self.database.transaction() as session:
+                await jobs_q.finish_job(session, job.id, utcnow(), result)  # type: ignore[arg-type]
+        return len(jobs)
+
+    async def run_once(self, now: datetime | None = None) -> tuple[int, int]:
+        jobs = await self.run_jobs(now)
+        mails = await self.deliver_mails(now)
+        return mails, jobs
+
+    async def drain(self, now: datetime | None = None, rounds: int = 100) -> None:
+        """Run until nothing is due (tests, CLI `worker --once`)."""
+        for _ in range(rounds):
+            mails, jobs = await self.run_once(now)
+            if not mails and not jobs:
+                return
+
+    async def run_forever(self, stop: asyncio.Event, poll_seconds: float = 2.0) -> None:
+        await ensure_recurring(self.database, utcnow())
+        log.info("worker %s started", self.name)
+        while not stop.is_set():
+            try:
+                mails, jobs = await self.run_once()
+            except Exception:  # noqa: BLE001 — a database hiccup must not end the worker
+                log.exception("worker round failed")
+                mails = jobs = 0
+            if not mails and not jobs:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+                except TimeoutError:
+                    pass
+        log.info("worker %s stopped", self.name)

@@ -1,0 +1,62 @@
+"""Handlers for scheduled jobs, by kind. Each is idempotent: a retried job does no harm."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from persistence.db import Database
+from persistence.queries import jobs as jobs_q
+from portaal.settings import Settings
+from resolvers.exports import run_export
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+CLEANUP_AT = time(3, 0)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    database: Database
+    settings: Settings
+    now: datetime
+
+
+Handler = Callable[[JobContext, dict[str, object]], Awaitable[str]]
+
+
+def next_local(now: datetime, at: time) -> datetime:
+    """The next moment it is `at` o'clock in Amsterdam, as UTC (DST-proof via zoneinfo)."""
+    local = now.astimezone(AMSTERDAM)
+    candidate = datetime.combine(local.date(), at, tzinfo=AMSTERDAM)
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=AMSTERDAM)
+    return candidate.astimezone(now.tzinfo)
+
+
+async def schedule_cleanup(database: Database, now: datetime) -> None:
+    due = next_local(now, CLEANUP_AT)
+    async with database.transaction() as session:
+        await jobs_q.schedule(session, "cleanup", f"cleanup:{due.date().isoformat()}", due)
+
+
+async def cleanup(ctx: JobContext, payload: dict[str, object]) -> str:
+    """Expired sessions and used links go; the next run is scheduled for tomorrow night."""
+    async with ctx.database.transaction() as session:
+        removed = await jobs_q.delete_expired(session, ctx.now)
+    await schedule_cleanup(ctx.database, ctx.now + timedelta(hours=1))
+    return json.dumps({"removed": removed})
+
+
+async def export(ctx: JobContext, payload: dict[str, object]) -> str:
+    return await run_export(ctx.database, int(payload["export_id"]))  # type: ignore[call-overload]
+
+
+HANDLERS: dict[str, Handler] = {"cleanup": cleanup, "export": export}
+
+
+async def ensure_recurring(database: Database, now: datetime) -> None:
+    """Recurring jobs exist from the first worker start on; a missed one runs when it returns."""
+    await schedule_cleanup(database, now)

@@ -1,0 +1,57 @@
+"""Starting exports and requeueing mails."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from domain.exports import ExportFormat as DomainFormat
+from domain.ids import decode_expected
+from domain.roles import ADMIN_ROLES, Role
+from resolvers import background
+from schema.mutations.base import arg, attempt
+from schema.permissions import public, requires
+from schema.relay import UserError
+from schema.types.background import ExportFormat, ExportJobNode, ExportKind, OutboxMailNode
+
+
+@strawberry.type(description="Result of starting an export.")
+class ExportJobPayload:
+    export_job: ExportJobNode | None = public(description="The job; poll it.", default=None)
+    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+
+
+@strawberry.type(description="Result of requeueing a mail.")
+class OutboxMailPayload:
+    mail: OutboxMailNode | None = public(description="The mail, pending again.", default=None)
+    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+
+
+@strawberry.type
+class BackgroundMutations:
+    @requires(sorted(ADMIN_ROLES, key=lambda r: r.value), description="Start an export; a "
+              "worker produces it. Poll the returned job for progress and its download link.")
+    async def start_export(
+        self,
+        info: strawberry.Info,
+        kind: Annotated[ExportKind, arg("What to export.")],
+        format: Annotated[ExportFormat, arg("File format.")] = ExportFormat.XLSX,
+        unit_id: Annotated[strawberry.ID | None, arg("The unit to export (for PEOPLE).")] = None,
+    ) -> ExportJobPayload:
+        async def work() -> ExportJobPayload:
+            uid = decode_expected(unit_id, "OrgUnit", "unitId") if unit_id else None
+            row = await background.start_export(info.context, kind.value, DomainFormat(format.value), uid)
+            return ExportJobPayload(export_job=ExportJobNode.from_row(row))
+
+        return await attempt(ExportJobPayload, work)
+
+    @requires([Role.PLATFORM_ADMIN], description="Queue a dead (or any) mail for delivery again.")
+    async def requeue_mail(
+        self, info: strawberry.Info, id: Annotated[strawberry.ID, arg("The mail's ID.")]
+    ) -> OutboxMailPayload:
+        async def work() -> OutboxMailPayload:
+            row = await background.requeue_mail(info.context, decode_expected(id, "OutboxMail"))
+            return OutboxMailPayload(mail=OutboxMailNode.from_row(row))
+
+        return await attempt(OutboxMailPayload, work)
