@@ -32,7 +32,8 @@ def common_passwords() -> frozenset[str]:
 def _name_parts(names: list[str]) -> set[str]:
     parts: set[str] = set()
     for name in names:
-        for token in re.split(r"[^a-z0-9]+", name.lower()):
+        # \W is Unicode-aware: "Öztürk" stays one part instead of vanishing.
+        for token in re.split(r"[\W_]+", name.lower()):
             if len(token) >= NAME_PART_LENGTH:
                 parts.update(
                     token[i : i + NAME_PART_LENGTH]

@@ -175,7 +175,9 @@ async def download_export(request: Request) -> Response:
     if job is None or not verify(settings.secret_key, signature, job.id, job.requested_by, expires):
         return PlainTextResponse("This download link is not valid.", status_code=403)
     if expired(expires, utcnow()):
-        return PlainTextResponse("This download link has expired; ask for a new one.", status_code=410)
+        return PlainTextResponse(
+            "This download link has expired; ask for a new one.", status_code=410
+        )
     if content is None:
         return PlainTextResponse("The export is not ready.", status_code=404)
     return Response(
@@ -196,7 +198,9 @@ async def dev_mailbox(request: Request) -> Response:
 
     db: Database = request.app.state.database
     async with db.transaction() as session:
-        mails = (await session.execute(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(50))).scalars()
+        mails = (
+            await session.execute(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(50))
+        ).scalars()
         items = [
             f"<article><h2>{html.escape(m.subject)}</h2><p>To {html.escape(m.to_address)} · "
             f"{m.status.value} · {m.created_at:%Y-%m-%d %H:%M} UTC</p>"

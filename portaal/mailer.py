@@ -20,7 +20,6 @@ def build_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
     # Stable per outbox row: a re-delivery after a crash is recognisable as the same mail.
     domain = from_address.partition("@")[2] or "portaal.local"
     message["Message-ID"] = f"<outbox-{mail.id}@{domain}>"
-    message["Content-Language"] = mail.language
     message["Auto-Submitted"] = "auto-generated"
     for line in mail.headers.splitlines():
         name, _, value = line.partition(":")
@@ -28,6 +27,8 @@ def build_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
             message[name.strip()] = value.strip()
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
+    # After the body: set_content() drops every Content-* header set before it.
+    message["Content-Language"] = mail.language
     return message
 
 

@@ -37,10 +37,16 @@ class Worker:
         for mail in mails:
             try:
                 await deliver(mail, self.settings)
-            except Exception as e:  # noqa: BLE001 — every failure is retried, then dead-lettered
+            except Exception as e:
                 error = f"{e.__class__.__name__}: {e}"
                 retry_at = None if gives_up(mail.attempts) else utcnow() + backoff(mail.attempts)
-                log.warning("mail %s to %s failed (attempt %s): %s", mail.id, mail.to_address, mail.attempts, error)
+                log.warning(
+                    "mail %s to %s failed (attempt %s): %s",
+                    mail.id,
+                    mail.to_address,
+                    mail.attempts,
+                    error,
+                )
                 async with self.database.transaction() as session:
                     await outbox_q.mark_failed(session, mail.id, error, retry_at)  # type: ignore[arg-type]
                 continue
@@ -61,7 +67,7 @@ class Worker:
                 result = await handler(
                     JobContext(self.database, self.settings, now), json.loads(job.payload)
                 )
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 log.exception("job %s (%s) failed", job.id, job.kind)
                 retry_at = None if gives_up(job.attempts) else utcnow() + backoff(job.attempts)
                 async with self.database.transaction() as session:
@@ -89,7 +95,7 @@ class Worker:
         while not stop.is_set():
             try:
                 mails, jobs = await self.run_once()
-            except Exception:  # noqa: BLE001 — a database hiccup must not end the worker
+            except Exception:
                 log.exception("worker round failed")
                 mails = jobs = 0
             if not mails and not jobs:

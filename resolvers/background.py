@@ -18,7 +18,9 @@ from resolvers.exports import start_export as _start
 from resolvers.pagination import Page, paginate
 
 
-async def start_export(ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None) -> ExportJob:
+async def start_export(
+    ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None
+) -> ExportJob:
     return await _start(ctx, kind, fmt, unit_id)
 
 
@@ -28,7 +30,10 @@ async def requeue_mail(ctx: Context, mail_id: int) -> OutboxMail:
         if mail is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such mail.", "id")
         await identity_q.audit(
-            session, "MAIL_REQUEUED", actor=ctx.viewer.person_id, address=ctx.client_address,
+            session,
+            "MAIL_REQUEUED",
+            actor=ctx.viewer.person_id,
+            address=ctx.client_address,
             detail=f"mail {mail_id}",
         )
     return mail
@@ -39,7 +44,9 @@ async def my_exports(info: Any) -> list[ExportJob]:
     return await ctx.db.read(jobs_q.exports_of, ctx.viewer.person_id)
 
 
-async def outbox_page(info: Any, request: PageRequest, status: MailStatus | None) -> Page[OutboxMail]:
+async def outbox_page(
+    info: Any, request: PageRequest, status: MailStatus | None
+) -> Page[OutboxMail]:
     db = info.context.db
 
     async def fetch(offset: int, limit: int | None) -> list[OutboxMail]:

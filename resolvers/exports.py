@@ -29,6 +29,7 @@ from resolvers.context import Context
 
 DOWNLOAD_LIFETIME = timedelta(hours=1)
 PROGRESS_EVERY = 1000
+FORMULA_START = "=+-@\t\r"
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,18 @@ async def _stream(db: Database, count_stmt: Any, stmt: Any) -> tuple[int, AsyncI
 
 async def _people_rows(db: Database, job: ExportJob) -> tuple[int, AsyncIterator[list[Any]]]:
     async with db.engine.connect() as conn:
-        path = (await conn.execute(sa.select(OrgUnit.path).where(OrgUnit.id == job.org_unit_id))).scalar_one()
+        path = (
+            await conn.execute(sa.select(OrgUnit.path).where(OrgUnit.id == job.org_unit_id))
+        ).scalar_one()
     where = OrgUnit.path.like(f"{path}%")
     base = (
         sa.select(
-            Person.family_name, Person.name_prefix, Person.given_name, Person.email,
-            RoleAssignment.role, OrgUnit.name,
+            Person.family_name,
+            Person.name_prefix,
+            Person.given_name,
+            Person.email,
+            RoleAssignment.role,
+            OrgUnit.name,
         )
         .join(RoleAssignment, RoleAssignment.person_id == Person.id)
         .join(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
@@ -75,14 +82,27 @@ async def _people_rows(db: Database, job: ExportJob) -> tuple[int, AsyncIterator
 
     async def mapped() -> AsyncIterator[list[Any]]:
         async for family, prefix, given, email, role, unit in rows:
-            yield [family, prefix, given, email, role.value if hasattr(role, "value") else role, unit]
+            yield [
+                family,
+                prefix,
+                given,
+                email,
+                role.value if hasattr(role, "value") else role,
+                unit,
+            ]
 
     return total, mapped()
 
 
 async def _audit_rows(db: Database, job: ExportJob) -> tuple[int, AsyncIterator[list[Any]]]:
-    base = sa.select(AuditEvent.at, AuditEvent.kind, AuditEvent.actor_person_id,
-                     AuditEvent.subject_person_id, AuditEvent.client_address, AuditEvent.detail)
+    base = sa.select(
+        AuditEvent.at,
+        AuditEvent.kind,
+        AuditEvent.actor_person_id,
+        AuditEvent.subject_person_id,
+        AuditEvent.client_address,
+        AuditEvent.detail,
+    )
     count = sa.select(sa.func.count()).select_from(AuditEvent)
     total, rows = await _stream(db, count, base.order_by(AuditEvent.id))
 
@@ -111,7 +131,9 @@ KINDS: dict[str, ExportKind] = {
 }
 
 
-async def start_export(ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None) -> ExportJob:
+async def start_export(
+    ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None
+) -> ExportJob:
     spec = KINDS[kind]
     if not ctx.viewer.holds_anywhere(spec.roles):
         raise DomainError(ErrorCode.FORBIDDEN, "You may not start this export.")
@@ -119,18 +141,28 @@ async def start_export(ctx: Context, kind: str, fmt: ExportFormat, unit_id: int 
         if spec.needs_unit:
             unit = await identity_q.unit_by_id(session, unit_id) if unit_id else None
             if unit is None or not ctx.viewer.holds_on(spec.roles, unit.path):
-                raise DomainError(ErrorCode.NOT_FOUND, "No such unit, or you do not administer it.", "unitId")
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such unit, or you do not administer it.", "unitId"
+                )
         job = await identity_q.add(
             session,
             ExportJob(
-                kind=kind, format=fmt, requested_by=ctx.viewer.person_id,  # type: ignore[arg-type]
+                kind=kind,
+                format=fmt,
+                requested_by=ctx.viewer.person_id,  # type: ignore[arg-type]
                 org_unit_id=unit_id if spec.needs_unit else None,
             ),
         )
-        await jobs_q.schedule(session, "export", f"export:{job.id}", utcnow(), {"export_id": job.id})
+        await jobs_q.schedule(
+            session, "export", f"export:{job.id}", utcnow(), {"export_id": job.id}
+        )
         await identity_q.audit(
-            session, "EXPORT_STARTED", actor=ctx.viewer.person_id, unit=job.org_unit_id,
-            address=ctx.client_address, detail=f"{kind} {fmt.value}",
+            session,
+            "EXPORT_STARTED",
+            actor=ctx.viewer.person_id,
+            unit=job.org_unit_id,
+            address=ctx.client_address,
+            detail=f"{kind} {fmt.value}",
         )
     return job
 
@@ -152,16 +184,23 @@ class _Progress:
         if self.done % PROGRESS_EVERY == 0:
             async with self.db.transaction() as session:
                 await jobs_q.set_export_progress(
-                    session, self.job_id, min(99, progress_percent(self.done, self.total)),
-                    self.done, ExportStatus.RUNNING,
+                    session,
+                    self.job_id,
+                    min(99, progress_percent(self.done, self.total)),
+                    self.done,
+                    ExportStatus.RUNNING,
                 )
 
 
-async def _write_xlsx(spec: ExportKind, rows: AsyncIterator[list[Any]], progress: _Progress) -> bytes:
+async def _write_xlsx(
+    spec: ExportKind, rows: AsyncIterator[list[Any]], progress: _Progress
+) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"
         # constant_memory writes each row to disk as it goes: flat memory for any size.
-        book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+        book = xlsxwriter.Workbook(
+            str(path), {"constant_memory": True, "strings_to_formulas": False}
+        )
         sheet = book.add_worksheet(spec.title[:31])
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, spec.columns, bold)
@@ -174,18 +213,24 @@ async def _write_xlsx(spec: ExportKind, rows: AsyncIterator[list[Any]], progress
         return path.read_bytes()
 
 
-async def _write_csv(spec: ExportKind, rows: AsyncIterator[list[Any]], progress: _Progress) -> bytes:
+async def _write_csv(
+    spec: ExportKind, rows: AsyncIterator[list[Any]], progress: _Progress
+) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # Dutch Excel expects semicolons
     writer.writerow(spec.columns)
     async for row in rows:
         # A leading = + - @ would be run as a formula by spreadsheet programs (CSV injection).
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow(
+            ["'" + v if isinstance(v, str) and v and v[0] in FORMULA_START else v for v in row]
+        )
         await progress.tick()
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
-async def _write_pdf(spec: ExportKind, rows: AsyncIterator[list[Any]], progress: _Progress) -> bytes:
+async def _write_pdf(
+    spec: ExportKind, rows: AsyncIterator[list[Any]], progress: _Progress
+) -> bytes:
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
@@ -199,14 +244,24 @@ async def _write_pdf(spec: ExportKind, rows: AsyncIterator[list[Any]], progress:
             count += 1
             if count > MAX_PDF_ROWS:
                 raise DomainError(
-                    ErrorCode.INVALID, f"A PDF holds at most {MAX_PDF_ROWS} rows; choose XLSX or CSV."
+                    ErrorCode.INVALID,
+                    f"A PDF holds at most {MAX_PDF_ROWS} rows; choose XLSX or CSV.",
                 )
-            table.row(["" if v is None else str(v).encode("latin-1", "replace").decode("latin-1") for v in row])
+            table.row(
+                [
+                    "" if v is None else str(v).encode("latin-1", "replace").decode("latin-1")
+                    for v in row
+                ]
+            )
             await progress.tick()
     return bytes(pdf.output())
 
 
-WRITERS = {ExportFormat.XLSX: _write_xlsx, ExportFormat.CSV: _write_csv, ExportFormat.PDF: _write_pdf}
+WRITERS = {
+    ExportFormat.XLSX: _write_xlsx,
+    ExportFormat.CSV: _write_csv,
+    ExportFormat.PDF: _write_pdf,
+}
 
 
 async def run_export(db: Database, export_id: int) -> str:
@@ -228,7 +283,12 @@ async def run_export(db: Database, export_id: int) -> str:
     filename = f"{job.kind.lower()}-{stamp}.{job.format.value.lower()}"
     async with db.transaction() as session:
         await jobs_q.finish_export(
-            session, export_id, content=content, filename=filename,
-            content_type=CONTENT_TYPES[job.format], rows=progress.done, now=utcnow(),
+            session,
+            export_id,
+            content=content,
+            filename=filename,
+            content_type=CONTENT_TYPES[job.format],
+            rows=progress.done,
+            now=utcnow(),
         )
     return json.dumps({"rows": progress.done, "bytes": len(content)})

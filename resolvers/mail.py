@@ -42,7 +42,7 @@ def render(template: str, language: str, **values: Any) -> RenderedMail:
     env = _env()
     subject = env.get_template(f"{template}/{lang}.subject").render(**values).strip()
     text = env.get_template(f"{template}/{lang}.txt").render(**values)
-    html = env.get_template(f"{template}/{lang}.html").render(subject=subject, **values)
+    html = env.get_template(f"{template}/{lang}.html").render({**values, "subject": subject})
     return RenderedMail(template, lang, " ".join(subject.split()), text, html)
 
 

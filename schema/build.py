@@ -15,8 +15,8 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.mutation import Mutation
 from schema.query import Query
-from schema.types.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleAssignmentNode
 from schema.types.background import ExportJobNode, OutboxMailNode
+from schema.types.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleAssignmentNode
 from schema.types.org import OrgUnitNode
 
 # Types reachable only through the Node interface must be listed to appear in the schema.

@@ -44,3 +44,12 @@ async def resolve_nodes(info: Any, ids: list[str]) -> list[Any | None]:
 
     # Gathered, so every level of loading is one batch for all IDs together.
     return list(await asyncio.gather(*(one(t, pk) for t, pk in decoded)))
+
+
+def plain(from_row: Callable[[Any], Any]) -> Callable[[Any, Any], Awaitable[Any]]:
+    """For types whose object needs nothing but its row."""
+
+    async def wrap(_ctx: Any, row: Any) -> Any:
+        return from_row(row)
+
+    return wrap

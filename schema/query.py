@@ -2,52 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
+from strawberry.tools import merge_types
 
 from domain.errors import DomainError, ErrorCode
 from domain.roles import Role as DomainRole
+from persistence.models.mail import MailStatus as DomainMailStatus
+from resolvers import background as background_resolvers
 from resolvers import identity as identity_resolvers
 from schema.mutations.base import arg
-from schema.node import register_node, resolve_nodes
+from schema.mutations.messages import MessageQueries
+from schema.node import resolve_nodes
 from schema.permissions import public, requires
 from schema.relay import Connection, Node
+from schema.types.background import MailStatus, OutboxMailNode
 from schema.types.common import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.types.identity import (
-    ApiTokenNode,
     AuditEventNode,
-    PersonNode,
-    RoleAssignmentNode,
     Viewer,
-)
-from schema.types.background import ExportJobNode, MailStatus, OutboxMailNode
-from schema.types.org import OrgUnitNode
-from resolvers import background as background_resolvers
-from persistence.models.mail import MailStatus as DomainMailStatus
-
-
-def _plain(from_row: Callable[[Any], Any]) -> Callable[[Any, Any], Awaitable[Any]]:
-    async def wrap(_ctx: Any, row: Any) -> Any:
-        return from_row(row)
-
-    return wrap
-
-
-register_node("OrgUnit", _plain(OrgUnitNode.from_row), lambda ctx: ctx.loaders.unit_by_id)
-register_node("Person", PersonNode.build, lambda ctx: ctx.loaders.person_by_id)
-register_node("RoleAssignment", RoleAssignmentNode.build, lambda ctx: ctx.loaders.assignment_by_id)
-register_node("ApiToken", _plain(ApiTokenNode.from_row), lambda ctx: ctx.loaders.api_token_by_id)
-register_node(
-    "AuditEvent", _plain(AuditEventNode.from_row), lambda ctx: ctx.loaders.audit_event_by_id
 )
 
 MAX_NODES = 100
 
 
-@strawberry.type(description="Everything Portaal can tell you. Start with `viewer`.")
-class Query:
+@strawberry.type
+class CoreQueries:
     @public(
         description="The object with this global ID, or null when it does not exist or "
         "you may not see it (the two are indistinguishable on purpose)."
@@ -90,8 +71,10 @@ class Query:
         )
         return to_connection(page, AuditEventNode.from_row)
 
-    @requires([DomainRole.PLATFORM_ADMIN], description="The mail outbox, newest first: what was "
-              "sent, what waits, what failed.")
+    @requires(
+        [DomainRole.PLATFORM_ADMIN],
+        description="The mail outbox, newest first: what was sent, what waits, what failed.",
+    )
     async def outbox_mails(
         self,
         info: strawberry.Info,
@@ -102,5 +85,13 @@ class Query:
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[OutboxMailNode]:
         domain_status = DomainMailStatus(status.value) if status else None
-        page = await background_resolvers.outbox_page(info, page_request(first, after, last, before), domain_status)
+        page = await background_resolvers.outbox_page(
+            info, page_request(first, after, last, before), domain_status
+        )
         return to_connection(page, OutboxMailNode.from_row)
+
+
+Query = merge_types("Query", (CoreQueries, MessageQueries))
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything Portaal can tell you. Start with `viewer`."
+)

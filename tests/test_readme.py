@@ -32,7 +32,9 @@ def test_readme_has_examples() -> None:
     assert len(EXAMPLES) >= 5
 
 
-@pytest.mark.parametrize(("who", "query"), EXAMPLES, ids=[f"example{i}" for i in range(len(EXAMPLES))])
+@pytest.mark.parametrize(
+    ("who", "query"), EXAMPLES, ids=[f"example{i}" for i in range(len(EXAMPLES))]
+)
 async def test_readme_example_runs(api: Api, who: str, query: str) -> None:
     token = None if who == "anonymous" else await api.login(who)
     body = await api.query(query, token=token)

@@ -81,3 +81,15 @@ def test_requires_directive_prints_its_roles() -> None:
         "directive @requires(roles: [Role!]!, relations: [Relation!]!) on FIELD_DEFINITION" in sdl
     )
     assert "auditEvents(" in sdl and "@requires(roles: [PLATFORM_ADMIN], relations: [])" in sdl
+
+
+def test_every_node_type_can_be_fetched_by_id() -> None:
+    from schema.node import REGISTRY
+
+    schema = build_schema()._schema
+    node_types = {
+        name
+        for name, t in schema.type_map.items()
+        if isinstance(t, GraphQLObjectType) and any(i.name == "Node" for i in t.interfaces)
+    }
+    assert node_types == set(REGISTRY)

@@ -20,7 +20,11 @@ from persistence.types import utcnow
 
 
 async def schedule(
-    session: AsyncSession, kind: str, key: str, due_at: datetime, payload: dict[str, Any] | None = None
+    session: AsyncSession,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    payload: dict[str, Any] | None = None,
 ) -> bool:
     """Insert a job unless one with this key exists; True when it was new."""
     values = {
@@ -33,9 +37,13 @@ async def schedule(
         "created_at": utcnow(),
     }
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Job).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = await session.execute(stmt)
-    return bool(result.rowcount)
+    stmt = (
+        dialect.insert(Job)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Job.id)
+    )
+    return (await session.execute(stmt)).first() is not None
 
 
 async def claim_jobs(
@@ -61,7 +69,9 @@ async def finish_job(session: AsyncSession, job_id: int, now: datetime, result: 
     )
 
 
-async def fail_job(session: AsyncSession, job_id: int, error: str, retry_at: datetime | None) -> None:
+async def fail_job(
+    session: AsyncSession, job_id: int, error: str, retry_at: datetime | None
+) -> None:
     values: dict[str, object] = {"last_error": error[:1000], "locked_until": None}
     if retry_at is None:
         values["status"] = JobStatus.DEAD

@@ -68,7 +68,9 @@ def _filter(status: MailStatus | None) -> list[sa.ColumnElement[bool]]:
 async def mail_page(
     session: AsyncSession, status: MailStatus | None, offset: int, limit: int | None
 ) -> list[OutboxMail]:
-    stmt = sa.select(OutboxMail).where(*_filter(status)).order_by(OutboxMail.id.desc()).offset(offset)
+    stmt = (
+        sa.select(OutboxMail).where(*_filter(status)).order_by(OutboxMail.id.desc()).offset(offset)
+    )
     if limit is not None:
         stmt = stmt.limit(limit + 1)
     return list((await session.execute(stmt)).scalars())

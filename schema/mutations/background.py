@@ -19,19 +19,26 @@ from schema.types.background import ExportFormat, ExportJobNode, ExportKind, Out
 @strawberry.type(description="Result of starting an export.")
 class ExportJobPayload:
     export_job: ExportJobNode | None = public(description="The job; poll it.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type(description="Result of requeueing a mail.")
 class OutboxMailPayload:
     mail: OutboxMailNode | None = public(description="The mail, pending again.", default=None)
-    errors: list[UserError] = public(description="Why nothing happened, if so.", default_factory=list)
+    errors: list[UserError] = public(
+        description="Why nothing happened, if so.", default_factory=list
+    )
 
 
 @strawberry.type
 class BackgroundMutations:
-    @requires(sorted(ADMIN_ROLES, key=lambda r: r.value), description="Start an export; a "
-              "worker produces it. Poll the returned job for progress and its download link.")
+    @requires(
+        sorted(ADMIN_ROLES, key=lambda r: r.value),
+        description="Start an export; a "
+        "worker produces it. Poll the returned job for progress and its download link.",
+    )
     async def start_export(
         self,
         info: strawberry.Info,
@@ -41,7 +48,9 @@ class BackgroundMutations:
     ) -> ExportJobPayload:
         async def work() -> ExportJobPayload:
             uid = decode_expected(unit_id, "OrgUnit", "unitId") if unit_id else None
-            row = await background.start_export(info.context, kind.value, DomainFormat(format.value), uid)
+            row = await background.start_export(
+                info.context, kind.value, DomainFormat(format.value), uid
+            )
             return ExportJobPayload(export_job=ExportJobNode.from_row(row))
 
         return await attempt(ExportJobPayload, work)

@@ -9,9 +9,11 @@ from typing import Any
 import strawberry
 
 from domain.ids import encode_global_id
-from domain.roles import Relation, Requirement, Role as DomainRole, Scope
+from domain.roles import Relation, Requirement, Scope
+from domain.roles import Role as DomainRole
 from persistence.models import ExportJob, OutboxMail
 from resolvers.exports import download_url
+from schema.node import plain, register_node
 from schema.permissions import requires
 from schema.relay import Node
 
@@ -47,15 +49,20 @@ class MailStatus(Enum):
     PENDING = strawberry.enum_value("PENDING", description="Waiting to be sent (or to be retried).")
     SENDING = strawberry.enum_value("SENDING", description="Claimed by a worker right now.")
     SENT = strawberry.enum_value("SENT", description="Accepted by the SMTP server.")
-    DEAD = strawberry.enum_value("DEAD", description="Given up after repeated failures; requeue it.")
+    DEAD = strawberry.enum_value(
+        "DEAD", description="Given up after repeated failures; requeue it."
+    )
 
 
 def _e(description: str) -> Any:
     return requires(EXPORT_READ.roles, EXPORT_READ.relations, description=description)
 
 
-@strawberry.type(name="ExportJob", description="An export you asked for; poll `progress` and "
-                 "`status`, then download from `downloadUrl`.")
+@strawberry.type(
+    name="ExportJob",
+    description="An export you asked for; poll `progress` and "
+    "`status`, then download from `downloadUrl`.",
+)
 class ExportJobNode(Node):
     row: strawberry.Private[ExportJob]
     scope: strawberry.Private[Scope]
@@ -118,8 +125,11 @@ def _m(description: str) -> Any:
     return requires(MAIL_READ.roles, description=description)
 
 
-@strawberry.type(name="OutboxMail", description="A mail in the outbox, exactly as it is (or "
-                 "was) sent. Platform admins see delivery problems here and requeue dead mails.")
+@strawberry.type(
+    name="OutboxMail",
+    description="A mail in the outbox, exactly as it is (or "
+    "was) sent. Platform admins see delivery problems here and requeue dead mails.",
+)
 class OutboxMailNode(Node):
     row: strawberry.Private[OutboxMail]
     scope: strawberry.Private[Scope | None]
@@ -180,3 +190,7 @@ class OutboxMailNode(Node):
     @_m("When it was delivered, if it was.")
     def sent_at(self) -> datetime | None:
         return self.row.sent_at
+
+
+register_node("ExportJob", plain(ExportJobNode.from_row), lambda ctx: ctx.loaders.export_by_id)
+register_node("OutboxMail", plain(OutboxMailNode.from_row), lambda ctx: ctx.loaders.mail_by_id)

@@ -16,6 +16,7 @@ from persistence.models import AuditEvent as AuditRow
 from persistence.models import Person as PersonRow
 from persistence.models import RoleAssignment as AssignmentRow
 from resolvers import identity as resolve
+from schema.node import plain, register_node
 from schema.permissions import ALL_ADMINS, Role, authenticated, requires
 from schema.relay import Node
 from schema.types.background import ExportJobNode
@@ -311,3 +312,11 @@ class Viewer:
         from resolvers.background import my_exports
 
         return [ExportJobNode.from_row(row) for row in await my_exports(info)]
+
+
+register_node("Person", PersonNode.build, lambda ctx: ctx.loaders.person_by_id)
+register_node("RoleAssignment", RoleAssignmentNode.build, lambda ctx: ctx.loaders.assignment_by_id)
+register_node("ApiToken", plain(ApiTokenNode.from_row), lambda ctx: ctx.loaders.api_token_by_id)
+register_node(
+    "AuditEvent", plain(AuditEventNode.from_row), lambda ctx: ctx.loaders.audit_event_by_id
+)

@@ -13,6 +13,7 @@ from domain.orgtree import OrgUnitKind as DomainKind
 from domain.roles import Relation, Requirement, Scope
 from persistence.models import OrgUnit as OrgUnitRow
 from resolvers import org as resolve
+from schema.node import plain, register_node
 from schema.permissions import EVERY_ROLE, STAFF_ROLES, requires
 from schema.relay import Connection, Node
 from schema.types.common import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
@@ -131,3 +132,6 @@ class OrgUnitNode(Node):
     @requires(UNIT_STAFF.roles, description="When the unit was created (ISO 8601, UTC).")
     def created_at(self) -> datetime | None:
         return self.row.created_at
+
+
+register_node("OrgUnit", plain(OrgUnitNode.from_row), lambda ctx: ctx.loaders.unit_by_id)

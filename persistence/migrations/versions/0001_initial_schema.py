@@ -10,10 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlmodel
 
-import persistence.types
+from alembic import op
 
 import persistence.types
-from alembic import op
 
 
 revision = '0001'
