@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,8 +51,11 @@ def clean_name(value: str, field: str, *, required: bool = False) -> str:
         raise DomainError(
             ErrorCode.INVALID, f"A name has at most {MAX_NAME_LENGTH} characters", field
         )
-    if any(c in name for c in '<>"\\') or any(ord(c) < 32 for c in name):
+    if any(c in name for c in '<>"\\'):
         raise DomainError(ErrorCode.INVALID, 'A name may not contain < > " or \\', field)
+    # Control and format characters (e.g. the right-to-left override) hide what a name says.
+    if any(unicodedata.category(c) in {"Cc", "Cf"} for c in name):
+        raise DomainError(ErrorCode.INVALID, "A name may not contain control characters", field)
     return name
 
 

@@ -23,6 +23,8 @@ def decode_cursor(cursor: str, field: str) -> int:
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
         prefix, _, number = raw.partition(":")
+        if not number.isdigit():
+            raise ValueError(number)
         offset = int(number)
     except (ValueError, UnicodeDecodeError):
         raise DomainError(ErrorCode.INVALID, f"'{cursor}' is not a valid cursor", field) from None
@@ -81,7 +83,8 @@ def resolve_last(page: PageRequest, start: int, total: int) -> Window:
     """With the total known, the window for `last` counted back from the end."""
     assert page.last is not None
     new_start = max(start, total - page.last)
-    return Window(offset=new_start, limit=total - new_start, needs_total=False)
+    # An `after` cursor past the end leaves an empty page, never a negative LIMIT.
+    return Window(offset=new_start, limit=max(0, total - new_start), needs_total=False)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionResult
 from persistence.db import Database
 from portaal.auth import SESSION_COOKIE, authenticate, credentials
 from portaal.errors import format_error
+from portaal.ics import calendar_feed
 from portaal.settings import Settings
 from resolvers.context import Context
 from schema.build import build_schema
@@ -238,6 +239,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/healthz", health),
             Route("/exports/{export_id:int}", download_export),
+            Route("/ics/{token}", calendar_feed),
             *([Route("/dev/mails", dev_mailbox)] if not settings.production else []),
             Route("/graphql", graphql_app),
         ],

@@ -11,6 +11,7 @@ from persistence.db import Database
 from persistence.models import OrgUnit, Person
 from persistence.queries import identity as identity_q
 from persistence.queries.org import create_unit
+from portaal.demo_school import load_school_demo
 from portaal.security import hash_password
 
 DEMO_PASSWORD = "Zonnebloem-42!"
@@ -104,4 +105,5 @@ async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
                     ),
                 )
             await identity_q.assign_role(session, people[email].id, role, units[key].id)  # type: ignore[arg-type]
+        await load_school_demo(session, units, people)
     return True

@@ -13,22 +13,11 @@ from strawberry.extensions import (
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
+from schema.areas import NODE_TYPES
 from schema.mutation import Mutation
 from schema.query import Query
-from schema.types.background import ExportJobNode, OutboxMailNode
-from schema.types.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleAssignmentNode
-from schema.types.org import OrgUnitNode
 
-# Types reachable only through the Node interface must be listed to appear in the schema.
-TYPES: list[Any] = [
-    OrgUnitNode,
-    PersonNode,
-    RoleAssignmentNode,
-    ApiTokenNode,
-    AuditEventNode,
-    ExportJobNode,
-    OutboxMailNode,
-]
+TYPES: list[Any] = NODE_TYPES
 
 
 class PortaalSchema(strawberry.Schema):

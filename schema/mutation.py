@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.tools import merge_types
 
-from schema.mutations.access import AccessMutations
-from schema.mutations.accounts import AccountMutations
-from schema.mutations.background import BackgroundMutations
-from schema.mutations.messages import MessageMutations
+from schema.areas import MUTATION_PARTS
 
-Mutation = merge_types(
-    "Mutation", (AccountMutations, AccessMutations, BackgroundMutations, MessageMutations)
+Mutation = merge_types("Mutation", MUTATION_PARTS)
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Everything you can change. Each mutation is atomic."
 )
-Mutation.__strawberry_definition__.description = (
-    "Everything you can change. Each mutation is atomic."  # type: ignore[attr-defined]
-)
-_ = strawberry

@@ -12,8 +12,8 @@ from domain.roles import Role as DomainRole
 from persistence.models.mail import MailStatus as DomainMailStatus
 from resolvers import background as background_resolvers
 from resolvers import identity as identity_resolvers
+from schema.areas import QUERY_PARTS
 from schema.mutations.base import arg
-from schema.mutations.messages import MessageQueries
 from schema.node import resolve_nodes
 from schema.permissions import public, requires
 from schema.relay import Connection, Node
@@ -91,7 +91,7 @@ class CoreQueries:
         return to_connection(page, OutboxMailNode.from_row)
 
 
-Query = merge_types("Query", (CoreQueries, MessageQueries))
+Query = merge_types("Query", (CoreQueries, *QUERY_PARTS))
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Everything Portaal can tell you. Start with `viewer`."
 )

@@ -1,0 +1,1 @@
+"""The school parent portal's tables (filled in by the school portal work)."""
