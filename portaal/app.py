@@ -191,6 +191,68 @@ async def download_export(request: Request) -> Response:
     )
 
 
+async def certificate_pdf(request: Request) -> Response:
+    """The learner's certificate as PDF, behind a signed link made for that learner."""
+    from persistence.queries import academy as aq
+    from resolvers.academy_documents import certificate_link_valid
+    from resolvers.academy_documents import certificate_pdf as render_pdf
+
+    settings: Settings = request.app.state.settings
+    db: Database = request.app.state.database
+    certificate_id = request.path_params["certificate_id"]
+    person_id = certificate_link_valid(settings.secret_key, certificate_id, request.query_params)
+    if person_id is None:
+        return PlainTextResponse("This link is not valid or has expired.", status_code=403)
+    async with db.transaction() as session:
+        certificate = (await aq.certificates_by_ids(session, [certificate_id]))[0]
+        found = (
+            await aq.certificate_by_code(session, certificate.verification_code)
+            if certificate
+            else None
+        )
+    if found is None or found[3].id != person_id:
+        return PlainTextResponse("This link is not valid or has expired.", status_code=403)
+    certificate, _enrolment, course, person = found
+    pdf = render_pdf(
+        person.display_name,
+        course.title,
+        certificate.issued_at.date().isoformat(),
+        certificate.highest_score_percent,
+        certificate.verification_code,
+        person.language.value,
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="certificaat-{certificate.verification_code}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def magazine_unsubscribe(request: Request) -> Response:
+    """One click from the magazine mail, no login: the signed link says who (RFC 8058 POST too)."""
+    from domain.errors import DomainError
+    from persistence.queries import identity as iq
+    from resolvers.academy_documents import magazine_link_person
+
+    settings: Settings = request.app.state.settings
+    db: Database = request.app.state.database
+    try:
+        person_id = magazine_link_person(settings.secret_key, request.query_params)
+    except DomainError as e:
+        return PlainTextResponse(e.message, status_code=403)
+    async with db.transaction() as session:
+        await iq.unsubscribe_magazine(session, person_id)
+        await iq.audit(session, "MAGAZINE_UNSUBSCRIBED", subject=person_id)
+    return Response(
+        "<!doctype html><meta charset=utf-8><title>Afgemeld</title>"
+        "<p>Je bent afgemeld voor het magazine. / You have been unsubscribed from the magazine.</p>",
+        media_type="text/html",
+    )
+
+
 async def dev_mailbox(request: Request) -> Response:
     """Development only: the newest mails in the outbox, as they will be sent."""
     import sqlalchemy as sa
@@ -240,6 +302,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/healthz", health),
             Route("/exports/{export_id:int}", download_export),
             Route("/ics/{token}", calendar_feed),
+            Route("/certificates/{certificate_id:int}.pdf", certificate_pdf),
+            Route("/magazine/unsubscribe", magazine_unsubscribe, methods=["GET", "POST"]),
             *([Route("/dev/mails", dev_mailbox)] if not settings.production else []),
             Route("/graphql", graphql_app),
         ],

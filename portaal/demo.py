@@ -11,6 +11,7 @@ from persistence.db import Database
 from persistence.models import OrgUnit, Person
 from persistence.queries import identity as identity_q
 from persistence.queries.org import create_unit
+from portaal.demo_academy import load_academy_demo
 from portaal.demo_school import load_school_demo
 from portaal.security import hash_password
 
@@ -105,5 +106,6 @@ async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
                     ),
                 )
             await identity_q.assign_role(session, people[email].id, role, units[key].id)  # type: ignore[arg-type]
+        await load_academy_demo(session, units, people)
         await load_school_demo(session, units, people)
     return True

@@ -113,7 +113,77 @@ async def _audit_rows(db: Database, job: ExportJob) -> tuple[int, AsyncIterator[
     return total, mapped()
 
 
+async def _accreditation_rows(db: Database, job: ExportJob) -> tuple[int, AsyncIterator[list[Any]]]:
+    from persistence.models import (
+        AccreditationReportLine,
+        Course,
+        CourseAccreditation,
+        Enrolment,
+        RegistrationNumber,
+    )
+
+    report_id = json.loads(job.params)["report_id"]
+    base = (
+        sa.select(
+            RegistrationNumber.number,
+            Person.family_name,
+            Person.name_prefix,
+            Person.given_name,
+            Person.email,
+            Course.title,
+            CourseAccreditation.points,
+            Enrolment.completed_at,
+        )
+        .select_from(AccreditationReportLine)
+        .join(Enrolment, Enrolment.id == AccreditationReportLine.enrolment_id)
+        .join(Person, Person.id == Enrolment.person_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(
+            CourseAccreditation,
+            sa.and_(
+                CourseAccreditation.course_id == Course.id,
+                CourseAccreditation.register_code == AccreditationReportLine.register_code,
+            ),
+        )
+        .join(
+            RegistrationNumber,
+            sa.and_(
+                RegistrationNumber.person_id == Person.id,
+                RegistrationNumber.register_code == AccreditationReportLine.register_code,
+            ),
+        )
+        .where(AccreditationReportLine.report_id == report_id)
+    )
+    count = sa.select(sa.func.count()).select_from(base.subquery())
+    total, rows = await _stream(db, count, base.order_by(Enrolment.completed_at, Enrolment.id))
+
+    async def mapped() -> AsyncIterator[list[Any]]:
+        async for *rest, completed in rows:
+            yield [
+                *rest,
+                completed.date().isoformat() if hasattr(completed, "date") else str(completed)[:10],
+            ]
+
+    return total, mapped()
+
+
 KINDS: dict[str, ExportKind] = {
+    "ACCREDITATION": ExportKind(
+        title="Accreditation report",
+        columns=[
+            "Registration number",
+            "Family name",
+            "Prefix",
+            "Given name",
+            "E-mail",
+            "Course",
+            "Points",
+            "Completed on",
+        ],
+        rows=_accreditation_rows,
+        roles=frozenset({Role.PLATFORM_ADMIN}),
+        needs_unit=False,
+    ),
     "PEOPLE": ExportKind(
         title="People and roles",
         columns=["Family name", "Prefix", "Given name", "E-mail", "Role", "Unit"],

@@ -54,7 +54,15 @@ async def export(ctx: JobContext, payload: dict[str, object]) -> str:
     return await run_export(ctx.database, int(payload["export_id"]))  # type: ignore[call-overload]
 
 
-HANDLERS: dict[str, Handler] = {"cleanup": cleanup, "export": export}
+async def refresher(ctx: JobContext, payload: dict[str, object]) -> str:
+    from resolvers.academy_learning import send_refresher
+
+    return await send_refresher(
+        ctx.database, ctx.settings, int(payload["enrolment_id"]), str(payload["moment"])
+    )  # type: ignore[call-overload]
+
+
+HANDLERS: dict[str, Handler] = {"cleanup": cleanup, "export": export, "refresher": refresher}
 
 
 async def ensure_recurring(database: Database, now: datetime) -> None:

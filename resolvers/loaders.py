@@ -13,6 +13,7 @@ from persistence.queries import identity as identity_q
 from persistence.queries import jobs as jobs_q
 from persistence.queries import org as org_q
 from persistence.queries import outbox as outbox_q
+from resolvers.academy_loaders import AcademyLoaders
 from resolvers.school_loaders import SchoolLoaders
 
 
@@ -43,9 +44,13 @@ class Loaders:
     def clear(self) -> None:
         """Forget everything loaded: called after a mutation commits."""
         for name in list(vars(self)):
-            if isinstance(vars(self)[name], DataLoader | SchoolLoaders):
+            if isinstance(vars(self)[name], DataLoader | AcademyLoaders | SchoolLoaders):
                 delattr(self, name)
         self._keyed.clear()
+
+    @cached_property
+    def academy(self) -> AcademyLoaders:
+        return AcademyLoaders(self._db)
 
     @cached_property
     def school(self) -> SchoolLoaders:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from schema.mutations.academy import AcademyMutations, AcademyQueries
 from schema.mutations.access import AccessMutations
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.background import BackgroundMutations
 from schema.mutations.messages import MessageMutations, MessageQueries
 from schema.mutations.school import SCHOOL_NODE_TYPES, SchoolMutations, SchoolQueries
+from schema.types.academy import ACADEMY_NODE_TYPES
 from schema.types.background import ExportJobNode, OutboxMailNode
 from schema.types.identity import (
     ApiTokenNode,
@@ -18,12 +20,13 @@ from schema.types.identity import (
 )
 from schema.types.org import OrgUnitNode
 
-QUERY_PARTS: tuple[type, ...] = (MessageQueries, SchoolQueries)
+QUERY_PARTS: tuple[type, ...] = (MessageQueries, AcademyQueries, SchoolQueries)
 MUTATION_PARTS: tuple[type, ...] = (
     AccountMutations,
     AccessMutations,
     BackgroundMutations,
     MessageMutations,
+    AcademyMutations,
     SchoolMutations,
 )
 # Types reachable only through the Node interface must be listed to appear in the schema.
@@ -35,5 +38,6 @@ NODE_TYPES: list[Any] = [
     AuditEventNode,
     ExportJobNode,
     OutboxMailNode,
+    *ACADEMY_NODE_TYPES,
     *SCHOOL_NODE_TYPES,
 ]

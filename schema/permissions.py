@@ -177,3 +177,17 @@ def unauthenticated() -> StrawberryGraphQLError:
 EVERY_ROLE = tuple(r.Role)
 ALL_ADMINS = tuple(sorted(r.ADMIN_ROLES, key=lambda x: x.value))
 STAFF_ROLES = tuple(x for x in r.Role if x not in {r.Role.LEARNER, r.Role.PUPIL, r.Role.CONTACT})
+
+
+def public_fields(cls: Any) -> Any:
+    """Mark every field of a value type `@public` that has no permission of its own.
+
+    For small value types reached only through a guarded field (a report row, a review):
+    whoever may read the parent may read all of it. Put it above `@strawberry.type`.
+    """
+    for field in cls.__strawberry_definition__.fields:
+        guarded = any(isinstance(e, Guard | LoginRequired) for e in field.extensions)
+        declared = any(isinstance(d, Public | Requires | Authenticated) for d in field.directives)
+        if not guarded and not declared:
+            field.directives.append(Public())
+    return cls

@@ -34,6 +34,10 @@ class ExportKind(Enum):
         "PEOPLE", description="People and their roles on a unit you administer and below it."
     )
     AUDIT_LOG = strawberry.enum_value("AUDIT_LOG", description="The audit log (platform admins).")
+    ACCREDITATION = strawberry.enum_value(
+        "ACCREDITATION",
+        description="A report to a professional register (start it with startAccreditationExport).",
+    )
 
 
 @strawberry.enum(description="Where an export job is.")

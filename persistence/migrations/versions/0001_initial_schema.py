@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 09:49:19.240737
+Create Date: 2026-11-24 09:56:52.078850
 """
 
 from __future__ import annotations
@@ -153,6 +153,24 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_audit_event_subject_person_id"), ["subject_person_id"], unique=False
+        )
+
+    op.create_table(
+        "class_mentor",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("class_unit_id", sa.Integer(), nullable=False),
+        sa.Column("teacher_person_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["class_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["teacher_person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("class_unit_id", "teacher_person_id"),
+    )
+    with op.batch_alter_table("class_mentor", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_class_mentor_class_unit_id"), ["class_unit_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_class_mentor_teacher_person_id"), ["teacher_person_id"], unique=False
         )
 
     op.create_table(
@@ -313,6 +331,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lesson_course_id"), ["course_id"], unique=False)
 
     op.create_table(
+        "location_details",
+        sa.Column("org_unit_id", sa.Integer(), nullable=False),
+        sa.Column("street", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("postcode", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.ForeignKeyConstraint(["org_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("org_unit_id"),
+    )
+    op.create_table(
         "membership",
         sa.Column("academy_id", sa.Integer(), nullable=False),
         sa.Column("total_seats", sa.Integer(), nullable=False),
@@ -404,6 +432,33 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "pupil",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("school_unit_id", sa.Integer(), nullable=False),
+        sa.Column("class_unit_id", sa.Integer(), nullable=False),
+        sa.Column("student_number", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("date_of_birth", sa.Date(), nullable=False),
+        sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("street", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("postcode", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("programme", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("created_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["class_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["school_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("person_id"),
+        sa.UniqueConstraint("school_unit_id", "student_number"),
+    )
+    with op.batch_alter_table("pupil", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pupil_class_unit_id"), ["class_unit_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_pupil_school_unit_id"), ["school_unit_id"], unique=False
+        )
+
+    op.create_table(
         "refresher_module",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("course_id", sa.Integer(), nullable=False),
@@ -483,6 +538,22 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "school_subject",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_unit_id", sa.Integer(), nullable=False),
+        sa.Column("school_year", sa.Integer(), nullable=False),
+        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.ForeignKeyConstraint(["school_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("school_unit_id", "school_year", "code"),
+    )
+    with op.batch_alter_table("school_subject", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_school_subject_school_unit_id"), ["school_unit_id"], unique=False
+        )
+
+    op.create_table(
         "access_token",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
@@ -539,6 +610,23 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "calendar_feed",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("pupil_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", persistence.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupil.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("calendar_feed", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_calendar_feed_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_calendar_feed_pupil_id"), ["pupil_id"], unique=False)
+
+    op.create_table(
         "certificate",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("enrolment_id", sa.Integer(), nullable=False),
@@ -577,6 +665,47 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("export_job_id"),
     )
     op.create_table(
+        "guardian_consent",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pupil_id", sa.Integer(), nullable=False),
+        sa.Column("guardian_person_id", sa.Integer(), nullable=False),
+        sa.Column("given", sa.Boolean(), nullable=False),
+        sa.Column("given_at", persistence.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_at", persistence.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["guardian_person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupil.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("pupil_id", "guardian_person_id"),
+    )
+    with op.batch_alter_table("guardian_consent", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_guardian_consent_guardian_person_id"),
+            ["guardian_person_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_guardian_consent_pupil_id"), ["pupil_id"], unique=False
+        )
+
+    op.create_table(
+        "guardian_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("guardian_person_id", sa.Integer(), nullable=False),
+        sa.Column("pupil_id", sa.Integer(), nullable=False),
+        sa.Column("legal_representative", sa.Boolean(), nullable=False),
+        sa.Column("created_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["guardian_person_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupil.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("guardian_person_id", "pupil_id"),
+    )
+    with op.batch_alter_table("guardian_link", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_guardian_link_guardian_person_id"), ["guardian_person_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_guardian_link_pupil_id"), ["pupil_id"], unique=False)
+
+    op.create_table(
         "label_assignment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("label_id", sa.Integer(), nullable=False),
@@ -614,6 +743,90 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "pupil_enrolment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pupil_id", sa.Integer(), nullable=False),
+        sa.Column("school_year", sa.Integer(), nullable=False),
+        sa.Column("class_unit_id", sa.Integer(), nullable=False),
+        sa.Column("programme", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.ForeignKeyConstraint(["class_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupil.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("pupil_id", "school_year"),
+    )
+    with op.batch_alter_table("pupil_enrolment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pupil_enrolment_class_unit_id"), ["class_unit_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_pupil_enrolment_pupil_id"), ["pupil_id"], unique=False)
+
+    op.create_table(
+        "school_assessment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("class_unit_id", sa.Integer(), nullable=False),
+        sa.Column("parent_id", sa.Integer(), nullable=True),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("weight_hundredths", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "REGULAR", "EXAM_ORIENTED", name="assessmentkind", native_enum=False, length=32
+            ),
+            nullable=False,
+        ),
+        sa.Column("finalised", sa.Boolean(), nullable=False),
+        sa.Column("created_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["class_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["parent_id"], ["school_assessment.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["subject_id"], ["school_subject.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("school_assessment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_school_assessment_class_unit_id"), ["class_unit_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_assessment_parent_id"), ["parent_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_assessment_subject_id"), ["subject_id"], unique=False
+        )
+
+    op.create_table(
+        "school_lesson",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("class_unit_id", sa.Integer(), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_hour", sa.Integer(), nullable=False),
+        sa.Column("last_hour", sa.Integer(), nullable=False),
+        sa.Column("room", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("teacher_code", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("teacher_person_id", sa.Integer(), nullable=True),
+        sa.Column("attendance_registered", sa.Boolean(), nullable=False),
+        sa.Column("homework", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["class_unit_id"], ["org_unit.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["subject_id"], ["school_subject.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["teacher_person_id"], ["person.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("school_lesson", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_school_lesson_class_starts", ["class_unit_id", "starts_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_lesson_class_unit_id"), ["class_unit_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_lesson_subject_id"), ["subject_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_lesson_teacher_person_id"), ["teacher_person_id"], unique=False
+        )
+
+    op.create_table(
         "accreditation_report_line",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
@@ -632,16 +845,96 @@ def upgrade() -> None:
             batch_op.f("ix_accreditation_report_line_report_id"), ["report_id"], unique=False
         )
 
+    op.create_table(
+        "school_absence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pupil_id", sa.Integer(), nullable=False),
+        sa.Column("lesson_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("authorised", sa.Boolean(), nullable=False),
+        sa.Column("handled", sa.Boolean(), nullable=False),
+        sa.Column("recorded_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("handled_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["handled_by"], ["person.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["lesson_id"], ["school_lesson.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupil.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("pupil_id", "lesson_id"),
+    )
+    with op.batch_alter_table("school_absence", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_school_absence_handled_by"), ["handled_by"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_absence_lesson_id"), ["lesson_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_school_absence_pupil_id"), ["pupil_id"], unique=False)
+
+    op.create_table(
+        "school_grade",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assessment_id", sa.Integer(), nullable=False),
+        sa.Column("pupil_id", sa.Integer(), nullable=False),
+        sa.Column("grade_tenths", sa.Integer(), nullable=False),
+        sa.Column("taken_on", sa.Date(), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("recorded_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", persistence.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["assessment_id"], ["school_assessment.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupil.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["recorded_by"], ["person.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("assessment_id", "pupil_id", "attempt"),
+    )
+    with op.batch_alter_table("school_grade", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_school_grade_assessment_id"), ["assessment_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_school_grade_pupil_id"), ["pupil_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_school_grade_recorded_by"), ["recorded_by"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("school_grade", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_grade_recorded_by"))
+        batch_op.drop_index(batch_op.f("ix_school_grade_pupil_id"))
+        batch_op.drop_index(batch_op.f("ix_school_grade_assessment_id"))
+
+    op.drop_table("school_grade")
+    with op.batch_alter_table("school_absence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_absence_pupil_id"))
+        batch_op.drop_index(batch_op.f("ix_school_absence_lesson_id"))
+        batch_op.drop_index(batch_op.f("ix_school_absence_handled_by"))
+
+    op.drop_table("school_absence")
     with op.batch_alter_table("accreditation_report_line", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accreditation_report_line_report_id"))
         batch_op.drop_index(batch_op.f("ix_accreditation_report_line_enrolment_id"))
 
     op.drop_table("accreditation_report_line")
+    with op.batch_alter_table("school_lesson", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_lesson_teacher_person_id"))
+        batch_op.drop_index(batch_op.f("ix_school_lesson_subject_id"))
+        batch_op.drop_index(batch_op.f("ix_school_lesson_class_unit_id"))
+        batch_op.drop_index("ix_school_lesson_class_starts")
+
+    op.drop_table("school_lesson")
+    with op.batch_alter_table("school_assessment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_assessment_subject_id"))
+        batch_op.drop_index(batch_op.f("ix_school_assessment_parent_id"))
+        batch_op.drop_index(batch_op.f("ix_school_assessment_class_unit_id"))
+
+    op.drop_table("school_assessment")
+    with op.batch_alter_table("pupil_enrolment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pupil_enrolment_pupil_id"))
+        batch_op.drop_index(batch_op.f("ix_pupil_enrolment_class_unit_id"))
+
+    op.drop_table("pupil_enrolment")
     with op.batch_alter_table("lesson_completion", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lesson_completion_lesson_id"))
         batch_op.drop_index(batch_op.f("ix_lesson_completion_enrolment_id"))
@@ -652,12 +945,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_label_assignment_label_id"))
 
     op.drop_table("label_assignment")
+    with op.batch_alter_table("guardian_link", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_guardian_link_pupil_id"))
+        batch_op.drop_index(batch_op.f("ix_guardian_link_guardian_person_id"))
+
+    op.drop_table("guardian_link")
+    with op.batch_alter_table("guardian_consent", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_guardian_consent_pupil_id"))
+        batch_op.drop_index(batch_op.f("ix_guardian_consent_guardian_person_id"))
+
+    op.drop_table("guardian_consent")
     op.drop_table("export_file")
     with op.batch_alter_table("exam_attempt", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_exam_attempt_enrolment_id"))
 
     op.drop_table("exam_attempt")
     op.drop_table("certificate")
+    with op.batch_alter_table("calendar_feed", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_calendar_feed_pupil_id"))
+        batch_op.drop_index(batch_op.f("ix_calendar_feed_person_id"))
+
+    op.drop_table("calendar_feed")
     with op.batch_alter_table("accreditation_report", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accreditation_report_register_code"))
         batch_op.drop_index(batch_op.f("ix_accreditation_report_export_job_id"))
@@ -670,6 +978,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_access_token_acting_for_unit_id"))
 
     op.drop_table("access_token")
+    with op.batch_alter_table("school_subject", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_subject_school_unit_id"))
+
+    op.drop_table("school_subject")
     with op.batch_alter_table("role_assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_role_assignment_person_id"))
         batch_op.drop_index(batch_op.f("ix_role_assignment_org_unit_id"))
@@ -683,6 +995,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_refresher_module_course_id"))
 
     op.drop_table("refresher_module")
+    with op.batch_alter_table("pupil", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pupil_school_unit_id"))
+        batch_op.drop_index(batch_op.f("ix_pupil_class_unit_id"))
+
+    op.drop_table("pupil")
     with op.batch_alter_table("outbox_mail", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_mail_status_next")
         batch_op.drop_index(batch_op.f("ix_outbox_mail_person_id"))
@@ -698,6 +1015,7 @@ def downgrade() -> None:
 
     op.drop_table("membership_course")
     op.drop_table("membership")
+    op.drop_table("location_details")
     with op.batch_alter_table("lesson", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lesson_course_id"))
 
@@ -730,6 +1048,11 @@ def downgrade() -> None:
 
     op.drop_table("course_accreditation")
     op.drop_table("cluster_seats")
+    with op.batch_alter_table("class_mentor", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_class_mentor_teacher_person_id"))
+        batch_op.drop_index(batch_op.f("ix_class_mentor_class_unit_id"))
+
+    op.drop_table("class_mentor")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_subject_person_id"))
         batch_op.drop_index(batch_op.f("ix_audit_event_org_unit_id"))
