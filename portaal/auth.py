@@ -11,6 +11,7 @@ from persistence.queries import identity as identity_q
 from persistence.types import utcnow
 from portaal.security import hash_secret
 from resolvers.context import Context
+from resolvers.school import school_relations
 
 SESSION_COOKIE = "portaal_session"
 # Writing last_used_at on every request would turn every read into a write.
@@ -39,11 +40,14 @@ async def authenticate(ctx: Context, secret: str) -> bool:
     scoped = token.kind == TokenKind.API
     if scoped:
         grants = [g for g in grants if g.assignment_id == token.role_assignment_id]
+    guardian_of, mentor_of = await school_relations(ctx, person.id)
     ctx.viewer = Viewer(
         person_id=person.id,
         grants=tuple(grants),
         acting_for_unit_id=token.acting_for_unit_id,
         token_scoped=scoped,
+        guardian_of=guardian_of,
+        mentor_of=mentor_of,
     )
     ctx.token_id = token.id
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:

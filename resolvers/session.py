@@ -7,12 +7,19 @@ from persistence.models import Person
 from persistence.queries import identity as q
 from resolvers.accounts import NewSession
 from resolvers.context import Context
+from resolvers.school import school_relations
 
 
 async def become(ctx: Context, new: NewSession) -> None:
     """The rest of this request (the payload) is read as the person who just logged in."""
     grants = await ctx.db.read(q.grants_of, new.person.id)
-    ctx.viewer = Viewer(person_id=new.person.id, grants=tuple(grants))
+    guardian_of, mentor_of = await school_relations(ctx, new.person.id)  # type: ignore[arg-type]
+    ctx.viewer = Viewer(
+        person_id=new.person.id,
+        grants=tuple(grants),
+        guardian_of=guardian_of,
+        mentor_of=mentor_of,
+    )
     ctx.token_id = new.token_id
 
 

@@ -463,7 +463,7 @@ class AcademyQueries:
         found = await learning.verify_certificate(info.context, code)
         if found is None:
             return CertificateVerification(valid=False)
-        certificate, enrolment, course, person = found
+        certificate, _enrolment, course, person = found
         return CertificateVerification(
             valid=True,
             learner_name=person.display_name,
