@@ -1,10 +1,64 @@
-"""The iCalendar feed of a pupil's timetable at a secret, revocable URL."""
+"""The iCalendar feed of a pupil's timetable at a secret, revocable URL.
+
+A phone calendar cannot log in, so the URL's secret is the credential: it is stored hashed,
+can be revoked, and access is checked again on every fetch (consent, links), exactly as for a
+GraphQL request. An unknown, revoked or no longer allowed feed answers 404 alike.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from icalendar import Calendar, Event
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from persistence.db import Database
+from persistence.types import utcnow
+from resolvers.school import FeedContent, feed_content
+
+
+def render_feed(content: FeedContent, host: str) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Portaal//School timetable//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{content.person.given_name} – {content.class_unit.name}")
+    # Clients refresh at their own pace; this asks for at most hourly polling.
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    stamp = utcnow()
+    for lesson, subject in content.lessons:
+        event = Event()
+        event.add("uid", f"lesson-{lesson.id}-pupil-{content.pupil.id}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", lesson.starts_at)
+        event.add("dtend", lesson.ends_at)
+        hours = (
+            f"{lesson.first_hour}"
+            if lesson.first_hour == lesson.last_hour
+            else f"{lesson.first_hour}-{lesson.last_hour}"
+        )
+        event.add("summary", f"{subject.name} ({lesson.room or '-'}, {lesson.teacher_code or '-'})")
+        if lesson.room:
+            place = f"{content.location.name}, " if content.location else ""
+            event.add("location", f"{place}{lesson.room}")
+        description = [f"Lesson hour {hours}", f"Class {content.class_unit.name}"]
+        if lesson.homework:
+            description.append(f"Homework: {lesson.homework}")
+        event.add("description", "\n".join(description))
+        cal.add_component(event)
+    return cal.to_ical()
+
 
 async def calendar_feed(request: Request) -> Response:
-    return PlainTextResponse("Not found", status_code=404)
+    db: Database = request.app.state.database
+    secret = request.path_params["token"].removesuffix(".ics")
+    async with db.transaction() as session:
+        content = await feed_content(session, secret)
+    if content is None:
+        return PlainTextResponse("Not found", status_code=404)
+    return Response(
+        render_feed(content, request.url.hostname or "portaal"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, no-store"},
+    )

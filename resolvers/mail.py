@@ -54,6 +54,7 @@ async def enqueue(
     idempotency_key: str,
     person_id: int | None = None,
     sender_name: str = "Portaal",
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Queue in the caller's transaction; the same key twice queues once."""
     existing = await session.execute(
@@ -72,6 +73,7 @@ async def enqueue(
             subject=mail.subject,
             text_body=mail.text,
             html_body=mail.html,
+            headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
         )
     )
     await session.flush()

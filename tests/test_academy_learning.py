@@ -21,19 +21,31 @@ COMPLETE = "mutation($e: ID!, $l: ID!) { completeLesson(enrolmentId: $e, lessonI
 START = "mutation($e: ID!) { startExamAttempt(enrolmentId: $e) { attempt { id number } questions { id text options } errors { code message } } }"
 SUBMIT = """mutation($a: ID!, $ans: [ExamAnswerInput!]!) { submitExamAttempt(attemptId: $a, answers: $ans) {
   scorePercent passed attemptsLeft review { question { text } chosenOption correctOption correct } errors { code message } } }"""
-CORRECT = {"Wat is stap 1 van de meldcode?": 1, "Wie raadpleeg je in stap 2?": 0,
-           "Mag je zonder toestemming informatie delen met Veilig Thuis?": 0}
+CORRECT = {
+    "Wat is stap 1 van de meldcode?": 1,
+    "Wie raadpleeg je in stap 2?": 0,
+    "Mag je zonder toestemming informatie delen met Veilig Thuis?": 0,
+}
 
 
 async def _mine(api: Api, token: str, title: str) -> dict:
-    return next(e for e in (await api.data(MINE, token=token))["myEnrolments"] if e["course"]["title"].startswith(title))
+    return next(
+        e
+        for e in (await api.data(MINE, token=token))["myEnrolments"]
+        if e["course"]["title"].startswith(title)
+    )
 
 
 async def _answers(questions: list[dict], right: int) -> list[dict]:
     out = []
     for i, q in enumerate(questions):
         good = CORRECT[q["text"]]
-        out.append({"questionId": q["id"], "optionIndex": good if i < right else (good + 1) % len(q["options"])})
+        out.append(
+            {
+                "questionId": q["id"],
+                "optionIndex": good if i < right else (good + 1) % len(q["options"]),
+            }
+        )
     return out
 
 
@@ -42,7 +54,9 @@ async def _exam(api: Api, token: str, enrolment: str, right: int) -> dict:
     assert started["errors"] == [], started
     assert "correct" not in str(started["questions"]).lower()
     answers = await _answers(started["questions"], right)
-    return (await api.data(SUBMIT, {"a": started["attempt"]["id"], "ans": answers}, token))["submitExamAttempt"]
+    return (await api.data(SUBMIT, {"a": started["attempt"]["id"], "ans": answers}, token))[
+        "submitExamAttempt"
+    ]
 
 
 async def _assign_meldcode(api: Api, email: str) -> str:
@@ -62,12 +76,17 @@ async def test_lessons_progress_and_completion_issue_a_certificate(api: Api) -> 
     assert again["enrolment"]["progressPercent"] == 20  # idempotent
     # The exam opens only after the course is finished.
     early = (await api.data(START, {"e": course["id"]}, eva))["startExamAttempt"]
-    assert early["errors"][0]["code"] == "CONFLICT" and "finish" in early["errors"][0]["message"].lower()
+    assert (
+        early["errors"][0]["code"] == "CONFLICT"
+        and "finish" in early["errors"][0]["message"].lower()
+    )
     for lesson in lessons[1:]:
         await api.data(COMPLETE, {"e": course["id"], "l": lesson}, eva)
     course = await _mine(api, eva, "Meldcode")
     assert course["status"] == "COMPLETED" and course["progressPercent"] == 100
-    assert course["certificate"]["highestScorePercent"] is None  # participation, even before any exam
+    assert (
+        course["certificate"]["highestScorePercent"] is None
+    )  # participation, even before any exam
     # Refreshers at +3 and +6 months are scheduled, once.
     async with api.database.transaction() as s:
         keys = list((await s.execute(sa.select(Job.key).where(Job.kind == "refresher"))).scalars())
@@ -84,7 +103,9 @@ async def test_pass_mark_resits_and_one_time_review(api: Api) -> None:
     third = await _exam(api, sanne, course["id"], right=1)
     assert (third["passed"], third["attemptsLeft"]) == (False, 0)
     refused = (await api.data(START, {"e": course["id"]}, sanne))["startExamAttempt"]
-    assert refused["errors"][0]["code"] == "CONFLICT" and "attempts" in refused["errors"][0]["message"]
+    assert (
+        refused["errors"][0]["code"] == "CONFLICT" and "attempts" in refused["errors"][0]["message"]
+    )
     # The certificate shows the highest score of the three, never pass or fail.
     course = await _mine(api, sanne, "Meldcode")
     assert course["certificate"]["highestScorePercent"] == 67
@@ -114,17 +135,25 @@ async def test_submitting_twice_is_refused(api: Api) -> None:
     course = await _mine(api, sanne, "Meldcode")
     started = (await api.data(START, {"e": course["id"]}, sanne))["startExamAttempt"]
     answers = await _answers(started["questions"], 3)
-    first = (await api.data(SUBMIT, {"a": started["attempt"]["id"], "ans": answers}, sanne))["submitExamAttempt"]
+    first = (await api.data(SUBMIT, {"a": started["attempt"]["id"], "ans": answers}, sanne))[
+        "submitExamAttempt"
+    ]
     assert first["review"]
-    second = (await api.data(SUBMIT, {"a": started["attempt"]["id"], "ans": answers}, sanne))["submitExamAttempt"]
-    assert second["errors"][0]["code"] == "CONFLICT" and second["review"] == []  # the review is not shown again
+    second = (await api.data(SUBMIT, {"a": started["attempt"]["id"], "ans": answers}, sanne))[
+        "submitExamAttempt"
+    ]
+    assert (
+        second["errors"][0]["code"] == "CONFLICT" and second["review"] == []
+    )  # the review is not shown again
 
 
 async def test_other_learners_courses_are_not_yours(api: Api) -> None:
     lotte = await api.login("lotte.jansen@example.org")
     sanne = await api.login("sanne.visser@example.org")
     hers = await _mine(api, sanne, "Meldcode")
-    assert (await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": hers["id"]}, lotte))["node"] is None
+    assert (await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": hers["id"]}, lotte))[
+        "node"
+    ] is None
     result = (await api.data(START, {"e": hers["id"]}, lotte))["startExamAttempt"]
     assert result["errors"][0]["code"] == "NOT_FOUND"
 
@@ -134,18 +163,30 @@ async def test_certificate_verification_and_pdf(api: Api) -> None:
     course = await _mine(api, lotte, "Meldcode")
     code = course["certificate"]["verificationCode"]
     q = "query($c: String!) { verifyCertificate(code: $c) { valid learnerName courseTitle highestScorePercent } }"
-    checked = (await api.data(q, {"c": code.lower().replace("-", "")}))["verifyCertificate"]  # anyone, no login
-    assert checked == {"valid": True, "learnerName": "Lotte Jansen", "courseTitle": course["course"]["title"], "highestScorePercent": 85}
+    checked = (await api.data(q, {"c": code.lower().replace("-", "")}))[
+        "verifyCertificate"
+    ]  # anyone, no login
+    assert checked == {
+        "valid": True,
+        "learnerName": "Lotte Jansen",
+        "courseTitle": course["course"]["title"],
+        "highestScorePercent": 85,
+    }
     assert (await api.data(q, {"c": "0000-0000-0000"}))["verifyCertificate"]["valid"] is False
     pdf = await api.client.get(course["certificate"]["pdfUrl"].replace("http://portaal.test", ""))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Lotte Jansen" in text and "85%" in text and code in text
     assert "geslaagd" not in text.lower() and "passed" not in text.lower()
-    forged = course["certificate"]["pdfUrl"].replace("http://portaal.test", "").replace("signature=", "signature=f")
+    forged = (
+        course["certificate"]["pdfUrl"]
+        .replace("http://portaal.test", "")
+        .replace("signature=", "signature=f")
+    )
     assert (await api.client.get(forged)).status_code == 403
 
 
@@ -157,13 +198,17 @@ async def test_registration_numbers_and_accreditation_report_once(api: Api) -> N
     ok = (await api.data(q, {"r": "VVN", "n": "76 54 321"}, daan))["setRegistrationNumber"]
     assert ok["registrationNumber"] == {"registerCode": "VVN", "number": "7654321"}
     admin = await api.login("beheer@portaal.example")
-    export = "mutation { startAccreditationExport(registerCode: \"VVN\", format: CSV) { exportJob { id } errors { message } } }"
+    export = 'mutation { startAccreditationExport(registerCode: "VVN", format: CSV) { exportJob { id } errors { message } } }'
     first = (await api.data(export, token=admin))["startAccreditationExport"]["exportJob"]["id"]
     await Worker(make_settings(api.database.url), api.database).drain()
     poll = "query($id: ID!) { node(id: $id) { ... on ExportJob { status rowCount downloadUrl } } }"
     done = (await api.data(poll, {"id": first}, admin))["node"]
-    assert done["status"] == "DONE" and done["rowCount"] == 2  # Lotte and Daan completed the accredited course
-    content = (await api.client.get(done["downloadUrl"].replace("http://portaal.test", ""))).content.decode("utf-8-sig")
+    assert (
+        done["status"] == "DONE" and done["rowCount"] == 2
+    )  # Lotte and Daan completed the accredited course
+    content = (
+        await api.client.get(done["downloadUrl"].replace("http://portaal.test", ""))
+    ).content.decode("utf-8-sig")
     assert "7654321" in content and "1234567" in content
     second = (await api.data(export, token=admin))["startAccreditationExport"]["exportJob"]["id"]
     await Worker(make_settings(api.database.url), api.database).drain()
@@ -174,19 +219,47 @@ async def test_refresher_three_months_after_completion_is_sent_exactly_once(api:
     from resolvers.academy_learning import schedule_refreshers
 
     async with api.database.transaction() as s:
-        person = (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org"))).scalars().one()
-        enrolment = (await s.execute(sa.select(Enrolment).where(Enrolment.person_id == person.id, Enrolment.completed_at.is_not(None)))).scalars().first()
+        person = (
+            (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org")))
+            .scalars()
+            .one()
+        )
+        enrolment = (
+            (
+                await s.execute(
+                    sa.select(Enrolment).where(
+                        Enrolment.person_id == person.id, Enrolment.completed_at.is_not(None)
+                    )
+                )
+            )
+            .scalars()
+            .first()
+        )
         enrolment.completed_at = utcnow() - timedelta(days=95)
         await schedule_refreshers(s, enrolment)
         await schedule_refreshers(s, enrolment)  # twice: still one job per moment
     worker = Worker(make_settings(api.database.url), api.database)
     await worker.drain()
     await worker.drain(now=utcnow() + timedelta(minutes=5))
-    mails = [m for m in await outbox(api.database, "lotte.jansen@example.org") if m.template == "refresher"]
+    mails = [
+        m
+        for m in await outbox(api.database, "lotte.jansen@example.org")
+        if m.template == "refresher"
+    ]
     assert len(mails) == 1 and mails[0].subject.startswith("Opfrisser: Meldcode")
     async with api.database.transaction() as s:
-        pending = (await s.execute(sa.select(Job).where(Job.kind == "refresher", Job.status == "PENDING"))).scalars().all()
-    assert len(pending) == 1 and pending[0].due_at > utcnow() + timedelta(days=60)  # the +6 months one waits
+        pending = (
+            (
+                await s.execute(
+                    sa.select(Job).where(Job.kind == "refresher", Job.status == "PENDING")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(pending) == 1 and pending[0].due_at > utcnow() + timedelta(
+        days=60
+    )  # the +6 months one waits
     # Admins cannot monitor refreshers: nothing in the schema exposes them.
     from schema.build import print_sdl
 
@@ -195,8 +268,12 @@ async def test_refresher_three_months_after_completion_is_sent_exactly_once(api:
 
 async def test_report_aggregates_are_scoped(api: Api) -> None:
     q = "{ academyReport { cluster { name } course { title } notStarted inProgress completed averageBestScorePercent } }"
-    org = (await api.data(q, token=await api.login("orgbeheer@zorgacademie.example")))["academyReport"]
-    noord = (await api.data(q, token=await api.login("noord@zorgacademie.example")))["academyReport"]
+    org = (await api.data(q, token=await api.login("orgbeheer@zorgacademie.example")))[
+        "academyReport"
+    ]
+    noord = (await api.data(q, token=await api.login("noord@zorgacademie.example")))[
+        "academyReport"
+    ]
     assert {r["cluster"]["name"] for r in org} == {"Regio Noord", "Regio Zuid"}
     assert {r["cluster"]["name"] for r in noord} == {"Regio Noord"}
     meldcode = next(r for r in noord if r["course"]["title"].startswith("Meldcode"))
@@ -212,12 +289,44 @@ async def test_magazine_unsubscribe_link_works_without_login(api: Api) -> None:
     from resolvers.academy_documents import magazine_unsubscribe_url
 
     async with api.database.transaction() as s:
-        person = (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org"))).scalars().one()
+        person = (
+            (await s.execute(sa.select(Person).where(Person.email == "lotte.jansen@example.org")))
+            .scalars()
+            .one()
+        )
     url = magazine_unsubscribe_url("", "test-secret", person.id)
     assert (await api.client.get(url.replace("signature=", "signature=0"))).status_code == 403
     response = await api.client.get(url)
     assert response.status_code == 200 and "afgemeld" in response.text
     async with api.database.transaction() as s:
-        flags = list((await s.execute(sa.select(Learner.magazine).where(Learner.person_id == person.id))).scalars())
+        flags = list(
+            (
+                await s.execute(sa.select(Learner.magazine).where(Learner.person_id == person.id))
+            ).scalars()
+        )
     assert flags == [False]
     _ = OutboxMail
+
+
+async def test_magazine_mail_carries_the_unsubscribe_link(api: Api) -> None:
+    from tests.smtp import SmtpServer
+
+    org = await api.login("orgbeheer@zorgacademie.example")
+    academy = await api.unit_id("Zorgacademie Nederland")
+    q = 'mutation($a: ID!) { sendMagazine(academyId: $a, subject: "Magazine november", body: "Nieuws") { queuedCount errors { message } } }'
+    assert (await api.data(q, {"a": academy}, org))["sendMagazine"]["queuedCount"] == 6
+    server = SmtpServer()
+    server.start()
+    try:
+        await Worker(
+            make_settings(api.database.url, smtp_host="127.0.0.1", smtp_port=server.port),
+            api.database,
+        ).drain()
+    finally:
+        server.stop()
+    message = next(m for m in server.inbox.messages if m["To"] == "lotte.jansen@example.org")
+    link = message["List-Unsubscribe"].strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link in message.get_body(("plain",)).get_content()
+    assert (await api.client.post(link.replace("http://portaal.test", ""))).status_code == 200
+    assert (await api.data(q, {"a": academy}, org))["sendMagazine"]["queuedCount"] == 5

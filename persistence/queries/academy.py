@@ -459,3 +459,17 @@ async def unreported_completions(
         .order_by(Enrolment.completed_at, Enrolment.id)
     )
     return [tuple(r) for r in (await session.execute(stmt)).all()]  # type: ignore[misc]
+
+
+async def magazine_subscribers(session: AsyncSession, academy_path: str) -> list[Person]:
+    """Everyone in the organisation's clusters who has not unsubscribed, once each."""
+    unsubscribed = sa.select(Learner.person_id).where(Learner.magazine.is_(False))
+    stmt = (
+        sa.select(Person)
+        .join(Learner, Learner.person_id == Person.id)
+        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+        .where(OrgUnit.path.like(f"{academy_path}%"), Person.id.not_in(unsubscribed))
+        .distinct()
+        .order_by(Person.id)
+    )
+    return list((await session.execute(stmt)).scalars())

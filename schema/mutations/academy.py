@@ -355,6 +355,15 @@ class AccreditationExportPayload:
     )
 
 
+@public_fields
+@strawberry.type(description="Result of sending the magazine.")
+class MagazinePayload:
+    queued_count: int = strawberry.field(default=0, description="Mails queued.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing happened, if so."
+    )
+
+
 def _counts(plan: admin.AssignmentPlan) -> list[CourseAssignmentCount]:
     return [
         CourseAssignmentCount(
@@ -888,3 +897,30 @@ class AcademyMutations:
             return AccreditationExportPayload(export_job=ExportJobNode.from_row(job))
 
         return await attempt(AccreditationExportPayload, work)
+
+    @requires(
+        ORG_ADMINS,
+        description="Send the magazine to every subscribed user of an academy organisation; each mail "
+        "carries a one-click unsubscribe link that works without logging in.",
+    )
+    async def send_magazine(
+        self,
+        info: strawberry.Info,
+        academy_id: Annotated[strawberry.ID, arg("The academy organisation.")],
+        subject: Annotated[str, arg("Subject line.")],
+        body: Annotated[str, arg("The text; blank lines separate paragraphs.")],
+        idempotency_key: Annotated[
+            str | None, arg("Any unique string per issue, so a retry does not mail twice.")
+        ] = None,
+    ) -> MagazinePayload:
+        async def work() -> MagazinePayload:
+            count = await admin.send_magazine(
+                info.context,
+                decode_expected(academy_id, "OrgUnit", "academyId"),
+                subject,
+                body,
+                idempotency_key,
+            )
+            return MagazinePayload(queued_count=count)
+
+        return await attempt(MagazinePayload, work)

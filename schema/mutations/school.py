@@ -93,7 +93,9 @@ class SchoolQueries:
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[PupilNode]:
         ctx = info.context
-        unit = await resolve.class_pupils_check(ctx, decode_expected(class_id, "OrgUnit", "classId"))
+        unit = await resolve.class_pupils_check(
+            ctx, decode_expected(class_id, "OrgUnit", "classId")
+        )
 
         async def fetch(offset: int, limit: int | None) -> list[Any]:
             rows = await ctx.db.read(school_q.class_pupils_page, unit.id, offset, limit)
@@ -126,7 +128,9 @@ class SchoolQueries:
         end_date: Annotated[date | None, arg("LIST only: the last day.")] = None,
     ) -> Agenda:
         ctx = info.context
-        unit = await resolve.class_pupils_check(ctx, decode_expected(class_id, "OrgUnit", "classId"))
+        unit = await resolve.class_pupils_check(
+            ctx, decode_expected(class_id, "OrgUnit", "classId")
+        )
         found = await resolve.agenda(ctx, unit, None, DomainView(view.value), date_, end_date)
         return Agenda.make(found, resolve.lesson_scope(unit, None))
 
@@ -465,9 +469,7 @@ class SchoolMutations:
                 DomainKind(kind.value),
                 _id(parent_id, "SchoolAssessment", "parentId") if parent_id else None,
             )
-            return AssessmentPayload(
-                assessment=await SchoolAssessmentNode.build(info.context, row)
-            )
+            return AssessmentPayload(assessment=await SchoolAssessmentNode.build(info.context, row))
 
         return await attempt(AssessmentPayload, work)
 
@@ -485,9 +487,7 @@ class SchoolMutations:
             row = await resolve.finalise_assessment(
                 info.context, _id(assessment_id, "SchoolAssessment", "assessmentId")
             )
-            return AssessmentPayload(
-                assessment=await SchoolAssessmentNode.build(info.context, row)
-            )
+            return AssessmentPayload(assessment=await SchoolAssessmentNode.build(info.context, row))
 
         return await attempt(AssessmentPayload, work)
 
@@ -520,7 +520,9 @@ class SchoolMutations:
 
         return await attempt(GradePayload, work)
 
-    @requires(STAFF, description="Put a lesson on a class's timetable (Amsterdam wall-clock times).")
+    @requires(
+        STAFF, description="Put a lesson on a class's timetable (Amsterdam wall-clock times)."
+    )
     async def schedule_lesson(
         self,
         info: strawberry.Info,
@@ -648,9 +650,7 @@ class SchoolMutations:
         id: Annotated[strawberry.ID, arg("The feed.")],
     ) -> CalendarFeedPayload:
         async def work() -> CalendarFeedPayload:
-            row = await resolve.revoke_calendar_feed(
-                info.context, _id(id, "CalendarFeed", "id")
-            )
+            row = await resolve.revoke_calendar_feed(info.context, _id(id, "CalendarFeed", "id"))
             return CalendarFeedPayload(calendar_feed=CalendarFeedNode.from_row(row))
 
         return await attempt(CalendarFeedPayload, work)
