@@ -89,8 +89,6 @@ async def link_guardian(
 async def activate(api: Api, email: str) -> str:
     """Use the activation link of the newest mail to this address; the new session's token."""
     mail = (await outbox(api.database, email))[-1]
-    done = (await api.data(ACTIVATE, {"t": link_token(mail), "p": NEW_PASSWORD}))[
-        "activateAccount"
-    ]
+    done = (await api.data(ACTIVATE, {"t": link_token(mail), "p": NEW_PASSWORD}))["activateAccount"]
     assert done["errors"] == [], done
     return str(done["token"])

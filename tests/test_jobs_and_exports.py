@@ -54,7 +54,7 @@ async def test_people_export_as_excel(api: Api) -> None:
     )
     assert (
         done["progressPercent"] == 100
-        and done["rowCount"] == 6
+        and done["rowCount"] == 9
         and done["filename"].endswith(".xlsx")
     )
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
