@@ -639,3 +639,10 @@ async def send_magazine(
             detail=f"{len(people)} recipients",
         )
     return len(people)
+
+
+async def selected_person_ids(ctx: Context, selection: Selection) -> list[int]:
+    async def run(session: Any) -> list[int]:
+        return sorted({lr.person_id for lr in await selected_learners(session, ctx, selection)})
+
+    return await ctx.db.read(run)

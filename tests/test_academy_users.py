@@ -352,3 +352,32 @@ async def test_user_list_statements_do_not_grow_with_page_size(api: Api) -> None
         _ = (pages, after)
     assert counts[10] == counts[100], counts
     print(f"user list statements: {counts}")
+
+
+async def test_mail_selected_users_with_preview(api: Api) -> None:
+    admin = await api.login("noord@zorgacademie.example")
+    variables = {
+        "s": {"filter": {"courseStatus": "IN_PROGRESS"}},
+        "sub": "Herinnering",
+        "b": "Rond je cursus af.",
+        "n": "Niels",
+    }
+    preview = (
+        await api.data(
+            """query($s: UserSelectionInput!, $sub: String!, $b: String!, $n: String!) { previewUserMail(selection: $s, subject: $sub, body: $b, senderName: $n) {
+        recipientCount subject textBody errors { message } } }""",
+            variables,
+            admin,
+        )
+    )["previewUserMail"]
+    assert preview["recipientCount"] == 1 and "Beste Lotte" in preview["textBody"]
+    sent = (
+        await api.data(
+            """mutation($s: UserSelectionInput!, $sub: String!, $b: String!, $n: String!) { sendUserMail(selection: $s, subject: $sub, body: $b, senderName: $n) {
+        queuedCount errors { message } } }""",
+            variables,
+            admin,
+        )
+    )["sendUserMail"]
+    assert sent == {"queuedCount": 1, "errors": []}
+    assert [m.to_address for m in await outbox(api.database)] == ["lotte.jansen@example.org"]

@@ -20,6 +20,7 @@ from persistence.queries.academy import LearnerFilter
 from resolvers import academy_admin as admin
 from resolvers import academy_learning as learning
 from resolvers import academy_reads as reads
+from resolvers import messages
 from schema.mutations.base import arg, attempt
 from schema.permissions import public, public_fields, requires
 from schema.relay import Connection, UserError, user_errors
@@ -356,6 +357,31 @@ class AccreditationExportPayload:
 
 
 @public_fields
+@strawberry.type(description="Result of mailing users.")
+class UserMailPayload:
+    queued_count: int = strawberry.field(default=0, description="Mails queued.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing happened, if so."
+    )
+
+
+@public_fields
+@strawberry.type(description="What `sendUserMail` would send.")
+class UserMailPreview:
+    recipient_count: int = strawberry.field(default=0, description="Users who get the mail.")
+    subject: str | None = strawberry.field(default=None, description="Subject as sent.")
+    text_body: str | None = strawberry.field(
+        default=None, description="Plain-text part as sent to the first user."
+    )
+    html_body: str | None = strawberry.field(
+        default=None, description="HTML part as sent to the first user."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What is wrong with the input."
+    )
+
+
+@public_fields
 @strawberry.type(description="Result of sending the magazine.")
 class MagazinePayload:
     queued_count: int = strawberry.field(default=0, description="Mails queued.")
@@ -442,6 +468,40 @@ class AcademyQueries:
             mail_html=rendered.html if rendered else None,
         )
 
+    @requires(
+        ADMINS,
+        description="Preview of `sendUserMail`: how many users get it, and the mail as sent to the first.",
+    )
+    async def preview_user_mail(
+        self,
+        info: strawberry.Info,
+        selection: Annotated[UserSelectionInput, arg("The users.")],
+        subject: Annotated[str, arg("Subject line.")],
+        body: Annotated[str, arg("The message.")],
+        sender_name: Annotated[str, arg("Sender name.")],
+    ) -> UserMailPreview:
+        try:
+            ids = await admin.selected_person_ids(info.context, to_selection(selection))
+            planned = await messages.plan(info.context, ids, subject, body, sender_name)
+        except (DomainError, DomainErrors) as e:
+            if isinstance(e, DomainError) and e.code in (
+                ErrorCode.FORBIDDEN,
+                ErrorCode.UNAUTHENTICATED,
+            ):
+                raise
+            return UserMailPreview(errors=user_errors(e))
+        first = (
+            messages.render_for(planned.message, planned.recipients[0])
+            if planned.recipients
+            else None
+        )
+        return UserMailPreview(
+            recipient_count=len(planned.recipients),
+            subject=first.subject if first else None,
+            text_body=first.text if first else None,
+            html_body=first.html if first else None,
+        )
+
     @requires(LEARNERS, description="Your courses with progress, exams and certificates.")
     async def my_enrolments(self, info: strawberry.Info) -> list[EnrolmentNode]:
         return await EnrolmentNode.many(info, await reads.my_enrolments(info))
@@ -525,6 +585,31 @@ class AcademyQueries:
 
 @strawberry.type
 class AcademyMutations:
+    @requires(
+        ADMINS,
+        description="Mail users (e.g. a reminder) chosen by IDs or by the list's filter. "
+        "Preview it first with `previewUserMail`.",
+    )
+    async def send_user_mail(
+        self,
+        info: strawberry.Info,
+        selection: Annotated[UserSelectionInput, arg("The users.")],
+        subject: Annotated[str, arg("Subject line.")],
+        body: Annotated[str, arg("The message; blank lines separate paragraphs.")],
+        sender_name: Annotated[str, arg("Sender name.")],
+        idempotency_key: Annotated[
+            str | None, arg("Any unique string per sending, so a retry does not mail twice.")
+        ] = None,
+    ) -> UserMailPayload:
+        async def work() -> UserMailPayload:
+            ids = await admin.selected_person_ids(info.context, to_selection(selection))
+            planned = await messages.plan(info.context, ids, subject, body, sender_name)
+            return UserMailPayload(
+                queued_count=await messages.send(info.context, planned, idempotency_key)
+            )
+
+        return await attempt(UserMailPayload, work)
+
     @requires(
         ADMINS,
         description="Add users by e-mail address, one per line as pasted. Trims, removes duplicates, "

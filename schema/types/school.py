@@ -446,7 +446,7 @@ class PupilNode(Node):
         )
         return Agenda.make(found, self.scope)
 
-    @_f(OWN_READ, "Your own calendar feeds of this pupil's timetable (secrets are not shown).")
+    @_f(PUPIL_READ, "Your own calendar feeds of this pupil's timetable (secrets are not shown).")
     async def calendar_feeds(self, info: strawberry.Info) -> list[CalendarFeedNode]:
         rows = await info.context.loaders.school.feeds_of.load(
             (info.context.viewer.person_id, self.row.id)
