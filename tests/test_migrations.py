@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -33,13 +34,13 @@ def test_sqlite_upgrade_from_empty_matches_models(tmp_path: object) -> None:
 
 
 def test_postgres_upgrade_from_empty_matches_models(pg_url: str) -> None:
-    url = sync_database_url(pg_url).replace("/test", "/postgres")
+    url = make_url(sync_database_url(pg_url)).set(database="postgres").render_as_string(hide_password=False)
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text("DROP DATABASE IF EXISTS portaal_migration_check"))
         conn.execute(sa.text("CREATE DATABASE portaal_migration_check"))
     try:
-        check = url.rsplit("/", 1)[0] + "/portaal_migration_check"
+        check = make_url(url).set(database="portaal_migration_check").render_as_string(hide_password=False)
         upgrade(check)
         assert _diff(check) == []
         downgrade(check)
