@@ -330,3 +330,31 @@ async def test_magazine_mail_carries_the_unsubscribe_link(api: Api) -> None:
     assert link in message.get_body(("plain",)).get_content()
     assert (await api.client.post(link.replace("http://portaal.test", ""))).status_code == 200
     assert (await api.data(q, {"a": academy}, org))["sendMagazine"]["queuedCount"] == 5
+
+
+async def test_platform_admin_creates_a_course(api: Api) -> None:
+    admin = await api.login("beheer@portaal.example")
+    q = """mutation($q: [QuestionInput!]) { createCourse(title: "Valpreventie", estimatedMinutes: 45,
+      lessons: [{title: "Risico's", moduleTitle: "Basis"}, {title: "Maatregelen"}], questions: $q,
+      accreditations: [{registerCode: "KNGF", points: 2}], refreshers: [{moment: THREE_MONTHS, title: "Kort herhalen", durationMinutes: 10}]) {
+      course { title hasExam lessons { position title } accreditations { registerCode points } } errors { field message } } }"""
+    bad = (await api.data(q, {"q": [{"text": "?", "options": ["ja"], "correctOption": 3}]}, admin))[
+        "createCourse"
+    ]
+    assert bad["course"] is None and bad["errors"][0]["field"] == "questions"
+    ok = (
+        await api.data(
+            q,
+            {"q": [{"text": "Wat helpt?", "options": ["Licht", "Donker"], "correctOption": 0}]},
+            admin,
+        )
+    )["createCourse"]
+    assert ok["course"] == {
+        "title": "Valpreventie",
+        "hasExam": True,
+        "lessons": [{"position": 1, "title": "Risico's"}, {"position": 2, "title": "Maatregelen"}],
+        "accreditations": [{"registerCode": "KNGF", "points": 2}],
+    }
+    cluster_admin = await api.login("noord@zorgacademie.example")
+    denied = await api.query(q, {"q": []}, cluster_admin)
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"

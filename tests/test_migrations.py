@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import persistence.models  # noqa: F401
@@ -34,13 +34,21 @@ def test_sqlite_upgrade_from_empty_matches_models(tmp_path: object) -> None:
 
 
 def test_postgres_upgrade_from_empty_matches_models(pg_url: str) -> None:
-    url = make_url(sync_database_url(pg_url)).set(database="postgres").render_as_string(hide_password=False)
+    url = (
+        make_url(sync_database_url(pg_url))
+        .set(database="postgres")
+        .render_as_string(hide_password=False)
+    )
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text("DROP DATABASE IF EXISTS portaal_migration_check"))
         conn.execute(sa.text("CREATE DATABASE portaal_migration_check"))
     try:
-        check = make_url(url).set(database="portaal_migration_check").render_as_string(hide_password=False)
+        check = (
+            make_url(url)
+            .set(database="portaal_migration_check")
+            .render_as_string(hide_password=False)
+        )
         upgrade(check)
         assert _diff(check) == []
         downgrade(check)

@@ -113,6 +113,41 @@ class CourseMailInput:
     sender_name: str = strawberry.field(description="Sender name.")
 
 
+@strawberry.input(description="A lesson of a new course.")
+class LessonInput:
+    title: str = strawberry.field(description="Title of the lesson.")
+    module_title: str = strawberry.field(default="", description="Module it belongs to.")
+    duration_minutes: int = strawberry.field(default=10, description="Estimated minutes.")
+
+
+@strawberry.input(description="An exam question of a new course.")
+class QuestionInput:
+    text: str = strawberry.field(description="The question.")
+    options: list[str] = strawberry.field(description="Two or more possible answers.")
+    correct_option: int = strawberry.field(description="Index of the correct answer, from 0.")
+
+
+@strawberry.input(description="Accreditation points with a register.")
+class AccreditationInput:
+    register_code: str = strawberry.field(description="The register's code (see `registers`).")
+    points: int = strawberry.field(description="Points.")
+
+
+@strawberry.enum(description="When a refresher module is sent after completing the course.")
+class RefresherMoment(Enum):
+    THREE_MONTHS = strawberry.enum_value(
+        "THREE_MONTHS", description="Three months after completion."
+    )
+    SIX_MONTHS = strawberry.enum_value("SIX_MONTHS", description="Six months after completion.")
+
+
+@strawberry.input(description="A refresher module (at most 15 minutes).")
+class RefresherInput:
+    moment: RefresherMoment = strawberry.field(description="When it is sent.")
+    title: str = strawberry.field(description="Title.")
+    duration_minutes: int = strawberry.field(default=10, description="Minutes, 1 to 15.")
+
+
 @strawberry.input(description="Your answer to one exam question.")
 class ExamAnswerInput:
     question_id: strawberry.ID = strawberry.field(description="The question.")
@@ -357,6 +392,15 @@ class AccreditationExportPayload:
 
 
 @public_fields
+@strawberry.type(description="Result of creating a course.")
+class CoursePayload:
+    course: CourseNode | None = strawberry.field(default=None, description="The new course.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing happened, if so."
+    )
+
+
+@public_fields
 @strawberry.type(description="Result of mailing users.")
 class UserMailPayload:
     queued_count: int = strawberry.field(default=0, description="Mails queued.")
@@ -585,6 +629,50 @@ class AcademyQueries:
 
 @strawberry.type
 class AcademyMutations:
+    @requires(
+        [R.PLATFORM_ADMIN],
+        description="Add a course to the catalogue: lessons, an optional exam question bank, "
+        "accreditation and refresher modules.",
+    )
+    async def create_course(
+        self,
+        info: strawberry.Info,
+        title: Annotated[str, arg("Title.")],
+        lessons: Annotated[list[LessonInput], arg("Lessons in order.")],
+        description: Annotated[str, arg("What the course is about.")] = "",
+        estimated_minutes: Annotated[int, arg("Estimated study time in minutes.")] = 60,
+        questions: Annotated[
+            list[QuestionInput] | None, arg("Exam questions; none for a course without exam.")
+        ] = None,
+        accreditations: Annotated[
+            list[AccreditationInput] | None, arg("Accreditation with registers.")
+        ] = None,
+        refreshers: Annotated[
+            list[RefresherInput] | None, arg("Refresher modules at +3 and +6 months.")
+        ] = None,
+    ) -> CoursePayload:
+        async def work() -> CoursePayload:
+            course = await admin.create_course(
+                info.context,
+                admin.NewCourse(
+                    title=title,
+                    description=description,
+                    estimated_minutes=estimated_minutes,
+                    lessons=[
+                        (lesson.module_title, lesson.title, lesson.duration_minutes)
+                        for lesson in lessons
+                    ],
+                    questions=[(q.text, q.options, q.correct_option) for q in questions or []],
+                    accreditations=[(a.register_code, a.points) for a in accreditations or []],
+                    refreshers=[
+                        (r.moment.value, r.title, r.duration_minutes) for r in refreshers or []
+                    ],
+                ),
+            )
+            return CoursePayload(course=CourseNode.from_row(course))
+
+        return await attempt(CoursePayload, work)
+
     @requires(
         ADMINS,
         description="Mail users (e.g. a reminder) chosen by IDs or by the list's filter. "
