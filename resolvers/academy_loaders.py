@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from persistence.db import RequestSession
 from persistence.queries import academy as aq
+from resolvers.loader_group import LoaderGroup
 
 
-class AcademyLoaders:
-    def __init__(self, db: RequestSession) -> None:
-        self._db = db
-
-    def _loader(self, fn: Callable[..., Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
-        async def load(keys: list[Any]) -> Sequence[Any]:
-            return await self._db.read(fn, keys)
-
-        return DataLoader(load_fn=load)
-
+class AcademyLoaders(LoaderGroup):
     @cached_property
     def course_by_id(self) -> DataLoader[int, Any]:
         return self._loader(aq.courses_by_ids)

@@ -14,23 +14,16 @@ from persistence.queries import jobs as jobs_q
 from persistence.queries import org as org_q
 from persistence.queries import outbox as outbox_q
 from resolvers.academy_loaders import AcademyLoaders
+from resolvers.loader_group import LoaderGroup
 from resolvers.school_loaders import SchoolLoaders
 
 
-class Loaders:
+class Loaders(LoaderGroup):
     """`XByYLoader`s of one request; create a new Loaders for every request."""
 
     def __init__(self, db: RequestSession) -> None:
-        self._db = db
+        super().__init__(db)
         self._keyed: dict[Any, DataLoader[Any, Any]] = {}
-
-    def _loader(
-        self, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any
-    ) -> DataLoader[Any, Any]:
-        async def load(keys: list[Any]) -> Sequence[Any]:
-            return await self._db.read(fn, keys, *args)
-
-        return DataLoader(load_fn=load)
 
     def keyed(
         self, name: str, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any
