@@ -221,3 +221,7 @@ def may_assign(viewer: Viewer, role: Role, unit_path: str) -> bool:
         and is_ancestor_or_self(g.unit_path, unit_path)
         for g in viewer.effective_grants
     )
+
+
+# Who may read a person: admins of a unit the person holds a role on, and the person.
+PERSON_READ = Requirement.of(ADMIN_ROLES, [Relation.SELF])

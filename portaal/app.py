@@ -155,6 +155,20 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def requesting_person(db: Database, request: Request) -> int | None:
+    """The person behind the request's bearer token or session cookie, if any."""
+    from persistence.queries import identity as identity_q
+    from persistence.types import utcnow
+    from portaal.security import hash_secret
+
+    secret, _source = credentials(request.headers, request.cookies)
+    if not secret:
+        return None
+    async with db.transaction() as session:
+        found = await identity_q.active_token(session, hash_secret(secret), utcnow())
+    return found[1].id if found else None
+
+
 async def download_export(request: Request) -> Response:
     """A signed, expiring link for the person who asked for the export; nobody else."""
     from persistence.models import ExportJob
@@ -175,6 +189,9 @@ async def download_export(request: Request) -> Response:
         content = await jobs_q.export_content(session, export_id) if job else None
     if job is None or not verify(settings.secret_key, signature, job.id, job.requested_by, expires):
         return PlainTextResponse("This download link is not valid.", status_code=403)
+    # A link that leaks (logs, forwarding) is useless to anyone but the person who asked.
+    if await requesting_person(db, request) != job.requested_by:
+        return PlainTextResponse("Log in as the person who asked for this export.", status_code=403)
     if expired(expires, utcnow()):
         return PlainTextResponse(
             "This download link has expired; ask for a new one.", status_code=410
@@ -243,6 +260,14 @@ async def magazine_unsubscribe(request: Request) -> Response:
         person_id = magazine_link_person(settings.secret_key, request.query_params)
     except DomainError as e:
         return PlainTextResponse(e.message, status_code=403)
+    if request.method == "GET":
+        # Mail scanners follow links: GET only asks, POST (the button, or RFC 8058 one-click) acts.
+        return Response(
+            '<!doctype html><meta charset=utf-8><title>Afmelden</title><form method="post">'
+            "<p>Wil je het magazine niet meer ontvangen? / Stop receiving the magazine?</p>"
+            '<button type="submit">Afmelden / Unsubscribe</button></form>',
+            media_type="text/html",
+        )
     async with db.transaction() as session:
         await iq.unsubscribe_magazine(session, person_id)
         await iq.audit(session, "MAGAZINE_UNSUBSCRIBED", subject=person_id)
@@ -254,7 +279,10 @@ async def magazine_unsubscribe(request: Request) -> Response:
 
 
 async def dev_mailbox(request: Request) -> Response:
-    """Development only: the newest mails in the outbox, as they will be sent."""
+    """Development only, and only from this machine: the newest mails in the outbox, as they
+    will be sent (they hold activation and reset links)."""
+    if not request.client or request.client.host not in {"127.0.0.1", "::1", "localhost"}:
+        return PlainTextResponse("Only from the machine itself.", status_code=403)
     import sqlalchemy as sa
 
     from persistence.models import OutboxMail

@@ -30,6 +30,7 @@ from persistence.queries import academy as aq
 from persistence.queries import identity as iq
 from persistence.types import utcnow
 from portaal.security import hash_secret
+from resolvers.access import notify_added
 from resolvers.accounts import issue_link
 from resolvers.context import Context
 from resolvers.mail import enqueue, render
@@ -70,8 +71,7 @@ async def _academy_of(session: Any, cluster: OrgUnit) -> OrgUnit:
 
 
 class AddOutcome(str, Enum):
-    ADDED_NEW_ACCOUNT = "ADDED_NEW_ACCOUNT"
-    ADDED_EXISTING_ACCOUNT = "ADDED_EXISTING_ACCOUNT"
+    ADDED = "ADDED"
     ALREADY_PRESENT = "ALREADY_PRESENT"
     IN_OTHER_CLUSTER = "IN_OTHER_CLUSTER"
     INVALID = "INVALID"
@@ -157,15 +157,11 @@ async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUser
                 session, Learner(person_id=person.id, cluster_id=cluster.id, added_at=now)
             )  # type: ignore[arg-type]
             await iq.assign_role(session, person.id, Role.LEARNER, cluster.id)  # type: ignore[arg-type]
+            if not created:
+                await notify_added(ctx, session, person, academy.name, now)
+            # The same answer for new and existing accounts: adding never discloses who has one.
             results.append(
-                AddResult(
-                    email,
-                    AddOutcome.ADDED_NEW_ACCOUNT if created else AddOutcome.ADDED_EXISTING_ACCOUNT,
-                    "Added; an activation mail is on its way."
-                    if created
-                    else "Added (had an account already).",
-                    learner,
-                )
+                AddResult(email, AddOutcome.ADDED, "Added; they have been sent a mail.", learner)
             )
         await iq.audit(
             session,
@@ -374,7 +370,7 @@ async def plan_assignment(
     for course in courses:
         receiving = already = 0
         for learner in learners:
-            if (learner.person_id, course.id) in have:
+            if (learner.person_id, course.id, learner.cluster_id) in have:
                 already += 1
             else:
                 receiving += 1
@@ -468,10 +464,10 @@ async def delete_users(ctx: Context, selection: Selection) -> list[DeleteOutcome
     """Only users who started no training; the others are reported with the reason."""
     async with ctx.db.write() as session:
         learners = await selected_learners(session, ctx, selection)
-        statuses = await aq.enrolment_statuses(session, [lr.person_id for lr in learners])
+        statuses = await aq.enrolment_statuses(session, learners)
         outcomes = []
         for learner in learners:
-            reason = deletion_refusal(statuses.get(learner.person_id, []))
+            reason = deletion_refusal(statuses.get(learner.id, []))  # type: ignore[arg-type]
             if reason:
                 outcomes.append(DeleteOutcome(learner, False, reason))
                 continue

@@ -159,7 +159,12 @@ async def submit_attempt(
     async with ctx.db.write() as session:
         attempt = await session.get(ExamAttempt, attempt_id)
         enrolment = await session.get(Enrolment, attempt.enrolment_id) if attempt else None
-        if attempt is None or enrolment is None or enrolment.person_id != ctx.viewer.person_id:
+        if (
+            attempt is None
+            or enrolment is None
+            or enrolment.person_id != ctx.viewer.person_id
+            or ctx.viewer.token_scoped
+        ):
             raise DomainError(ErrorCode.NOT_FOUND, "No such exam attempt of yours.", "attemptId")
         if attempt.finished_at is not None:
             raise DomainError(
@@ -194,6 +199,9 @@ async def verify_certificate(
 async def set_registration_number(
     ctx: Context, register_code: str, number: str
 ) -> RegistrationNumber:
+    from resolvers.accounts import require_login_session
+
+    require_login_session(ctx)
     register = accreditation.register_for(register_code)
     clean = accreditation.normalize_registration_number(register.code, number)
     async with ctx.db.write() as session:

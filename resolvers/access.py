@@ -9,7 +9,7 @@ from domain import accounts
 from domain.emails import normalize_email
 from domain.errors import DomainError, ErrorCode
 from domain.orgtree import OrgUnitKind
-from domain.roles import Role, check_role_on_kind, may_assign
+from domain.roles import PERSON_READ, Role, Scope, allows, check_role_on_kind, may_assign
 from persistence.models import AccessToken, OrgUnit, Person, RoleAssignment
 from persistence.models.identity import Language, OneTimePurpose, TokenKind
 from persistence.queries import identity as q
@@ -26,6 +26,11 @@ def _not_found(field: str) -> DomainError:
 
 
 async def _unit_for_assigning(session: Any, ctx: Context, unit_id: int, role: Role) -> OrgUnit:
+    if role is Role.LEARNER:
+        # Learners hold a seat and a learner record: only addUsers/deleteUsers keep those right.
+        raise DomainError(
+            ErrorCode.INVALID, "Add learners with addUsers (it checks the cluster's seats).", "role"
+        )
     unit = await q.unit_by_id(session, unit_id)
     if unit is None or not may_assign(ctx.viewer, role, unit.path):
         if unit is not None and ctx.viewer.holds_on([g.role for g in ctx.viewer.grants], unit.path):
@@ -41,7 +46,11 @@ async def assign_role(ctx: Context, person_id: int, role: Role, unit_id: int) ->
     async with ctx.db.write() as session:
         unit = await _unit_for_assigning(session, ctx, unit_id, role)
         person = await session.get(Person, person_id)
-        if person is None:
+        # Only people you can already see: otherwise a grant would pull anyone into your reach.
+        paths = (await q.unit_paths_by_person(session, [person_id]))[0] if person else ()
+        if person is None or not allows(
+            ctx.viewer, PERSON_READ, Scope(unit_paths=paths, person_id=person_id)
+        ):
             raise _not_found("personId")
         assignment = await q.assign_role(session, person_id, role, unit.id)  # type: ignore[arg-type]
         await q.audit(
@@ -66,6 +75,10 @@ async def revoke_role(ctx: Context, assignment_id: int) -> int:
         assert unit is not None
         if not may_assign(ctx.viewer, assignment.role, unit.path):
             raise _not_found("assignmentId")
+        if assignment.role is Role.LEARNER:
+            raise DomainError(
+                ErrorCode.INVALID, "Remove learners with deleteUsers.", "assignmentId"
+            )
         await q.audit(
             session,
             "ROLE_REVOKED",
@@ -84,7 +97,6 @@ async def revoke_role(ctx: Context, assignment_id: int) -> int:
 class Invitation:
     person: Person
     assignment: RoleAssignment
-    created: bool
 
 
 async def invite_person(
@@ -134,6 +146,8 @@ async def invite_person(
                 person_id=person.id,
                 idempotency_key=f"activation:{person.id}:{hash_secret(secret)}",
             )
+        else:
+            await notify_added(ctx, session, person, unit.name, now)
         assignment = await q.assign_role(session, person.id, role, unit.id)  # type: ignore[arg-type]
         await q.audit(
             session,
@@ -145,7 +159,29 @@ async def invite_person(
             detail=role.value,
         )
     ctx.loaders.clear()
-    return Invitation(person=person, assignment=assignment, created=created)
+    return Invitation(person=person, assignment=assignment)
+
+
+async def notify_added(
+    ctx: Context, session: Any, person: Person, organisation: str, now: Any
+) -> None:
+    """Someone with an account is told they were added: nobody gains access to them unseen,
+    and the admin's answer is the same as for a new address (no account is disclosed)."""
+    mail = render(
+        "added_to_unit",
+        person.language.value,
+        name=person.given_name or person.email,
+        organisation=organisation,
+        email=person.email,
+        link=ctx.settings.public_url,
+    )
+    await enqueue(
+        session,
+        mail,
+        to=person.email,
+        person_id=person.id,
+        idempotency_key=f"added:{person.id}:{organisation}:{now.isoformat()}",
+    )
 
 
 @dataclass
@@ -192,6 +228,8 @@ async def create_api_token(
 
 
 async def revoke_api_token(ctx: Context, token_id: int) -> AccessToken:
+    if ctx.viewer.token_scoped:
+        raise DomainError(ErrorCode.FORBIDDEN, "An API token cannot revoke API tokens.")
     async with ctx.db.write() as session:
         token = await q.token_by_id(session, token_id)
         if token is None or token.kind != TokenKind.API or token.person_id != ctx.viewer.person_id:

@@ -138,7 +138,16 @@ async def logout(ctx: Context) -> None:
     ctx.cookie_to_clear = True
 
 
+def require_login_session(ctx: Context) -> None:
+    """Your own account is changed from a login, never by a script's API token."""
+    if ctx.viewer.token_scoped:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "An API token cannot change its owner's own account."
+        )
+
+
 async def _me(ctx: Context, session: Any) -> Person:
+    require_login_session(ctx)
     person = await session.get(Person, ctx.viewer.person_id)
     if person is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "You need to log in to do this.")
@@ -146,6 +155,7 @@ async def _me(ctx: Context, session: Any) -> Person:
 
 
 async def change_password(ctx: Context, old: str, new: str, confirmation: str) -> Person:
+    require_login_session(ctx)
     now = utcnow()
     limit = [(ratelimit.LOGIN_PER_ACCOUNT, f"password:account:{ctx.viewer.person_id}")]
     async with ctx.db.write() as session:
@@ -274,6 +284,7 @@ async def use_link(
 
 
 async def update_profile(ctx: Context, changes: dict[str, Any]) -> Person:
+    require_login_session(ctx)
     cleaned: dict[str, Any] = {}
     for key in ("given_name", "name_prefix", "family_name"):
         if changes.get(key) is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -696,7 +696,6 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
     number = _required(data.student_number, "studentNumber", 32)
     on = today()
     age_on(data.date_of_birth, on)  # refuses a date of birth in the future
-    now = utcnow()
     async with ctx.db.write() as session:
         class_unit = await _unit(session, class_id, OrgUnitKind.CLASS, "classId")
         _check_on(ctx, (Role.SCHOOL_ADMIN,), class_unit, "classId")
@@ -761,7 +760,6 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
             address=ctx.client_address,
             detail=f"student number {number}",
         )
-    del now
     ctx.loaders.clear()
     return Registered(pupil, created)
 
@@ -1275,7 +1273,3 @@ async def handle_absence(
 
 def consent_needed(pupil: Pupil) -> bool:
     return needs_consent(pupil.date_of_birth, today())
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -6,25 +6,17 @@ one with a single child: every child's lessons, grades and absences load in one 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from persistence.db import RequestSession
 from persistence.queries import school as q
+from resolvers.loader_group import LoaderGroup
 
 
-class SchoolLoaders:
-    def __init__(self, db: RequestSession) -> None:
-        self._db = db
-
-    def _loader(self, fn: Callable[..., Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
-        async def load(keys: list[Any]) -> Sequence[Any]:
-            return await self._db.read(fn, keys)
-
-        return DataLoader(load_fn=load)
+class SchoolLoaders(LoaderGroup):
+    """The school portal's loaders, reached as `ctx.loaders.school`."""
 
     @cached_property
     def pupil_by_id(self) -> DataLoader[int, Any]:

@@ -59,20 +59,22 @@ async def test_add_users_by_email_alone(api: Api) -> None:
     ]
     result = (await api.data(ADD, {"c": noord, "e": pasted}, admin))["addUsers"]
     outcomes = {r["entry"]: r["outcome"] for r in result["results"]}
-    assert outcomes["nieuw.een@example.org"] == "ADDED_NEW_ACCOUNT"
+    assert outcomes["nieuw.een@example.org"] == "ADDED"
     assert outcomes["geen-adres"] == "INVALID"
     assert outcomes["lotte.jansen@example.org"] == "ALREADY_PRESENT"
     assert outcomes["ahmed.elamrani@example.org"] == "IN_OTHER_CLUSTER"
-    assert outcomes["kees.degroot@veendam.example"] == "ADDED_EXISTING_ACCOUNT"
+    # An existing account gets the same answer: adding users never discloses who has an account.
+    assert outcomes["kees.degroot@veendam.example"] == "ADDED"
     assert result["duplicatesSkipped"] == 1
     assert result["seatsLeft"] == 25 - 4 - 2
-    new = next(r for r in result["results"] if r["outcome"] == "ADDED_NEW_ACCOUNT")
+    new = next(r for r in result["results"] if r["entry"] == "nieuw.een@example.org")
     assert new["learner"]["person"] == {"email": "nieuw.een@example.org", "activated": False}
     mails = await outbox(api.database, "nieuw.een@example.org")
     assert (
         len(mails) == 1 and "activate?token=" in mails[0].text_body
     )  # an account mail, never a password
-    assert await outbox(api.database, "kees.degroot@veendam.example") == []
+    notice = await outbox(api.database, "kees.degroot@veendam.example")
+    assert [m.template for m in notice] == ["added_to_unit"]  # told, never silently added
 
 
 async def test_seat_limit_refuses_the_whole_list(api: Api) -> None:
@@ -105,7 +107,7 @@ async def test_thousand_addresses_in_one_call_respect_the_limit_exactly(api: Api
     emails = [f"cursist{i:04}@example.org" for i in range(1000)]
     result = (await api.data(ADD, {"c": noord, "e": emails}, admin))["addUsers"]
     assert result["errors"] == [] and result["seatsLeft"] == 0
-    assert sum(r["outcome"] == "ADDED_NEW_ACCOUNT" for r in result["results"]) == 1000
+    assert sum(r["outcome"] == "ADDED" for r in result["results"]) == 1000
     refused = (await api.data(ADD, {"c": noord, "e": ["one.more@example.org"]}, admin))["addUsers"]
     assert (
         refused["errors"][0]["message"]

@@ -47,7 +47,7 @@ async def test_add_users_from_csv_with_an_api_token(api: Api, app: object, tmp_p
         )
     outcomes = {r["entry"]: r["outcome"] for r in result["added"]["results"]}
     assert outcomes == {
-        "noor.bakker@example.org": "ADDED_NEW_ACCOUNT",
+        "noor.bakker@example.org": "ADDED",
         "lotte.jansen@example.org": "ALREADY_PRESENT",
     }
     assert result["assigned"]["courses"][0]["receiving"] == 1  # Lotte has the course already

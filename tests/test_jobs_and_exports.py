@@ -41,7 +41,10 @@ async def _export(
     await worker(api).drain()
     done = (await api.data(POLL, {"id": job["id"]}, token))["node"]
     assert done["status"] == "DONE", done
-    response = await api.client.get(done["downloadUrl"].replace("http://portaal.test", ""))
+    response = await api.client.get(
+        done["downloadUrl"].replace("http://portaal.test", ""),
+        headers={"authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 200
     assert response.headers["content-disposition"].startswith("attachment;")
     return done, response.content
@@ -132,8 +135,16 @@ async def test_download_link_is_only_for_the_requester_and_expires(api: Api) -> 
     assert (await api.client.get(other_id)).status_code == 403
     expired = url.split("?")[0] + "?expires=1&signature=" + url.split("signature=")[1]
     assert (await api.client.get(expired)).status_code == 403  # expiry is part of the signature
-    # Another person cannot even see the job.
+    # A leaked link is useless: without the requester's login, or with another's, it is refused.
     other = await api.login("orgbeheer@zorgacademie.example")
+    assert (await api.client.get(url)).status_code == 403
+    assert (
+        await api.client.get(url, headers={"authorization": f"Bearer {other}"})
+    ).status_code == 403
+    assert (
+        await api.client.get(url, headers={"authorization": f"Bearer {token}"})
+    ).status_code == 200
+    # Another person cannot even see the job.
     job_id = (await api.data("{ viewer { exports { id } } }", token=token))["viewer"]["exports"][0][
         "id"
     ]

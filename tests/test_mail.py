@@ -186,11 +186,11 @@ async def test_rolled_back_mutation_sends_nothing(
         raise RuntimeError("database went away after the mail was queued")
 
     monkeypatch.setattr(access.q, "assign_role", fail_after_mail)
-    admin = await api.login("noord@zorgacademie.example")
-    noord = await api.unit_id("Regio Noord")
+    admin = await api.login("administratie@debrug.example")
+    welzijn = await api.unit_id("Zorggroep Welzijn BV")
     body = await api.query(
-        'mutation($u: ID!) { invitePerson(email: "nieuw@example.org", role: LEARNER, unitId: $u) { created } }',
-        {"u": noord},
+        'mutation($u: ID!) { invitePerson(email: "nieuw@example.org", role: CONTACT, unitId: $u) { person { id } } }',
+        {"u": welzijn},
         admin,
     )
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
@@ -222,7 +222,16 @@ async def test_without_smtp_mails_wait_in_the_outbox_and_dev_viewer_shows_them(a
     worker = Worker(make_settings(api.database.url), api.database)
     assert await worker.deliver_mails() == 0
     assert (await outbox(api.database))[0].status == MailStatus.PENDING
-    page = await api.client.get("/dev/mails")
+    remote = await api.client.get("/dev/mails")
+    assert remote.status_code == 403  # activation links must not be readable from elsewhere
+    import httpx
+
+    local = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=api.client._transport.app, client=("127.0.0.1", 5000)),  # type: ignore[attr-defined]
+        base_url="http://portaal.test",
+    )
+    async with local:
+        page = await local.get("/dev/mails")
     assert page.status_code == 200 and "Herinnering: cursus afronden" in page.text
     assert "<i>" not in page.text  # escaped twice over: in srcdoc and in the text part
 

@@ -94,7 +94,6 @@ async def test_guardian_dashboard_statement_count_is_constant(api: Api) -> None:
                     "recordGrade",
                 )
     many_grades, _ = await _statements(api, three)
-    print("STATEMENTS", one_child, three_children, many_grades)
     assert many_grades == three_children, (three_children, many_grades)
     # The number itself, so a regression shows up in review: authentication (token, roles,
     # school relations) plus one batch per relation.

@@ -148,7 +148,8 @@ class Enrolment(SQLModel, table=True):
     """A course given to a learner; answers are never stored, only progress and scores."""
 
     __tablename__ = "enrolment"
-    __table_args__ = (sa.UniqueConstraint("person_id", "course_id"),)
+    # Once per course within an organisation's clusters (a person may learn at two academies).
+    __table_args__ = (sa.UniqueConstraint("person_id", "course_id", "cluster_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enrolments import CourseStatus
@@ -220,14 +221,30 @@ def _learner_where(f: LearnerFilter) -> list[Any]:
     if f.added_since:
         clauses.append(Learner.added_at >= f.added_since)
     if f.label_ids:
+        # Only labels owned within the viewer's reach: a foreign label id must not probe users.
+        owner = sa.orm.aliased(OrgUnit)
+        own_labels = (
+            sa.select(Label.id)
+            .join(owner, owner.id == Label.owner_unit_id)
+            .where(
+                sa.or_(*(owner.path.like(f"{p}%") for p in f.scope_paths))
+                if f.scope_paths
+                else sa.false()
+            )
+        )
         clauses.append(
             sa.exists().where(
                 LabelAssignment.person_id == Learner.person_id,
                 LabelAssignment.label_id.in_(f.label_ids),
+                LabelAssignment.label_id.in_(own_labels),
             )
         )
     if f.course_ids or f.course_status:
-        cond = [Enrolment.person_id == Learner.person_id]
+        # The learner's courses in this cluster only, never their training elsewhere.
+        cond = [
+            Enrolment.person_id == Learner.person_id,
+            Enrolment.cluster_id == Learner.cluster_id,
+        ]
         if f.course_ids:
             cond.append(Enrolment.course_id.in_(f.course_ids))
         if f.course_status:
@@ -361,24 +378,30 @@ async def cluster_limits(session: AsyncSession, academy_path: str) -> dict[int, 
 
 async def existing_enrolments(
     session: AsyncSession, person_ids: Sequence[int], course_ids: Sequence[int]
-) -> set[tuple[int, int]]:
-    pairs: set[tuple[int, int]] = set()
+) -> set[tuple[int, int, int]]:
+    """(person, course, cluster): a course is given once within an organisation's cluster."""
+    triples: set[tuple[int, int, int]] = set()
     for part in chunks(list(person_ids)):
-        stmt = sa.select(Enrolment.person_id, Enrolment.course_id).where(
+        stmt = sa.select(Enrolment.person_id, Enrolment.course_id, Enrolment.cluster_id).where(
             Enrolment.person_id.in_(part), Enrolment.course_id.in_(list(course_ids))
         )
-        pairs.update((p, c) for p, c in (await session.execute(stmt)).all())
-    return pairs
+        triples.update((p, c, k) for p, c, k in (await session.execute(stmt)).all())
+    return triples
 
 
 async def enrolment_statuses(
-    session: AsyncSession, person_ids: Sequence[int]
+    session: AsyncSession, learners: Sequence[Learner]
 ) -> dict[int, list[CourseStatus]]:
+    """Per learner id, the statuses of their courses in that learner's own cluster only."""
     statuses: dict[int, list[CourseStatus]] = defaultdict(list)
-    for part in chunks(list(person_ids)):
-        stmt = sa.select(Enrolment.person_id, Enrolment.status).where(Enrolment.person_id.in_(part))
-        for pid, status in (await session.execute(stmt)).all():
-            statuses[pid].append(status)
+    by_key = {(lr.person_id, lr.cluster_id): lr.id for lr in learners}
+    for part in chunks(list({lr.person_id for lr in learners})):
+        stmt = sa.select(Enrolment.person_id, Enrolment.cluster_id, Enrolment.status).where(
+            Enrolment.person_id.in_(part)
+        )
+        for pid, cluster_id, status in (await session.execute(stmt)).all():
+            if (pid, cluster_id) in by_key:
+                statuses[by_key[(pid, cluster_id)]].append(status)
     return statuses
 
 

@@ -192,11 +192,10 @@ async def _learners(info: strawberry.Info, rows: list) -> list[LearnerNode]:
 
 @strawberry.enum(description="What happened to one pasted address.")
 class AddUserOutcome(Enum):
-    ADDED_NEW_ACCOUNT = strawberry.enum_value(
-        "ADDED_NEW_ACCOUNT", description="New account made; activation mail queued."
-    )
-    ADDED_EXISTING_ACCOUNT = strawberry.enum_value(
-        "ADDED_EXISTING_ACCOUNT", description="Existing account added to the cluster."
+    ADDED = strawberry.enum_value(
+        "ADDED",
+        description="Added; a new account gets an activation mail, an existing one a notice. "
+        "Which of the two is not disclosed.",
     )
     ALREADY_PRESENT = strawberry.enum_value(
         "ALREADY_PRESENT", description="Already a user of this cluster."

@@ -39,11 +39,6 @@ class RevokeRolePayload:
 class InvitePersonPayload:
     person: PersonNode | None = public(description="The person invited.", default=None)
     role_assignment: RoleAssignmentNode | None = public(description="The role given.", default=None)
-    created: bool = public(
-        description="True when a new account was made and an activation mail queued; false when "
-        "the address already had an account (only the role was added).",
-        default=False,
-    )
     errors: list[UserError] = public(
         description="Why nothing happened, if so.", default_factory=list
     )
@@ -110,8 +105,9 @@ class AccessMutations:
 
     @requires(
         ALL_ADMINS,
-        description="Give someone a role by e-mail address. Someone new gets an "
-        "account and an activation mail with a single-use link; they choose their own password.",
+        description="Give someone a role by e-mail address. Someone new gets an account and an "
+        "activation mail with a single-use link (they choose their own password); someone with an "
+        "account is told by mail. The answer is the same in both cases. Learners: use addUsers.",
     )
     async def invite_person(
         self,
@@ -138,7 +134,6 @@ class AccessMutations:
             return InvitePersonPayload(
                 person=await PersonNode.load(info, invitation.person),
                 role_assignment=await RoleAssignmentNode.load(info, invitation.assignment),
-                created=invitation.created,
             )
 
         return await attempt(InvitePersonPayload, work)

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 import strawberry
 
-from domain.consent import AccessReason
-from domain.errors import DomainError
 from domain.grades import AssessmentKind as DomainKind
 from domain.ids import decode_expected
 from domain.roles import Role as R
@@ -666,6 +664,3 @@ async def _consent(
         return ConsentPayload(guardian_link=await _link_node(info, link))
 
     return await attempt(ConsentPayload, work)
-
-
-__all__ = ["SCHOOL_NODE_TYPES", "AccessReason", "DomainError", "SchoolMutations", "SchoolQueries"]

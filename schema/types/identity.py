@@ -10,6 +10,7 @@ import strawberry
 
 from domain.ids import encode_global_id
 from domain.roles import ADMIN_ROLES, Relation, Requirement, Scope, allows
+from domain.roles import PERSON_READ as DOMAIN_PERSON_READ
 from domain.roles import Role as DomainRole
 from persistence.models import AccessToken
 from persistence.models import AuditEvent as AuditRow
@@ -22,7 +23,7 @@ from schema.relay import Node
 from schema.types.background import ExportJobNode
 from schema.types.org import OrgUnitNode
 
-PERSON_READ = Requirement.of(ALL_ADMINS, [Relation.SELF])
+PERSON_READ = DOMAIN_PERSON_READ
 ASSIGNMENT_READ = Requirement.of(ALL_ADMINS, [Relation.SELF])
 TOKEN_READ = Requirement.of((), [Relation.SELF])
 AUDIT_READ = Requirement.of([DomainRole.PLATFORM_ADMIN])

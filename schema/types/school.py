@@ -16,12 +16,11 @@ from typing import Annotated, Any
 
 import strawberry
 
-from domain.consent import AccessReason, age_on, guardian_access
+from domain.consent import age_on, guardian_access
 from domain.grades import (
     AssessmentKind as DomainKind,
 )
 from domain.grades import (
-    DifferenceReason,
     ExplainedSubTest,
     ExplainedTest,
     averages_per_year,
@@ -1152,5 +1151,3 @@ SCHOOL_TYPES: list[Any] = [
     TimetableLessonNode,
     CalendarFeedNode,
 ]
-
-__all__ = ["SCHOOL_TYPES", "AccessReason", "DifferenceReason"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 09:56:52.078850
+Create Date: 2026-11-24 10:09:23.086935
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["course_id"], ["course.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("person_id", "course_id"),
+        sa.UniqueConstraint("person_id", "course_id", "cluster_id"),
     )
     with op.batch_alter_table("enrolment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_enrolment_cluster_id"), ["cluster_id"], unique=False)
