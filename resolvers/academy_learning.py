@@ -244,11 +244,19 @@ async def create_accreditation_report(
     return report
 
 
-async def start_accreditation_export(ctx: Context, register_code: str, fmt: Any) -> Any:
+async def start_accreditation_export(
+    ctx: Context, register_code: str, fmt: Any, report_id: int | None = None
+) -> Any:
+    """A new report now (or the file of an earlier one, e.g. a six-weekly report) as an export."""
     from persistence.models import ExportJob
 
     async with ctx.db.write() as session:
-        report = await create_accreditation_report(session, register_code, ctx.viewer.person_id)
+        if report_id is None:
+            report = await create_accreditation_report(session, register_code, ctx.viewer.person_id)
+        else:
+            report = await session.get(AccreditationReport, report_id)
+            if report is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such report.", "reportId")
         job = await iq.add(
             session,
             ExportJob(
@@ -302,3 +310,15 @@ async def send_refresher(database: Any, settings: Any, enrolment_id: int, moment
             idempotency_key=f"refresher:{enrolment_id}:{moment}",
         )
     return json.dumps({"sent_to": enrolment.person_id, "moment": moment})
+
+
+async def reports(info: Any, register_code: str | None) -> list[AccreditationReport]:
+    import sqlalchemy as sa
+
+    async def run(session: Any) -> list[AccreditationReport]:
+        stmt = sa.select(AccreditationReport).order_by(AccreditationReport.id.desc()).limit(100)
+        if register_code:
+            stmt = stmt.where(AccreditationReport.register_code == register_code.upper())
+        return list((await session.execute(stmt)).scalars())
+
+    return await info.context.db.read(run)

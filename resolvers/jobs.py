@@ -62,9 +62,44 @@ async def refresher(ctx: JobContext, payload: dict[str, object]) -> str:
     )  # type: ignore[call-overload]
 
 
-HANDLERS: dict[str, Handler] = {"cleanup": cleanup, "export": export, "refresher": refresher}
+async def schedule_accreditation(database: Database, now: datetime) -> None:
+    """One report per register every six weeks; the key makes each cycle run once."""
+    from domain.accreditation import REGISTERS, REPORT_INTERVAL
+
+    epoch = datetime(2026, 1, 5, 6, 0, tzinfo=AMSTERDAM).astimezone(now.tzinfo)
+    cycle = int((now - epoch) / REPORT_INTERVAL) + 1
+    due = epoch + cycle * REPORT_INTERVAL
+    async with database.transaction() as session:
+        for register in REGISTERS.values():
+            if register.reported_by_academy:
+                await jobs_q.schedule(
+                    session,
+                    "accreditation",
+                    f"accreditation:{register.code}:{due.date().isoformat()}",
+                    due,
+                    {"register": register.code},
+                )
+
+
+async def accreditation(ctx: JobContext, payload: dict[str, object]) -> str:
+    """The six-weekly report: every completion not reported before, recorded so none is sent twice."""
+    from resolvers.academy_learning import create_accreditation_report
+
+    async with ctx.database.transaction() as session:
+        report = await create_accreditation_report(session, str(payload["register"]), None)
+    await schedule_accreditation(ctx.database, ctx.now + timedelta(hours=1))
+    return json.dumps({"report": report.id, "rows": report.row_count})
+
+
+HANDLERS: dict[str, Handler] = {
+    "cleanup": cleanup,
+    "export": export,
+    "refresher": refresher,
+    "accreditation": accreditation,
+}
 
 
 async def ensure_recurring(database: Database, now: datetime) -> None:
     """Recurring jobs exist from the first worker start on; a missed one runs when it returns."""
     await schedule_cleanup(database, now)
+    await schedule_accreditation(database, now)

@@ -379,3 +379,44 @@ async def test_platform_admin_creates_a_course(api: Api) -> None:
     cluster_admin = await api.login("noord@zorgacademie.example")
     denied = await api.query(q, {"q": []}, cluster_admin)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_six_weekly_accreditation_cycle_runs_once_per_register(api: Api) -> None:
+    from resolvers.jobs import schedule_accreditation
+
+    now = utcnow()
+    await schedule_accreditation(api.database, now - timedelta(weeks=6))  # a cycle that is due now
+    await schedule_accreditation(api.database, now - timedelta(weeks=6))
+    worker = Worker(make_settings(api.database.url), api.database)
+    await worker.drain()
+    admin = await api.login("beheer@portaal.example")
+    listed = (
+        await api.data(
+            '{ accreditationReports(registerCode: "VVN") { id completions automatic } }',
+            token=admin,
+        )
+    )["accreditationReports"]
+    assert [(r["completions"], r["automatic"]) for r in listed] == [
+        (1, True)
+    ]  # Lotte has a VVN number
+    export = await api.data(
+        'mutation($r: ID) { startAccreditationExport(registerCode: "VVN", format: CSV, reportId: $r) { exportJob { id } errors { message } } }',
+        {"r": listed[0]["id"]},
+        admin,
+    )
+    await worker.drain()
+    poll = "query($id: ID!) { node(id: $id) { ... on ExportJob { rowCount } } }"
+    assert (
+        await api.data(poll, {"id": export["startAccreditationExport"]["exportJob"]["id"]}, admin)
+    )["node"]["rowCount"] == 1
+    async with api.database.transaction() as s:
+        next_runs = (
+            (
+                await s.execute(
+                    sa.select(Job).where(Job.kind == "accreditation", Job.status == "PENDING")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert next_runs and all(j.due_at > now for j in next_runs)

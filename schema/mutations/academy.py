@@ -391,6 +391,20 @@ class AccreditationExportPayload:
 
 
 @public_fields
+@strawberry.type(description="One report to a professional register.")
+class AccreditationReportInfo:
+    id: strawberry.ID = strawberry.field(
+        description="Pass it to startAccreditationExport(reportId:) for the file."
+    )
+    register_code: str = strawberry.field(description="The register.")
+    created_at: datetime = strawberry.field(description="When it was made.")
+    completions: int = strawberry.field(description="Completions it reports.")
+    automatic: bool = strawberry.field(
+        description="Made by the six-weekly schedule (not by a person)."
+    )
+
+
+@public_fields
 @strawberry.type(description="Result of creating a course.")
 class CoursePayload:
     course: CourseNode | None = strawberry.field(default=None, description="The new course.")
@@ -599,6 +613,29 @@ class AcademyQueries:
                 average_best_score_percent=round(float(r[5]), 1) if r[5] is not None else None,
             )
             for r, cluster, course in await reads.report(info)
+        ]
+
+    @requires(
+        [R.PLATFORM_ADMIN],
+        description="Reports to the professional registers, newest first (at most 100). "
+        "The worker makes one per register every six weeks.",
+    )
+    async def accreditation_reports(
+        self,
+        info: strawberry.Info,
+        register_code: Annotated[str | None, arg("Only this register; null for all.")] = None,
+    ) -> list[AccreditationReportInfo]:
+        from domain.ids import encode_global_id
+
+        return [
+            AccreditationReportInfo(
+                id=strawberry.ID(encode_global_id("AccreditationReport", r.id)),
+                register_code=r.register_code,
+                created_at=r.created_at,
+                completions=r.row_count,
+                automatic=r.created_by is None,
+            )
+            for r in await learning.reports(info, register_code)
         ]
 
     @requires(ADMINS, description="Seats of the clusters you manage under an academy organisation.")
@@ -1061,10 +1098,19 @@ class AcademyMutations:
         info: strawberry.Info,
         register_code: Annotated[str, arg("The register.")],
         format: Annotated[ExportFormat, arg("File format.")] = ExportFormat.XLSX,
+        report_id: Annotated[
+            strawberry.ID | None,
+            arg(
+                "An earlier report (e.g. a six-weekly one) to download again; null makes a new one."
+            ),
+        ] = None,
     ) -> AccreditationExportPayload:
         async def work() -> AccreditationExportPayload:
+            rid = (
+                decode_expected(report_id, "AccreditationReport", "reportId") if report_id else None
+            )
             job = await learning.start_accreditation_export(
-                info.context, register_code, DomainFormat(format.value)
+                info.context, register_code, DomainFormat(format.value), rid
             )
             return AccreditationExportPayload(export_job=ExportJobNode.from_row(job))
 
