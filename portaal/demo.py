@@ -48,7 +48,9 @@ DEMO_LOGINS = [
     ("martin.sommer@welzijn.example", "client organisation admin + contact"),
     ("administratie@lindenhove.example", "school administration"),
     ("r.mulder@lindenhove.example", "teacher"),
-    ("tim.bos@leerling.lindenhove.example", "pupil"),
+    ("tim.bos@leerling.lindenhove.example", "pupil (15)"),
+    ("sandra.bos@example.nl", "guardian of Tim and Eva (Eva, 18, has not consented)"),
+    ("peter.bos@example.com", "guardian, separated parent with an own account"),
     ("contact@stichtinglinden.example", "school board contact"),
 ]
 

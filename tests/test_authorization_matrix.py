@@ -16,11 +16,13 @@ PERSONAS = {
     "teacher": ("r.mulder@lindenhove.example", None),
     "pupil": ("tim.bos@leerling.lindenhove.example", None),
     "board_contact": ("contact@stichtinglinden.example", None),
+    "guardian": ("sandra.bos@example.nl", None),
 }
 
 PERSON = "query($id: ID!) { node(id: $id) { ... on Person { email } } }"
 CHILDREN = "query($id: ID!) { node(id: $id) { ... on OrgUnit { children { totalCount } } } }"
 NAME = "query($id: ID!) { node(id: $id) { ... on OrgUnit { name } } }"
+PUPIL = "query($id: ID!) { node(id: $id) { ... on Pupil { studentNumber } } }"
 
 # (description, query, person e-mail or unit name, who may)
 MATRIX = [
@@ -92,12 +94,42 @@ MATRIX = [
         {"platform_admin", "institute_staff", "contact_veendam"},
     ),
     ("audit log", "{ auditEvents { totalCount } }", None, {"platform_admin"}),
+    (
+        "pupil card of Tim (15)",
+        PUPIL,
+        "pupil:tim.bos@leerling.lindenhove.example",
+        {"school_admin", "teacher", "pupil", "guardian"},
+    ),
+    (
+        "pupil card of Eva (18, no consent)",
+        PUPIL,
+        "pupil:eva.bos@leerling.lindenhove.example",
+        {"school_admin"},
+    ),
 ]
+
+
+async def _pupil_id(api: Api, email: str) -> str:
+    import sqlalchemy as sa
+
+    from domain.ids import encode_global_id
+    from persistence.models import Person
+    from persistence.models.school import Pupil
+
+    async with api.database.transaction() as s:
+        stmt = (
+            sa.select(Pupil.id)
+            .join(Person, Person.id == Pupil.person_id)
+            .where(Person.email == email)
+        )
+        return encode_global_id("Pupil", (await s.execute(stmt)).scalar_one())
 
 
 async def _allowed(api: Api, query: str, target: str | None, token: str) -> bool:
     variables = {}
-    if target is not None:
+    if target is not None and target.startswith("pupil:"):
+        variables["id"] = await _pupil_id(api, target.removeprefix("pupil:"))
+    elif target is not None:
         variables["id"] = await (api.person_id(target) if "@" in target else api.unit_id(target))
     body = await api.query(query, variables, token)
     data = body["data"]
@@ -131,5 +163,5 @@ async def test_authorization_matrix(api: Api) -> None:
                 mismatches.append(
                     f"{persona} reading {description}: got {'allow' if got else 'deny'}"
                 )
-    assert checked == len(PERSONAS) * len(MATRIX) == 143
+    assert checked == len(PERSONAS) * len(MATRIX) == 180
     assert mismatches == []

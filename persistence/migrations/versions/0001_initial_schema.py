@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 10:09:23.086935
+Create Date: 2026-11-24 10:15:23.458853
 """
 
 from __future__ import annotations
