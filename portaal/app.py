@@ -145,12 +145,7 @@ class PortaalGraphQL(GraphQL):
 
 async def health(request: Request) -> Response:
     db: Database = request.app.state.database
-    try:
-        async with db.engine.connect() as conn:
-            from sqlalchemy import text
-
-            await conn.execute(text("SELECT 1"))
-    except Exception:
+    if not await db.ping():
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
@@ -283,23 +278,19 @@ async def dev_mailbox(request: Request) -> Response:
     will be sent (they hold activation and reset links)."""
     if not request.client or request.client.host not in {"127.0.0.1", "::1", "localhost"}:
         return PlainTextResponse("Only from the machine itself.", status_code=403)
-    import sqlalchemy as sa
-
-    from persistence.models import OutboxMail
+    from persistence.queries import outbox as outbox_q
 
     db: Database = request.app.state.database
     async with db.transaction() as session:
-        mails = (
-            await session.execute(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(50))
-        ).scalars()
-        items = [
-            f"<article><h2>{html.escape(m.subject)}</h2><p>To {html.escape(m.to_address)} · "
-            f"{m.status.value} · {m.created_at:%Y-%m-%d %H:%M} UTC</p>"
-            f'<iframe sandbox srcdoc="{html.escape(m.html_body, quote=True)}" '
-            'style="width:100%;height:320px;border:1px solid #ccc"></iframe>'
-            f"<pre>{html.escape(m.text_body)}</pre></article>"
-            for m in mails
-        ]
+        mails = await outbox_q.mail_page(session, None, 0, 49)
+    items = [
+        f"<article><h2>{html.escape(m.subject)}</h2><p>To {html.escape(m.to_address)} · "
+        f"{m.status.value} · {m.created_at:%Y-%m-%d %H:%M} UTC</p>"
+        f'<iframe sandbox srcdoc="{html.escape(m.html_body, quote=True)}" '
+        'style="width:100%;height:320px;border:1px solid #ccc"></iframe>'
+        f"<pre>{html.escape(m.text_body)}</pre></article>"
+        for m in mails
+    ]
     body = "<!doctype html><meta charset=utf-8><title>Outbox</title><h1>Outbox (development)</h1>"
     return Response(body + ("".join(items) or "<p>No mails yet.</p>"), media_type="text/html")
 

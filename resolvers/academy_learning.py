@@ -313,12 +313,4 @@ async def send_refresher(database: Any, settings: Any, enrolment_id: int, moment
 
 
 async def reports(info: Any, register_code: str | None) -> list[AccreditationReport]:
-    import sqlalchemy as sa
-
-    async def run(session: Any) -> list[AccreditationReport]:
-        stmt = sa.select(AccreditationReport).order_by(AccreditationReport.id.desc()).limit(100)
-        if register_code:
-            stmt = stmt.where(AccreditationReport.register_code == register_code.upper())
-        return list((await session.execute(stmt)).scalars())
-
-    return await info.context.db.read(run)
+    return await info.context.db.read(aq.accreditation_reports, register_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.orgtree import path_ids
 from domain.pagination import PageRequest
 from domain.roles import Role
 from persistence.models import Course, Learner, OrgUnit
@@ -43,27 +44,12 @@ async def my_registration_numbers(info: Any) -> list[Any]:
 async def catalogue(info: Any) -> list[Course]:
     """Platform admins see the whole catalogue; others the courses of their organisations."""
     ctx = info.context
-
-    async def run(session: Any) -> list[Course]:
-        import sqlalchemy as sa
-
-        from persistence.models import MembershipCourse
-
-        stmt = sa.select(Course).order_by(Course.title, Course.id)
-        if not ctx.viewer.holds_anywhere([Role.PLATFORM_ADMIN]):
-            academies = {
-                int(p.strip("/").split("/")[1])
-                for p in admin_paths(ctx) + _learner_paths(ctx)
-                if p.count("/") >= 3
-            }
-            stmt = (
-                stmt.join(MembershipCourse, MembershipCourse.course_id == Course.id)
-                .where(MembershipCourse.academy_id.in_(academies))
-                .distinct()
-            )
-        return list((await session.execute(stmt)).scalars())
-
-    return await ctx.db.read(run)
+    if ctx.viewer.holds_anywhere([Role.PLATFORM_ADMIN]):
+        return await ctx.db.read(aq.catalogue, None)
+    # The academy is the second unit on a path: /platform/academy/cluster/.
+    paths = admin_paths(ctx) + _learner_paths(ctx)
+    academies = sorted({path_ids(p)[1] for p in paths if len(path_ids(p)) >= 2})
+    return await ctx.db.read(aq.catalogue, academies)
 
 
 def _learner_paths(ctx: Any) -> tuple[str, ...]:
@@ -91,21 +77,4 @@ async def seat_usage(info: Any, academy: OrgUnit) -> list[tuple[OrgUnit, int, in
 async def labels(info: Any) -> list[Any]:
     """Labels of every academy or cluster the viewer administers, and of the units below."""
     ctx = info.context
-
-    async def run(session: Any) -> list[Any]:
-        import sqlalchemy as sa
-
-        from persistence.models import Label
-
-        paths = admin_paths(ctx)
-        if not paths:
-            return []
-        stmt = (
-            sa.select(Label)
-            .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
-            .where(sa.or_(*(OrgUnit.path.like(f"{p}%") for p in paths)))
-            .order_by(Label.name, Label.id)
-        )
-        return list((await session.execute(stmt)).scalars())
-
-    return await ctx.db.read(run)
+    return await ctx.db.read(aq.labels_under, admin_paths(ctx))

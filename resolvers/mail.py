@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.models import OutboxMail
+from persistence.queries.outbox import add_once
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "mail_templates"
 LANGUAGES = ("nl", "en")
@@ -57,12 +57,8 @@ async def enqueue(
     headers: dict[str, str] | None = None,
 ) -> None:
     """Queue in the caller's transaction; the same key twice queues once."""
-    existing = await session.execute(
-        sa.select(OutboxMail.id).where(OutboxMail.idempotency_key == idempotency_key)
-    )
-    if existing.first():
-        return
-    session.add(
+    await add_once(
+        session,
         OutboxMail(
             idempotency_key=idempotency_key,
             template=mail.template,
@@ -74,6 +70,5 @@ async def enqueue(
             text_body=mail.text,
             html_body=mail.html,
             headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
-        )
+        ),
     )
-    await session.flush()

@@ -496,3 +496,36 @@ async def magazine_subscribers(session: AsyncSession, academy_path: str) -> list
         .order_by(Person.id)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def catalogue(session: AsyncSession, academy_ids: Sequence[int] | None) -> list[Course]:
+    """The catalogue; with academy ids, only the courses in those organisations' memberships."""
+    stmt = sa.select(Course).order_by(Course.title, Course.id)
+    if academy_ids is not None:
+        stmt = (
+            stmt.join(MembershipCourse, MembershipCourse.course_id == Course.id)
+            .where(MembershipCourse.academy_id.in_(list(academy_ids)))
+            .distinct()
+        )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def labels_under(session: AsyncSession, paths: Sequence[str]) -> list[Label]:
+    if not paths:
+        return []
+    stmt = (
+        sa.select(Label)
+        .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
+        .where(sa.or_(*(OrgUnit.path.like(f"{p}%") for p in paths)))
+        .order_by(Label.name, Label.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def accreditation_reports(session: AsyncSession, register_code: str | None) -> list[Any]:
+    from persistence.models import AccreditationReport
+
+    stmt = sa.select(AccreditationReport).order_by(AccreditationReport.id.desc()).limit(100)
+    if register_code:
+        stmt = stmt.where(AccreditationReport.register_code == register_code.upper())
+    return list((await session.execute(stmt)).scalars())

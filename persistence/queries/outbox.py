@@ -83,3 +83,15 @@ async def mail_count(session: AsyncSession, status: MailStatus | None) -> int:
 
 async def mails_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OutboxMail | None]:
     return await rows_by_ids(session, OutboxMail, ids)
+
+
+async def add_once(session: AsyncSession, mail: OutboxMail) -> bool:
+    """Queue a mail unless one with its idempotency key exists; True when queued."""
+    existing = await session.execute(
+        sa.select(OutboxMail.id).where(OutboxMail.idempotency_key == mail.idempotency_key)
+    )
+    if existing.first():
+        return False
+    session.add(mail)
+    await session.flush()
+    return True
