@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, pool
+from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -18,7 +19,15 @@ def alembic_config(sync_url: str) -> Config:
     return config
 
 
+def _ensure_directory(sync_url: str) -> None:
+    """SQLite creates the file but not its folder (var/ on a fresh clone)."""
+    url = make_url(sync_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def upgrade(sync_url: str, revision: str = "head") -> None:
+    _ensure_directory(sync_url)
     engine = create_engine(sync_url, poolclass=pool.NullPool)
     with engine.begin() as connection:
         config = alembic_config(sync_url)

@@ -58,3 +58,12 @@ def test_postgres_upgrade_from_empty_matches_models(pg_url: str) -> None:
             conn.execute(sa.text("DROP DATABASE IF EXISTS portaal_migration_check WITH (FORCE)"))
         engine.dispose()
     _ = reset_postgres
+
+
+def test_migrate_creates_the_database_folder(tmp_path: object) -> None:
+    """`make run` on a fresh clone: var/ does not exist yet."""
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_path}/var/new/portaal.db"
+    upgrade(url)
+    assert Path(f"{tmp_path}/var/new/portaal.db").exists()
