@@ -71,3 +71,8 @@ async def send(ctx: Context, planned: MessagePlan, idempotency_key: str | None) 
             detail=f"{len(planned.recipients)} recipients: {planned.message.subject}",
         )
     return len(planned.recipients)
+
+
+def first_mail(planned: MessagePlan) -> RenderedMail | None:
+    """What the first recipient gets: the body of every preview."""
+    return render_for(planned.message, planned.recipients[0]) if planned.recipients else None

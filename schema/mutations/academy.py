@@ -11,7 +11,7 @@ import strawberry
 
 from domain import accreditation
 from domain.enrolments import CourseStatus as DomainStatus
-from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.errors import DomainError, ErrorCode
 from domain.exports import ExportFormat as DomainFormat
 from domain.ids import decode_expected
 from domain.roles import Role as R
@@ -23,7 +23,7 @@ from resolvers import academy_reads as reads
 from resolvers import messages
 from schema.mutations.base import arg, attempt
 from schema.permissions import public, public_fields, requires
-from schema.relay import Connection, UserError, user_errors
+from schema.relay import Connection, UserError
 from schema.types.academy import (
     ADMINS,
     AcademyReportRow,
@@ -505,25 +505,20 @@ class AcademyQueries:
         course_ids: Annotated[list[strawberry.ID], arg("The courses.")],
         mail: Annotated[CourseMailInput, arg("The invitation mail.")],
     ) -> CourseAssignmentPreview:
-        try:
+        async def work() -> CourseAssignmentPreview:
             ids = [decode_expected(i, "Course", "courseIds") for i in course_ids]
             plan, rendered = await admin.preview_assignment(
                 info.context, to_selection(selection), ids, _mail(mail)
             )
-        except (DomainError, DomainErrors) as e:
-            if isinstance(e, DomainError) and e.code in (
-                ErrorCode.FORBIDDEN,
-                ErrorCode.UNAUTHENTICATED,
-            ):
-                raise
-            return CourseAssignmentPreview(errors=user_errors(e))
-        return CourseAssignmentPreview(
-            user_count=len(plan.learners),
-            courses=_counts(plan),
-            mail_subject=rendered.subject if rendered else None,
-            mail_text=rendered.text if rendered else None,
-            mail_html=rendered.html if rendered else None,
-        )
+            return CourseAssignmentPreview(
+                user_count=len(plan.learners),
+                courses=_counts(plan),
+                mail_subject=rendered.subject if rendered else None,
+                mail_text=rendered.text if rendered else None,
+                mail_html=rendered.html if rendered else None,
+            )
+
+        return await attempt(CourseAssignmentPreview, work)
 
     @requires(
         ADMINS,
@@ -537,27 +532,18 @@ class AcademyQueries:
         body: Annotated[str, arg("The message.")],
         sender_name: Annotated[str, arg("Sender name.")],
     ) -> UserMailPreview:
-        try:
+        async def work() -> UserMailPreview:
             ids = await admin.selected_person_ids(info.context, to_selection(selection))
             planned = await messages.plan(info.context, ids, subject, body, sender_name)
-        except (DomainError, DomainErrors) as e:
-            if isinstance(e, DomainError) and e.code in (
-                ErrorCode.FORBIDDEN,
-                ErrorCode.UNAUTHENTICATED,
-            ):
-                raise
-            return UserMailPreview(errors=user_errors(e))
-        first = (
-            messages.render_for(planned.message, planned.recipients[0])
-            if planned.recipients
-            else None
-        )
-        return UserMailPreview(
-            recipient_count=len(planned.recipients),
-            subject=first.subject if first else None,
-            text_body=first.text if first else None,
-            html_body=first.html if first else None,
-        )
+            first = messages.first_mail(planned)
+            return UserMailPreview(
+                recipient_count=len(planned.recipients),
+                subject=first.subject if first else None,
+                text_body=first.text if first else None,
+                html_body=first.html if first else None,
+            )
+
+        return await attempt(UserMailPreview, work)
 
     @requires(LEARNERS, description="Your courses with progress, exams and certificates.")
     async def my_enrolments(self, info: strawberry.Info) -> list[EnrolmentNode]:

@@ -6,12 +6,11 @@ from typing import Annotated
 
 import strawberry
 
-from domain.errors import DomainError, DomainErrors
 from domain.ids import decode_expected, encode_global_id
 from resolvers import messages
 from schema.mutations.base import arg, attempt
 from schema.permissions import ALL_ADMINS, public, requires
-from schema.relay import UserError, user_errors
+from schema.relay import UserError
 
 PERSON_IDS = arg("The people to write to; people you do not administer are left out and listed.")
 SUBJECT = arg("Subject line.")
@@ -67,24 +66,20 @@ class MessageQueries:
         body: Annotated[str, BODY],
         sender_name: Annotated[str, SENDER],
     ) -> MessagePreview:
-        try:
+        async def work() -> MessagePreview:
             planned = await messages.plan(
                 info.context, _ids(person_ids), subject, body, sender_name
             )
-        except (DomainError, DomainErrors) as e:
-            return MessagePreview(errors=user_errors(e))
-        first = (
-            messages.render_for(planned.message, planned.recipients[0])
-            if planned.recipients
-            else None
-        )
-        return MessagePreview(
-            recipient_count=len(planned.recipients),
-            not_allowed_ids=_gids(planned.not_allowed),
-            subject=first.subject if first else None,
-            text_body=first.text if first else None,
-            html_body=first.html if first else None,
-        )
+            first = messages.first_mail(planned)
+            return MessagePreview(
+                recipient_count=len(planned.recipients),
+                not_allowed_ids=_gids(planned.not_allowed),
+                subject=first.subject if first else None,
+                text_body=first.text if first else None,
+                html_body=first.html if first else None,
+            )
+
+        return await attempt(MessagePreview, work)
 
 
 @strawberry.type
