@@ -37,3 +37,27 @@ def enum_column(enum: type[Enum], **kwargs: Any) -> sa.Column[Any]:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def foreign_key(
+    target: str, *, nullable: bool = False, ondelete: str | None = "CASCADE", index: bool = True
+) -> Any:
+    """An indexed integer foreign key column for a sqlmodel field."""
+    from sqlmodel import Field
+
+    return Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+        ),
+    )
+
+
+def timestamp(*, nullable: bool = False) -> Any:
+    """An aware-UTC timestamp column; required ones default to now."""
+    from sqlmodel import Field
+
+    return Field(
+        default_factory=None if nullable else utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=nullable),
+    )

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.enrolments import CourseStatus
 from domain.refreshers import RefresherMoment
-from persistence.types import UTCDateTime, enum_column, utcnow
-
-
-def _fk(
-    target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True
-) -> Any:
-    return Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
-        ),
-    )
-
-
-def _ts(nullable: bool = False) -> Any:
-    return Field(
-        default_factory=None if nullable else utcnow,
-        sa_column=sa.Column(UTCDateTime(), nullable=nullable),
-    )
+from persistence.types import enum_column, foreign_key, timestamp
 
 
 class Course(SQLModel, table=True):
@@ -40,7 +21,7 @@ class Course(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     estimated_minutes: int = 60
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class Lesson(SQLModel, table=True):
@@ -48,7 +29,7 @@ class Lesson(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("course_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    course_id: int = _fk("course.id")
+    course_id: int = foreign_key("course.id")
     position: int
     module_title: str = Field(default="", max_length=200)
     title: str = Field(max_length=200)
@@ -62,7 +43,7 @@ class ExamQuestion(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("course_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    course_id: int = _fk("course.id")
+    course_id: int = foreign_key("course.id")
     position: int
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     options_json: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # ["…", "…"]
@@ -76,7 +57,7 @@ class CourseAccreditation(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("course_id", "register_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    course_id: int = _fk("course.id")
+    course_id: int = foreign_key("course.id")
     register_code: str = Field(max_length=40)
     points: int = 1
 
@@ -86,7 +67,7 @@ class RefresherModule(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("course_id", "moment"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    course_id: int = _fk("course.id")
+    course_id: int = foreign_key("course.id")
     moment: RefresherMoment = Field(sa_column=enum_column(RefresherMoment, nullable=False))
     title: str = Field(max_length=200)
     duration_minutes: int = 10
@@ -112,8 +93,8 @@ class MembershipCourse(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("academy_id", "course_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    academy_id: int = _fk("org_unit.id")
-    course_id: int = _fk("course.id")
+    academy_id: int = foreign_key("org_unit.id")
+    course_id: int = foreign_key("course.id")
 
 
 class ClusterSeats(SQLModel, table=True):
@@ -137,10 +118,10 @@ class Learner(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("person_id", "cluster_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = _fk("person.id")
-    cluster_id: int = _fk("org_unit.id")
-    added_at: datetime = _ts()
-    hidden_at: datetime | None = _ts(nullable=True)
+    person_id: int = foreign_key("person.id")
+    cluster_id: int = foreign_key("org_unit.id")
+    added_at: datetime = timestamp()
+    hidden_at: datetime | None = timestamp(nullable=True)
     magazine: bool = True
 
 
@@ -152,16 +133,16 @@ class Enrolment(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("person_id", "course_id", "cluster_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = _fk("person.id")
-    course_id: int = _fk("course.id")
-    cluster_id: int = _fk("org_unit.id")
+    person_id: int = foreign_key("person.id")
+    course_id: int = foreign_key("course.id")
+    cluster_id: int = foreign_key("org_unit.id")
     status: CourseStatus = Field(
         default=CourseStatus.NOT_STARTED, sa_column=enum_column(CourseStatus, nullable=False)
     )
     progress_percent: int = 0
-    assigned_at: datetime = _ts()
-    started_at: datetime | None = _ts(nullable=True)
-    completed_at: datetime | None = _ts(nullable=True)
+    assigned_at: datetime = timestamp()
+    started_at: datetime | None = timestamp(nullable=True)
+    completed_at: datetime | None = timestamp(nullable=True)
 
 
 class LessonCompletion(SQLModel, table=True):
@@ -169,9 +150,9 @@ class LessonCompletion(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("enrolment_id", "lesson_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    enrolment_id: int = _fk("enrolment.id")
-    lesson_id: int = _fk("lesson.id")
-    completed_at: datetime = _ts()
+    enrolment_id: int = foreign_key("enrolment.id")
+    lesson_id: int = foreign_key("lesson.id")
+    completed_at: datetime = timestamp()
 
 
 class ExamAttempt(SQLModel, table=True):
@@ -179,10 +160,10 @@ class ExamAttempt(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("enrolment_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    enrolment_id: int = _fk("enrolment.id")
+    enrolment_id: int = foreign_key("enrolment.id")
     number: int
-    started_at: datetime = _ts()
-    finished_at: datetime | None = _ts(nullable=True)
+    started_at: datetime = timestamp()
+    finished_at: datetime | None = timestamp(nullable=True)
     score_percent: int | None = None
     passed: bool | None = None
     review_shown: bool = False
@@ -203,7 +184,7 @@ class Certificate(SQLModel, table=True):
         )
     )
     verification_code: str = Field(max_length=20, sa_column_kwargs={"unique": True}, nullable=False)
-    issued_at: datetime = _ts()
+    issued_at: datetime = timestamp()
     highest_score_percent: int | None = None
 
 
@@ -214,10 +195,10 @@ class RegistrationNumber(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("person_id", "register_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = _fk("person.id")
+    person_id: int = foreign_key("person.id")
     register_code: str = Field(max_length=40)
     number: str = Field(max_length=40)
-    entered_at: datetime = _ts()
+    entered_at: datetime = timestamp()
 
 
 class AccreditationReport(SQLModel, table=True):
@@ -227,10 +208,10 @@ class AccreditationReport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     register_code: str = Field(max_length=40, index=True)
-    created_at: datetime = _ts()
-    created_by: int | None = _fk("person.id", nullable=True, ondelete="SET NULL")
+    created_at: datetime = timestamp()
+    created_by: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
     row_count: int = 0
-    export_job_id: int | None = _fk("export_job.id", nullable=True, ondelete="SET NULL")
+    export_job_id: int | None = foreign_key("export_job.id", nullable=True, ondelete="SET NULL")
 
 
 class AccreditationReportLine(SQLModel, table=True):
@@ -238,9 +219,9 @@ class AccreditationReportLine(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("register_code", "enrolment_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = _fk("accreditation_report.id")
+    report_id: int = foreign_key("accreditation_report.id")
     register_code: str = Field(max_length=40)
-    enrolment_id: int = _fk("enrolment.id")
+    enrolment_id: int = foreign_key("enrolment.id")
 
 
 class Label(SQLModel, table=True):
@@ -249,10 +230,10 @@ class Label(SQLModel, table=True):
     __tablename__ = "label"
 
     id: int | None = Field(default=None, primary_key=True)
-    owner_unit_id: int = _fk("org_unit.id")
+    owner_unit_id: int = foreign_key("org_unit.id")
     name: str = Field(max_length=50)
     colour: str = Field(default="GREY", max_length=20)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class LabelAssignment(SQLModel, table=True):
@@ -260,5 +241,5 @@ class LabelAssignment(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("label_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    label_id: int = _fk("label.id")
-    person_id: int = _fk("person.id")
+    label_id: int = foreign_key("label.id")
+    person_id: int = foreign_key("person.id")

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.roles import Role
-from persistence.types import UTCDateTime, enum_column, utcnow
-
-
-def _ts(nullable: bool = False, **kw: Any) -> Any:
-    return Field(
-        default_factory=utcnow if not nullable else None,
-        sa_column=sa.Column(UTCDateTime(), nullable=nullable, **kw),
-    )
-
-
-def _fk(target: str, nullable: bool = False, ondelete: str | None = "CASCADE") -> Any:
-    return Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
-        ),
-    )
+from persistence.types import enum_column, foreign_key, timestamp
 
 
 class Language(str, Enum):
@@ -52,8 +35,8 @@ class Person(SQLModel, table=True):
     profile_completed: bool = False
     date_of_birth: date | None = None
     phone: str | None = Field(default=None, max_length=40)
-    deactivated_at: datetime | None = _ts(nullable=True)
-    created_at: datetime = _ts()
+    deactivated_at: datetime | None = timestamp(nullable=True)
+    created_at: datetime = timestamp()
 
     @property
     def display_name(self) -> str:
@@ -68,10 +51,10 @@ class RoleAssignment(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("person_id", "role", "org_unit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = _fk("person.id")
+    person_id: int = foreign_key("person.id")
     role: Role = Field(sa_column=enum_column(Role, nullable=False))
-    org_unit_id: int = _fk("org_unit.id")
-    created_at: datetime = _ts()
+    org_unit_id: int = foreign_key("org_unit.id")
+    created_at: datetime = timestamp()
 
 
 class TokenKind(str, Enum):
@@ -87,15 +70,15 @@ class AccessToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: TokenKind = Field(sa_column=enum_column(TokenKind, nullable=False))
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True}, nullable=False)
-    person_id: int = _fk("person.id")
-    role_assignment_id: int | None = _fk("role_assignment.id", nullable=True)
-    acting_for_unit_id: int | None = _fk("org_unit.id", nullable=True, ondelete="SET NULL")
+    person_id: int = foreign_key("person.id")
+    role_assignment_id: int | None = foreign_key("role_assignment.id", nullable=True)
+    acting_for_unit_id: int | None = foreign_key("org_unit.id", nullable=True, ondelete="SET NULL")
     name: str = Field(default="", max_length=100)
     remember: bool = False
-    created_at: datetime = _ts()
-    expires_at: datetime | None = _ts(nullable=True)
-    last_used_at: datetime | None = _ts(nullable=True)
-    revoked_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = timestamp()
+    expires_at: datetime | None = timestamp(nullable=True)
+    last_used_at: datetime | None = timestamp(nullable=True)
+    revoked_at: datetime | None = timestamp(nullable=True)
 
 
 class OneTimePurpose(str, Enum):
@@ -111,10 +94,10 @@ class OneTimeToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     purpose: OneTimePurpose = Field(sa_column=enum_column(OneTimePurpose, nullable=False))
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True}, nullable=False)
-    person_id: int = _fk("person.id")
-    created_at: datetime = _ts()
-    expires_at: datetime = _ts()
-    used_at: datetime | None = _ts(nullable=True)
+    person_id: int = foreign_key("person.id")
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp()
+    used_at: datetime | None = timestamp(nullable=True)
 
 
 class ThrottleEvent(SQLModel, table=True):
@@ -125,7 +108,7 @@ class ThrottleEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300)
-    at: datetime = _ts()
+    at: datetime = timestamp()
 
 
 class AuditEvent(SQLModel, table=True):
@@ -135,10 +118,10 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_audit_event_at", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = _ts()
+    at: datetime = timestamp()
     kind: str = Field(max_length=64, index=True)
-    actor_person_id: int | None = _fk("person.id", nullable=True, ondelete="SET NULL")
-    subject_person_id: int | None = _fk("person.id", nullable=True, ondelete="SET NULL")
-    org_unit_id: int | None = _fk("org_unit.id", nullable=True, ondelete="SET NULL")
+    actor_person_id: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
+    subject_person_id: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
+    org_unit_id: int | None = foreign_key("org_unit.id", nullable=True, ondelete="SET NULL")
     client_address: str | None = Field(default=None, max_length=64)
     detail: str = Field(default="", max_length=1000)

@@ -8,29 +8,12 @@ toets/deeltoets (test/sub-test), lesuur (lesson hour), absentie (absence), huisw
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.grades import AssessmentKind
-from persistence.types import UTCDateTime, enum_column, utcnow
-
-
-def _fk(target: str, *, nullable: bool = False, ondelete: str | None = "CASCADE") -> Any:
-    return Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
-        ),
-    )
-
-
-def _ts(nullable: bool = False) -> Any:
-    return Field(
-        default_factory=None if nullable else utcnow,
-        sa_column=sa.Column(UTCDateTime(), nullable=nullable),
-    )
+from persistence.types import enum_column, foreign_key, timestamp
 
 
 class LocationDetails(SQLModel, table=True):
@@ -62,9 +45,9 @@ class Pupil(SQLModel, table=True):
         )
     )
     # The school numbers its pupils; the number is unique within that school only.
-    school_unit_id: int = _fk("org_unit.id")
+    school_unit_id: int = foreign_key("org_unit.id")
     # The current class; enrolments keep the history per school year.
-    class_unit_id: int = _fk("org_unit.id")
+    class_unit_id: int = foreign_key("org_unit.id")
     student_number: str = Field(max_length=32)
     date_of_birth: date
     phone: str = Field(default="", max_length=40)
@@ -72,7 +55,7 @@ class Pupil(SQLModel, table=True):
     postcode: str = Field(default="", max_length=12)
     city: str = Field(default="", max_length=100)
     programme: str = Field(default="", max_length=200)  # "opleiding"
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class PupilEnrolment(SQLModel, table=True):
@@ -82,9 +65,9 @@ class PupilEnrolment(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("pupil_id", "school_year"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    pupil_id: int = _fk("pupil.id")
+    pupil_id: int = foreign_key("pupil.id")
     school_year: int  # start year: 2024 is the school year 2024-2025
-    class_unit_id: int = _fk("org_unit.id")
+    class_unit_id: int = foreign_key("org_unit.id")
     programme: str = Field(default="", max_length=200)
 
 
@@ -95,10 +78,10 @@ class GuardianLink(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("guardian_person_id", "pupil_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    guardian_person_id: int = _fk("person.id")
-    pupil_id: int = _fk("pupil.id")
+    guardian_person_id: int = foreign_key("person.id")
+    pupil_id: int = foreign_key("pupil.id")
     legal_representative: bool = True  # "wettelijk vertegenwoordiger"
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class GuardianConsent(SQLModel, table=True):
@@ -108,11 +91,11 @@ class GuardianConsent(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("pupil_id", "guardian_person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    pupil_id: int = _fk("pupil.id")
-    guardian_person_id: int = _fk("person.id")
+    pupil_id: int = foreign_key("pupil.id")
+    guardian_person_id: int = foreign_key("person.id")
     given: bool = False
-    given_at: datetime | None = _ts(nullable=True)
-    withdrawn_at: datetime | None = _ts(nullable=True)
+    given_at: datetime | None = timestamp(nullable=True)
+    withdrawn_at: datetime | None = timestamp(nullable=True)
 
 
 class ClassMentor(SQLModel, table=True):
@@ -122,8 +105,8 @@ class ClassMentor(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("class_unit_id", "teacher_person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    class_unit_id: int = _fk("org_unit.id")
-    teacher_person_id: int = _fk("person.id")
+    class_unit_id: int = foreign_key("org_unit.id")
+    teacher_person_id: int = foreign_key("person.id")
 
 
 class SchoolSubject(SQLModel, table=True):
@@ -133,7 +116,7 @@ class SchoolSubject(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("school_unit_id", "school_year", "code"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    school_unit_id: int = _fk("org_unit.id")
+    school_unit_id: int = foreign_key("org_unit.id")
     school_year: int
     code: str = Field(max_length=20)
     name: str = Field(max_length=100)
@@ -148,15 +131,15 @@ class SchoolAssessment(SQLModel, table=True):
     __tablename__ = "school_assessment"
 
     id: int | None = Field(default=None, primary_key=True)
-    subject_id: int = _fk("school_subject.id")
-    class_unit_id: int = _fk("org_unit.id")
-    parent_id: int | None = _fk("school_assessment.id", nullable=True)
+    subject_id: int = foreign_key("school_subject.id")
+    class_unit_id: int = foreign_key("org_unit.id")
+    parent_id: int | None = foreign_key("school_assessment.id", nullable=True)
     name: str = Field(max_length=200)
     # Hundredths, so a weight like 0.5 or 1.25 stays exact on SQLite without a Decimal type.
     weight_hundredths: int = 100
     kind: AssessmentKind = Field(sa_column=enum_column(AssessmentKind, nullable=False))
     finalised: bool = False  # "vastgesteld" by the exam board
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class SchoolGrade(SQLModel, table=True):
@@ -166,13 +149,13 @@ class SchoolGrade(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("assessment_id", "pupil_id", "attempt"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = _fk("school_assessment.id")
-    pupil_id: int = _fk("pupil.id")
+    assessment_id: int = foreign_key("school_assessment.id")
+    pupil_id: int = foreign_key("pupil.id")
     grade_tenths: int  # 1.0-10.0 as 10-100: exact on every database
     taken_on: date
     attempt: int = 1
-    recorded_by: int | None = _fk("person.id", nullable=True, ondelete="SET NULL")
-    created_at: datetime = _ts()
+    recorded_by: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
+    created_at: datetime = timestamp()
 
 
 class SchoolLesson(SQLModel, table=True):
@@ -182,15 +165,15 @@ class SchoolLesson(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_school_lesson_class_starts", "class_unit_id", "starts_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    class_unit_id: int = _fk("org_unit.id")
-    subject_id: int = _fk("school_subject.id")
-    starts_at: datetime = _ts()
-    ends_at: datetime = _ts()
+    class_unit_id: int = foreign_key("org_unit.id")
+    subject_id: int = foreign_key("school_subject.id")
+    starts_at: datetime = timestamp()
+    ends_at: datetime = timestamp()
     first_hour: int = 1  # "lesuur"
     last_hour: int = 1
     room: str = Field(default="", max_length=40)
     teacher_code: str = Field(default="", max_length=12)
-    teacher_person_id: int | None = _fk("person.id", nullable=True, ondelete="SET NULL")
+    teacher_person_id: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
     attendance_registered: bool = False  # the teacher has registered presence
     homework: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
 
@@ -202,13 +185,13 @@ class SchoolAbsence(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("pupil_id", "lesson_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    pupil_id: int = _fk("pupil.id")
-    lesson_id: int = _fk("school_lesson.id")
+    pupil_id: int = foreign_key("pupil.id")
+    lesson_id: int = foreign_key("school_lesson.id")
     reason: str | None = Field(default=None, max_length=300)
     authorised: bool = False  # "geoorloofd"
     handled: bool = False  # "afgehandeld"
-    recorded_at: datetime = _ts()
-    handled_by: int | None = _fk("person.id", nullable=True, ondelete="SET NULL")
+    recorded_at: datetime = timestamp()
+    handled_by: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
 
 
 class CalendarFeed(SQLModel, table=True):
@@ -217,8 +200,8 @@ class CalendarFeed(SQLModel, table=True):
     __tablename__ = "calendar_feed"
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = _fk("person.id")  # the owner: a guardian or the pupil
-    pupil_id: int = _fk("pupil.id")
+    person_id: int = foreign_key("person.id")  # the owner: a guardian or the pupil
+    pupil_id: int = foreign_key("pupil.id")
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True}, nullable=False)
-    created_at: datetime = _ts()
-    revoked_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = timestamp()
+    revoked_at: datetime | None = timestamp(nullable=True)
