@@ -14,6 +14,7 @@ from domain.roles import Scope
 from domain.timetable import AgendaView as DomainView
 from persistence.queries import school as school_q
 from resolvers import school as resolve
+from resolvers import school_agenda, school_attendance, school_pupils, school_results
 from resolvers.pagination import paginate
 from schema.mutations.base import arg, attempt
 from schema.permissions import authenticated, public, requires
@@ -54,7 +55,7 @@ class SchoolQueries:
         "name and the reason."
     )
     async def my_children(self, info: strawberry.Info) -> list[ChildAccess]:
-        children = await resolve.my_children(info.context)
+        children = await school_pupils.my_children(info.context)
         scope = Scope(person_id=info.context.viewer.person_id)
         pupils = [c.pupil for c in children if c.pupil is not None]
         nodes = {n.row.id: n for n in await PupilNode.visible(info, pupils)}
@@ -73,7 +74,7 @@ class SchoolQueries:
 
     @authenticated(description="Your own pupil record, when you are a pupil; null otherwise.")
     async def my_pupil_record(self, info: strawberry.Info) -> PupilNode | None:
-        row = await resolve.my_pupil_record(info.context)
+        row = await school_pupils.my_pupil_record(info.context)
         return await PupilNode.build(info.context, row) if row else None
 
     @requires(
@@ -91,7 +92,7 @@ class SchoolQueries:
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[PupilNode]:
         ctx = info.context
-        unit = await resolve.class_pupils_check(
+        unit = await school_pupils.class_pupils_check(
             ctx, decode_expected(class_id, "OrgUnit", "classId")
         )
 
@@ -126,11 +127,11 @@ class SchoolQueries:
         end_date: Annotated[date | None, arg("LIST only: the last day.")] = None,
     ) -> Agenda:
         ctx = info.context
-        unit = await resolve.class_pupils_check(
+        unit = await school_pupils.class_pupils_check(
             ctx, decode_expected(class_id, "OrgUnit", "classId")
         )
-        found = await resolve.agenda(ctx, unit, None, DomainView(view.value), date_, end_date)
-        return Agenda.make(found, resolve.lesson_scope(unit, None))
+        found = await school_agenda.agenda(ctx, unit, None, DomainView(view.value), date_, end_date)
+        return Agenda.make(found, school_agenda.lesson_scope(unit, None))
 
 
 # --- payloads ------------------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ class SchoolMutations:
         phone: Annotated[str, arg("General phone number.")],
     ) -> SchoolUnitPayload:
         async def work() -> SchoolUnitPayload:
-            await resolve.set_location_details(
+            await school_pupils.set_location_details(
                 info.context,
                 _id(location_id, "OrgUnit", "locationId"),
                 street,
@@ -300,10 +301,10 @@ class SchoolMutations:
         language: Annotated[Language, arg("Language of their mails.")] = Language.NL,
     ) -> RegisterPupilPayload:
         async def work() -> RegisterPupilPayload:
-            done = await resolve.register_pupil(
+            done = await school_pupils.register_pupil(
                 info.context,
                 _id(class_id, "OrgUnit", "classId"),
-                resolve.PupilInput(
+                school_pupils.PupilInput(
                     email=email,
                     given_name=given_name,
                     name_prefix=name_prefix,
@@ -345,10 +346,10 @@ class SchoolMutations:
         ] = True,
     ) -> GuardianLinkPayload:
         async def work() -> GuardianLinkPayload:
-            done = await resolve.link_guardian(
+            done = await school_pupils.link_guardian(
                 info.context,
                 _id(pupil_id, "Pupil", "pupilId"),
-                resolve.GuardianInput(
+                school_pupils.GuardianInput(
                     email=email,
                     given_name=given_name,
                     name_prefix=name_prefix,
@@ -370,7 +371,7 @@ class SchoolMutations:
         guardian_link_id: Annotated[strawberry.ID, arg("The link.")],
     ) -> RemovedPayload:
         async def work() -> RemovedPayload:
-            await resolve.unlink_guardian(
+            await school_pupils.unlink_guardian(
                 info.context, _id(guardian_link_id, "GuardianLink", "guardianLinkId")
             )
             return RemovedPayload(removed_id=guardian_link_id)
@@ -390,7 +391,7 @@ class SchoolMutations:
         mentor: Annotated[bool, arg("True to make mentor, false to remove.")] = True,
     ) -> SchoolUnitPayload:
         async def work() -> SchoolUnitPayload:
-            await resolve.set_class_mentor(
+            await school_pupils.set_class_mentor(
                 info.context,
                 _id(class_id, "OrgUnit", "classId"),
                 _id(teacher_id, "Person", "teacherId"),
@@ -433,7 +434,7 @@ class SchoolMutations:
         name: Annotated[str, arg("Name, e.g. 'Nederlands'.")],
     ) -> SubjectPayload:
         async def work() -> SubjectPayload:
-            row = await resolve.create_subject(
+            row = await school_results.create_subject(
                 info.context, _id(school_id, "OrgUnit", "schoolId"), school_year, code, name
             )
             return SubjectPayload(subject=await SchoolSubjectNode.build(info.context, row))
@@ -458,7 +459,7 @@ class SchoolMutations:
         ] = None,
     ) -> AssessmentPayload:
         async def work() -> AssessmentPayload:
-            row = await resolve.create_assessment(
+            row = await school_results.create_assessment(
                 info.context,
                 _id(subject_id, "SchoolSubject", "subjectId"),
                 _id(class_id, "OrgUnit", "classId"),
@@ -482,7 +483,7 @@ class SchoolMutations:
         assessment_id: Annotated[strawberry.ID, arg("The test.")],
     ) -> AssessmentPayload:
         async def work() -> AssessmentPayload:
-            row = await resolve.finalise_assessment(
+            row = await school_results.finalise_assessment(
                 info.context, _id(assessment_id, "SchoolAssessment", "assessmentId")
             )
             return AssessmentPayload(assessment=await SchoolAssessmentNode.build(info.context, row))
@@ -506,7 +507,7 @@ class SchoolMutations:
         ] = 1,
     ) -> GradePayload:
         async def work() -> GradePayload:
-            await resolve.record_grade(
+            await school_results.record_grade(
                 info.context,
                 _id(assessment_id, "SchoolAssessment", "assessmentId"),
                 _id(pupil_id, "Pupil", "pupilId"),
@@ -539,10 +540,10 @@ class SchoolMutations:
         homework: Annotated[str | None, arg("Homework, if any.")] = None,
     ) -> LessonPayload:
         async def work() -> LessonPayload:
-            row = await resolve.schedule_lesson(
+            row = await school_agenda.schedule_lesson(
                 info.context,
                 _id(class_id, "OrgUnit", "classId"),
-                resolve.LessonInput(
+                school_agenda.LessonInput(
                     subject_id=_id(subject_id, "SchoolSubject", "subjectId"),
                     day=date_,
                     start=start_time,
@@ -567,7 +568,7 @@ class SchoolMutations:
         homework: Annotated[str | None, arg("The homework; null or empty to clear.")],
     ) -> LessonPayload:
         async def work() -> LessonPayload:
-            row = await resolve.set_homework(
+            row = await school_agenda.set_homework(
                 info.context, _id(lesson_id, "TimetableLesson", "lessonId"), homework
             )
             return LessonPayload(lesson=await _lesson_node(info, row))
@@ -588,7 +589,7 @@ class SchoolMutations:
         ],
     ) -> LessonPayload:
         async def work() -> LessonPayload:
-            lesson, absences = await resolve.register_attendance(
+            lesson, absences = await school_attendance.register_attendance(
                 info.context,
                 _id(lesson_id, "TimetableLesson", "lessonId"),
                 [_id(p, "Pupil", "absentPupilIds") for p in absent_pupil_ids],
@@ -614,7 +615,7 @@ class SchoolMutations:
         handled: Annotated[bool, arg("Handled ('afgehandeld').")],
     ) -> AbsencePayload:
         async def work() -> AbsencePayload:
-            row = await resolve.handle_absence(
+            row = await school_attendance.handle_absence(
                 info.context, _id(absence_id, "Absence", "absenceId"), reason, authorised, handled
             )
             return AbsencePayload(absence=await AbsenceNode.build(info.context, row))
@@ -632,7 +633,7 @@ class SchoolMutations:
         pupil_id: Annotated[strawberry.ID, arg("The pupil.")],
     ) -> CreateCalendarFeedPayload:
         async def work() -> CreateCalendarFeedPayload:
-            new = await resolve.create_calendar_feed(
+            new = await school_agenda.create_calendar_feed(
                 info.context, _id(pupil_id, "Pupil", "pupilId")
             )
             return CreateCalendarFeedPayload(
@@ -648,7 +649,9 @@ class SchoolMutations:
         id: Annotated[strawberry.ID, arg("The feed.")],
     ) -> CalendarFeedPayload:
         async def work() -> CalendarFeedPayload:
-            row = await resolve.revoke_calendar_feed(info.context, _id(id, "CalendarFeed", "id"))
+            row = await school_agenda.revoke_calendar_feed(
+                info.context, _id(id, "CalendarFeed", "id")
+            )
             return CalendarFeedPayload(calendar_feed=CalendarFeedNode.from_row(row))
 
         return await attempt(CalendarFeedPayload, work)

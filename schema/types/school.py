@@ -44,6 +44,7 @@ from persistence.models.school import (
     SchoolSubject,
 )
 from resolvers import school as resolve
+from resolvers import school_agenda, school_attendance, school_pupils, school_results
 from schema.mutations.base import arg
 from schema.node import plain, register_node
 from schema.permissions import requires
@@ -254,7 +255,7 @@ class PupilNode(Node):
 
     @_f(PUPIL_READ, "The location ('vestiging') the pupil is enrolled at, with address and phone.")
     async def location(self, info: strawberry.Info) -> SchoolLocation | None:
-        found = await resolve.location_of(info.context, self.view.class_unit)
+        found = await school_pupils.location_of(info.context, self.view.class_unit)
         if found is None:
             return None
         details = found.details
@@ -308,8 +309,8 @@ class PupilNode(Node):
             AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
         ] = AssessmentKind.REGULAR,
     ) -> ResultsMatrix:
-        tests = await resolve.pupil_tests(info.context, self.view, _kind(kind))
-        year = resolve.school_year_of(resolve.today())
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
+        year = school_results.school_year_of(resolve.today())
         current = [t for t in tests if t.subject.school_year == year.start_year]
         return ResultsMatrix(
             scope=self.scope,
@@ -317,7 +318,7 @@ class PupilNode(Node):
             kind=kind,
             subjects=[
                 SubjectResults.make(subject, items, self.scope)
-                for subject, items in resolve.by_subject(current)
+                for subject, items in school_results.by_subject(current)
             ],
         )
 
@@ -340,8 +341,8 @@ class PupilNode(Node):
         chosen = (
             decode_expected(enrolment_id, "PupilEnrolment", "enrolmentId") if enrolment_id else None
         )
-        scope_ = await resolve.overview_scope(info.context, self.view, chosen)
-        tests = await resolve.pupil_tests(info.context, self.view, _kind(kind))
+        scope_ = await school_results.overview_scope(info.context, self.view, chosen)
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
         years = {y.start_year for y in scope_.years}
         in_scope = [t for t in tests if t.subject.school_year in years]
         names = {t.subject.code: t.subject.name for t in in_scope}
@@ -385,7 +386,7 @@ class PupilNode(Node):
         ] = AssessmentKind.REGULAR,
     ) -> AverageExplanation:
         sid = decode_expected(subject_id, "SchoolSubject", "subjectId")
-        tests = await resolve.pupil_tests(info.context, self.view, _kind(kind))
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
         mine = [t for t in tests if t.subject.id == sid]
         explained = explain_average([t.assessment for t in mine])
         return AverageExplanation(
@@ -413,7 +414,7 @@ class PupilNode(Node):
         ] = None,
         last_day: Annotated[date | None, arg("Last day (included); null for today.")] = None,
     ) -> Attendance:
-        found = await resolve.attendance(info.context, self.view, first_day, last_day)
+        found = await school_attendance.attendance(info.context, self.view, first_day, last_day)
         return Attendance.make(found, self.scope)
 
     @_f(
@@ -435,7 +436,7 @@ class PupilNode(Node):
             date | None, arg("LIST only: the last day (default 14 days, at most 62).")
         ] = None,
     ) -> Agenda:
-        found = await resolve.agenda(
+        found = await school_agenda.agenda(
             info.context,
             self.view.class_unit,
             self.view,
@@ -492,7 +493,7 @@ class PupilEnrolmentNode(Node):
 
     @_f(PUPIL_READ, "The school year, e.g. '2025-2026'.")
     def school_year(self) -> str:
-        return resolve.SchoolYear(self.row.school_year).label
+        return school_results.SchoolYear(self.row.school_year).label
 
     @_f(PUPIL_READ, "First calendar year of the school year (2025 for 2025-2026).")
     def school_year_start(self) -> int:
@@ -616,7 +617,7 @@ class SchoolSubjectNode(Node):
 
     @_f(SUBJECT_READ, "The school year, e.g. '2025-2026'.")
     def school_year(self) -> str:
-        return resolve.SchoolYear(self.row.school_year).label
+        return school_results.SchoolYear(self.row.school_year).label
 
 
 @strawberry.type(
@@ -644,7 +645,7 @@ class SchoolAssessmentNode(Node):
 
     @_f(STAFF_READ, "Weight among its siblings (tests of the subject, or sub-tests of a test).")
     def weight(self) -> Decimal:
-        return resolve.weight_of(self.row)
+        return school_results.weight_of(self.row)
 
     @_f(STAFF_READ, "Regular test or exam-oriented.")
     def kind(self) -> AssessmentKind:
@@ -690,7 +691,7 @@ class SubjectResults:
 
     @classmethod
     def make(
-        cls, subject: SchoolSubject, tests: list[resolve.TestResult], scope: Scope
+        cls, subject: SchoolSubject, tests: list[school_results.TestResult], scope: Scope
     ) -> SubjectResults:
         grades = [
             GradeEntry(
@@ -798,10 +799,10 @@ class ExplainedTestLine:
             scope=scope,
             name=test.name,
             grade=test.shown_grade,
-            grade_exact=resolve.fraction_to_decimal(test.grade, 4),
+            grade_exact=school_results.fraction_to_decimal(test.grade, 4),
             weight=Decimal(test.weight),
             weight_share_percent=_percent(test.weight_share),
-            contribution=resolve.fraction_to_decimal(test.contribution, 4),
+            contribution=school_results.fraction_to_decimal(test.contribution, 4),
             taken_on=test.taken_on,
             attempt=test.attempt,
             parts=[ExplainedPart.make(p, scope) for p in test.parts],
@@ -865,11 +866,13 @@ class AbsenceNode(Node):
 
     @_f(PUPIL_READ, "The day (Europe/Amsterdam).")
     def date(self) -> date:
-        return resolve.from_utc(self.lesson_row.starts_at)[0]
+        return school_attendance.from_utc(self.lesson_row.starts_at)[0]
 
     @_f(PUPIL_READ, "ISO week of the day, e.g. '2025-W41'.")
     def iso_week(self) -> str:
-        return str(resolve.iso_week(resolve.from_utc(self.lesson_row.starts_at)[0]))
+        return str(
+            school_attendance.iso_week(school_attendance.from_utc(self.lesson_row.starts_at)[0])
+        )
 
     @_f(PUPIL_READ, "Lesson hour ('lesuur') from which the pupil was absent.")
     def lesson_hour(self) -> int:
@@ -934,7 +937,7 @@ class Attendance:
     )
 
     @classmethod
-    def make(cls, found: resolve.AttendanceView, scope: Scope) -> Attendance:
+    def make(cls, found: school_attendance.AttendanceView, scope: Scope) -> Attendance:
         return cls(
             scope=scope,
             first_day=found.period.first,
@@ -981,19 +984,19 @@ class TimetableLessonNode(Node):
     async def build(cls, ctx: Any, row: SchoolLesson) -> TimetableLessonNode:
         subject = await ctx.loaders.school.subject_by_id.load(row.subject_id)
         unit = await ctx.loaders.unit_by_id.load(row.class_unit_id)
-        return cls.make(row, subject, resolve.lesson_scope(unit, None))
+        return cls.make(row, subject, school_agenda.lesson_scope(unit, None))
 
     @_f(LESSON_READ, "The day (Europe/Amsterdam).")
     def date(self) -> date:
-        return resolve.from_utc(self.row.starts_at)[0]
+        return school_agenda.from_utc(self.row.starts_at)[0]
 
     @_f(LESSON_READ, "Start on the Amsterdam wall clock.")
     def start_time(self) -> time:
-        return resolve.from_utc(self.row.starts_at)[1].replace(fold=0)
+        return school_agenda.from_utc(self.row.starts_at)[1].replace(fold=0)
 
     @_f(LESSON_READ, "End on the Amsterdam wall clock.")
     def end_time(self) -> time:
-        return resolve.from_utc(self.row.ends_at)[1].replace(fold=0)
+        return school_agenda.from_utc(self.row.ends_at)[1].replace(fold=0)
 
     @_f(LESSON_READ, "Start (ISO 8601, UTC).")
     def starts_at(self) -> datetime:
@@ -1070,7 +1073,7 @@ class Agenda:
     )
 
     @classmethod
-    def make(cls, found: resolve.AgendaResult, scope: Scope) -> Agenda:
+    def make(cls, found: school_agenda.AgendaResult, scope: Scope) -> Agenda:
         return cls(
             scope=scope,
             view=AgendaView(found.view.value),
