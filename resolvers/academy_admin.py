@@ -25,13 +25,11 @@ from persistence.models import (
     OrgUnit,
     Person,
 )
-from persistence.models.identity import OneTimePurpose
 from persistence.queries import academy as aq
 from persistence.queries import identity as iq
 from persistence.types import utcnow
-from portaal.security import hash_secret
 from resolvers.access import notify_added
-from resolvers.accounts import issue_link
+from resolvers.accounts import send_activation
 from resolvers.context import Context
 from resolvers.mail import enqueue, render
 
@@ -137,22 +135,7 @@ async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUser
             created = person is None
             if person is None:
                 person = await iq.add(session, Person(email=email))
-                secret = await issue_link(session, person, OneTimePurpose.ACTIVATION, now)
-                mail = render(
-                    "activation",
-                    "nl",
-                    name=email,
-                    organisation=academy.name,
-                    email=email,
-                    link=f"{ctx.settings.public_url}/activate?token={secret}",
-                )
-                await enqueue(
-                    session,
-                    mail,
-                    to=email,
-                    person_id=person.id,
-                    idempotency_key=f"activation:{person.id}:{hash_secret(secret)}",
-                )
+                await send_activation(ctx, session, person, organisation=academy.name)
             learner = await iq.add(
                 session, Learner(person_id=person.id, cluster_id=cluster.id, added_at=now)
             )  # type: ignore[arg-type]

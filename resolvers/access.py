@@ -11,11 +11,11 @@ from domain.errors import DomainError, ErrorCode
 from domain.orgtree import OrgUnitKind
 from domain.roles import PERSON_READ, Role, Scope, allows, check_role_on_kind, may_assign
 from persistence.models import AccessToken, OrgUnit, Person, RoleAssignment
-from persistence.models.identity import Language, OneTimePurpose, TokenKind
+from persistence.models.identity import Language, TokenKind
 from persistence.queries import identity as q
 from persistence.types import utcnow
 from portaal.security import hash_secret, new_secret
-from resolvers.accounts import issue_link
+from resolvers.accounts import send_activation
 from resolvers.context import Context
 from resolvers.mail import enqueue, render
 
@@ -130,22 +130,7 @@ async def invite_person(
                     language=Language(language),
                 ),
             )
-            secret = await issue_link(session, person, OneTimePurpose.ACTIVATION, now)
-            mail = render(
-                "activation",
-                person.language.value,
-                name=person.given_name or address,
-                organisation=unit.name,
-                email=address,
-                link=f"{ctx.settings.public_url}/activate?token={secret}",
-            )
-            await enqueue(
-                session,
-                mail,
-                to=address,
-                person_id=person.id,
-                idempotency_key=f"activation:{person.id}:{hash_secret(secret)}",
-            )
+            await send_activation(ctx, session, person, organisation=unit.name)
         else:
             await notify_added(ctx, session, person, unit.name, now)
         assignment = await q.assign_role(session, person.id, role, unit.id)  # type: ignore[arg-type]

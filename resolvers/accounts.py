@@ -209,6 +209,28 @@ async def issue_link(
     return secret
 
 
+async def send_activation(
+    ctx: Context, session: Any, person: Person, template: str = "activation", **values: Any
+) -> None:
+    """An activation link, never a password (we depart from the seeds' account mails here)."""
+    secret = await issue_link(session, person, OneTimePurpose.ACTIVATION, utcnow())
+    mail = render(
+        template,
+        person.language.value,
+        name=person.given_name or person.email,
+        email=person.email,
+        link=f"{ctx.settings.public_url}/activate?token={secret}",
+        **values,
+    )
+    await enqueue(
+        session,
+        mail,
+        to=person.email,
+        person_id=person.id,
+        idempotency_key=f"{template}:{person.id}:{hash_secret(secret)}",
+    )
+
+
 async def request_password_reset(ctx: Context, email: str) -> None:
     """Same answer, same work, whether or not the address has an account."""
     now = utcnow()

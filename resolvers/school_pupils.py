@@ -15,7 +15,7 @@ from domain.grades import school_year_of
 from domain.orgtree import OrgUnitKind, path_ids
 from domain.roles import Role
 from persistence.models import OrgUnit, Person
-from persistence.models.identity import Language, OneTimePurpose
+from persistence.models.identity import Language
 from persistence.models.school import (
     ClassMentor,
     GuardianLink,
@@ -26,11 +26,8 @@ from persistence.models.school import (
 from persistence.queries import identity as identity_q
 from persistence.queries import org as org_q
 from persistence.queries import school as q
-from persistence.types import utcnow
-from portaal.security import hash_secret
-from resolvers.accounts import issue_link
+from resolvers.accounts import send_activation
 from resolvers.context import Context
-from resolvers.mail import enqueue, render
 from resolvers.school import (
     STAFF,
     check_on,
@@ -204,7 +201,7 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
                     phone=clean_text(data.phone, "phone", 40) or None,
                 ),
             )
-            await _activation_mail(ctx, session, person, "activation", organisation=school.name)
+            await send_activation(ctx, session, person, "activation", organisation=school.name)
         elif (await q.pupils_by_person(session, [person.id]))[0] is not None:  # type: ignore[list-item]
             raise DomainError(
                 ErrorCode.ALREADY_EXISTS, "This person is already registered as a pupil", "email"
@@ -245,28 +242,6 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
         )
     ctx.loaders.clear()
     return Registered(pupil, created)
-
-
-async def _activation_mail(
-    ctx: Context, session: Any, person: Person, template: str, **values: Any
-) -> None:
-    """An activation link, never a password (we depart from the seed's account mail here)."""
-    secret = await issue_link(session, person, OneTimePurpose.ACTIVATION, utcnow())
-    mail = render(
-        template,
-        person.language.value,
-        name=person.given_name or person.email,
-        email=person.email,
-        link=f"{ctx.settings.public_url}/activate?token={secret}",
-        **values,
-    )
-    await enqueue(
-        session,
-        mail,
-        to=person.email,
-        person_id=person.id,
-        idempotency_key=f"{template}:{person.id}:{hash_secret(secret)}",
-    )
 
 
 @dataclass
@@ -342,7 +317,7 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
                 ),
             )
             child = await session.get(Person, pupil.person_id)
-            await _activation_mail(
+            await send_activation(
                 ctx,
                 session,
                 person,
