@@ -447,6 +447,18 @@ class MagazinePayload:
     )
 
 
+async def _label_change(
+    info: strawberry.Info, label_id: strawberry.ID, selection: UserSelectionInput, *, on: bool
+) -> LabelPayload:
+    async def work() -> LabelPayload:
+        label, changed = await admin.set_label(
+            info.context, decode_expected(label_id, "Label", "labelId"), to_selection(selection), on
+        )
+        return LabelPayload(label=await LabelNode.build(info.context, label), changed_users=changed)
+
+    return await attempt(LabelPayload, work)
+
+
 def _counts(plan: admin.AssignmentPlan) -> list[CourseAssignmentCount]:
     return [
         CourseAssignmentCount(
@@ -931,18 +943,7 @@ class AcademyMutations:
         label_id: Annotated[strawberry.ID, arg("The label.")],
         selection: Annotated[UserSelectionInput, arg("The users.")],
     ) -> LabelPayload:
-        async def work() -> LabelPayload:
-            label, changed = await admin.set_label(
-                info.context,
-                decode_expected(label_id, "Label", "labelId"),
-                to_selection(selection),
-                True,
-            )
-            return LabelPayload(
-                label=await LabelNode.build(info.context, label), changed_users=changed
-            )
-
-        return await attempt(LabelPayload, work)
+        return await _label_change(info, label_id, selection, on=True)
 
     @requires(ADMINS, description="Take a label off users (in bulk).")
     async def remove_label(
@@ -951,18 +952,7 @@ class AcademyMutations:
         label_id: Annotated[strawberry.ID, arg("The label.")],
         selection: Annotated[UserSelectionInput, arg("The users.")],
     ) -> LabelPayload:
-        async def work() -> LabelPayload:
-            label, changed = await admin.set_label(
-                info.context,
-                decode_expected(label_id, "Label", "labelId"),
-                to_selection(selection),
-                False,
-            )
-            return LabelPayload(
-                label=await LabelNode.build(info.context, label), changed_users=changed
-            )
-
-        return await attempt(LabelPayload, work)
+        return await _label_change(info, label_id, selection, on=False)
 
     @requires(
         LEARNERS,
