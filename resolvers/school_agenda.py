@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode
-from domain.orgtree import OrgUnitKind
-from domain.roles import Scope
+from domain.orgtree import OrgUnitKind, path_ids
+from domain.roles import Role, Scope
 from domain.timetable import AgendaView, DateRange, LessonTime, from_utc, to_utc, view_range
 from persistence.models import OrgUnit, Person
 from persistence.models.school import CalendarFeed, Pupil, SchoolLesson, SchoolSubject
@@ -142,7 +142,7 @@ async def create_calendar_feed(ctx: Context, pupil_id: int) -> NewFeed:
 async def revoke_calendar_feed(ctx: Context, feed_id: int) -> CalendarFeed:
     async with ctx.db.write() as session:
         feed = await session.get(CalendarFeed, feed_id)
-        if feed is None or feed.person_id != ctx.viewer.person_id:
+        if feed is None or feed.person_id != ctx.viewer.person_id or ctx.viewer.token_scoped:
             raise not_found("id")
         if feed.revoked_at is None:
             feed.revoked_at = utcnow()
@@ -221,6 +221,11 @@ async def schedule_lesson(ctx: Context, class_id: int, data: LessonInput) -> Sch
         subject = await session.get(SchoolSubject, data.subject_id)
         if subject is None or str(subject.school_unit_id) not in path_ids_str(class_unit.path):
             raise not_found("subjectId")
+        if data.teacher_id is not None:
+            # Only a teacher of this school or location: any other id would name a stranger.
+            roles = await q.roles_on_units(session, data.teacher_id, path_ids(class_unit.path))
+            if not any(r.role is Role.TEACHER for r in roles):
+                raise not_found("teacherId")
         lesson = await identity_q.add(
             session,
             SchoolLesson(

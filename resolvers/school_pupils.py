@@ -26,6 +26,8 @@ from persistence.models.school import (
 from persistence.queries import identity as identity_q
 from persistence.queries import org as org_q
 from persistence.queries import school as q
+from persistence.types import utcnow
+from resolvers.access import notify_added
 from resolvers.accounts import send_activation
 from resolvers.context import Context
 from resolvers.school import (
@@ -206,6 +208,8 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
             raise DomainError(
                 ErrorCode.ALREADY_EXISTS, "This person is already registered as a pupil", "email"
             )
+        else:
+            await notify_added(ctx, session, person, school.name, utcnow())
         await identity_q.assign_role(session, person.id, Role.PUPIL, class_unit.id)  # type: ignore[arg-type]
         pupil = await identity_q.add(
             session,
@@ -292,17 +296,18 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
             if await q.link_of(session, person.id, pupil.id):  # type: ignore[arg-type]
                 raise DomainError(
                     ErrorCode.ALREADY_EXISTS,
-                    f"{address} already belongs to {person.display_name}, a guardian of this "
-                    "pupil. Two guardians cannot share an e-mail address: each parent (also "
-                    "separated parents) needs their own address for their own account.",
+                    f"{address} is already a guardian of this pupil. Two guardians cannot share "
+                    "an e-mail address: each parent (also separated parents) needs their own "
+                    "address for their own account.",
                     "email",
                 )
             if not _same_name(person, given, family):
                 raise DomainError(
                     ErrorCode.CONFLICT,
-                    f"{address} already belongs to the account of {person.display_name}. "
-                    "Two guardians cannot share an e-mail address: register this guardian "
-                    "with their own address.",
+                    # Never the account's own name: that would tell who owns any address.
+                    f"{address} belongs to an account under another name. Two guardians "
+                    "cannot share an e-mail address: register this guardian with their own "
+                    "address.",
                     "email",
                 )
         else:
@@ -325,6 +330,9 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
                 school=school.name,
                 child=child.given_name if child else "",
             )
+        if not created:
+            # Someone with an account is told, so nobody is linked to a child unseen.
+            await notify_added(ctx, session, person, school.name, utcnow())
         link = await identity_q.add(
             session,
             GuardianLink(

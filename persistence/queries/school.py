@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from domain.roles import Role
 from persistence.models import OrgUnit, Person, RoleAssignment
 from persistence.models.school import (
     CalendarFeed,
@@ -55,12 +56,28 @@ async def school_relations(
         )
         .where(GuardianLink.guardian_person_id == person_id)
     )
-    mentor = sa.select(
-        sa.literal("M").label("k"),
-        ClassMentor.class_unit_id.label("ref"),
-        sa.cast(sa.null(), sa.Date).label("dob"),
-        sa.false().label("given"),
-    ).where(ClassMentor.teacher_person_id == person_id)
+    # A mentor counts only while still a teacher of the class's location or school.
+    class_unit, teacher_unit = aliased(OrgUnit), aliased(OrgUnit)
+    still_teacher = (
+        sa.select(RoleAssignment.id)
+        .join(teacher_unit, teacher_unit.id == RoleAssignment.org_unit_id)
+        .where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.role == Role.TEACHER,
+            class_unit.path.startswith(teacher_unit.path),
+        )
+        .exists()
+    )
+    mentor = (
+        sa.select(
+            sa.literal("M").label("k"),
+            ClassMentor.class_unit_id.label("ref"),
+            sa.cast(sa.null(), sa.Date).label("dob"),
+            sa.false().label("given"),
+        )
+        .join(class_unit, class_unit.id == ClassMentor.class_unit_id)
+        .where(ClassMentor.teacher_person_id == person_id, still_teacher)
+    )
     rows = (await session.execute(sa.union_all(guardian, mentor))).all()
     links = [(int(ref), dob, bool(given)) for k, ref, dob, given in rows if k == "G"]
     classes = [int(ref) for k, ref, _dob, _given in rows if k == "M"]
