@@ -83,7 +83,7 @@ async def test_adult_consent_per_guardian_and_withdrawal_at_once(api: Api) -> No
     )
     for email, given in (("mama@example.org", "Mama"), ("papa@example.org", "Papa")):
         linked = (await link_guardian(api, admin, lisa, email, given))["linkGuardian"]
-        assert linked["errors"] == [] and linked["created"] is True
+        assert linked["errors"] == []
     mama = await activate(api, "mama@example.org")
     papa = await activate(api, "papa@example.org")
     for token in (mama, papa):
@@ -156,7 +156,7 @@ async def test_guardian_account_mail_and_one_address_per_guardian(api: Api) -> N
     linked = (await link_guardian(api, admin, tim, "Oma.Bos@Example.org", "Greet", "Bos"))[
         "linkGuardian"
     ]
-    assert linked["created"] is True and linked["guardianLink"]["guardianName"] == "Greet Bos"
+    assert linked["guardianLink"]["guardianName"] == "Greet Bos"
     mail = (await outbox(api.database, "oma.bos@example.org"))[-1]
     assert mail.template == "guardian_account" and "/activate?token=" in mail.text_body
     assert "Tim" in mail.text_body and "wachtwoord" in mail.text_body
@@ -171,7 +171,7 @@ async def test_guardian_account_mail_and_one_address_per_guardian(api: Api) -> N
     assert "cannot share an e-mail address" in other["errors"][0]["message"]
     # The same person for a sibling is fine: one account, several children.
     sibling = (await link_guardian(api, admin, noor, SANDRA, "Sandra", "Bos"))["linkGuardian"]
-    assert sibling["errors"] == [] and sibling["created"] is False
+    assert sibling["errors"] == [] and "created" not in sibling
     own = (await link_guardian(api, admin, tim, TIM, "Tim", "Bos"))["linkGuardian"]
     assert own["errors"][0]["code"] == "INVALID"
 

@@ -137,24 +137,22 @@ class SchoolQueries:
 # --- payloads ------------------------------------------------------------------------------------------
 
 
-@strawberry.type(description="Result of registering a pupil.")
+# No `created` flag: whether an address already had an account is not the admin's to learn.
+@strawberry.type(
+    description="Result of registering a pupil. A new account gets an activation "
+    "mail, an existing one a notice; the answer is the same."
+)
 class RegisterPupilPayload:
     pupil: PupilNode | None = public(description="The pupil as registered.", default=None)
-    created: bool = public(
-        description="True when a new account was made and an activation mail queued.",
-        default=False,
-    )
     errors: list[UserError] = _errors()
 
 
-@strawberry.type(description="Result of linking a guardian.")
+@strawberry.type(
+    description="Result of linking a guardian. A new account gets an activation "
+    "mail (never a password), an existing one a notice; the answer is the same."
+)
 class GuardianLinkPayload:
     guardian_link: GuardianLinkNode | None = public(description="The link.", default=None)
-    created: bool = public(
-        description="True when a guardian account was made and an activation mail (never a "
-        "password) queued; false when the person had an account already.",
-        default=False,
-    )
     errors: list[UserError] = _errors()
 
 
@@ -320,9 +318,7 @@ class SchoolMutations:
                 ),
             )
             assert done.pupil.id is not None
-            return RegisterPupilPayload(
-                pupil=await _pupil_node(info, done.pupil.id), created=done.created
-            )
+            return RegisterPupilPayload(pupil=await _pupil_node(info, done.pupil.id))
 
         return await attempt(RegisterPupilPayload, work)
 
@@ -358,9 +354,7 @@ class SchoolMutations:
                     legal_representative=legal_representative,
                 ),
             )
-            return GuardianLinkPayload(
-                guardian_link=await _link_node(info, done.link), created=done.created
-            )
+            return GuardianLinkPayload(guardian_link=await _link_node(info, done.link))
 
         return await attempt(GuardianLinkPayload, work)
 
