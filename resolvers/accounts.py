@@ -14,6 +14,7 @@ from domain.roles import ACTING_ROLES
 from persistence.models import AccessToken, OneTimeToken, Person
 from persistence.models.identity import Language, OneTimePurpose, TokenKind
 from persistence.queries import identity as q
+from persistence.queries import jobs as jobs_q
 from persistence.types import utcnow
 from portaal.security import (
     hash_password,
@@ -232,7 +233,8 @@ async def send_activation(
 
 
 async def request_password_reset(ctx: Context, email: str) -> None:
-    """Same answer, same work, whether or not the address has an account."""
+    """Same answer and the same work for every address: the request only queues a job, and
+    the worker looks the address up. Timing cannot tell who has an account."""
     now = utcnow()
     address = normalize_email(email)
     limits = [
@@ -242,17 +244,30 @@ async def request_password_reset(ctx: Context, email: str) -> None:
     async with ctx.db.write() as session:
         await _check_rate(session, limits, now)
         await q.record_throttle(session, [key for _, key in limits], now)
+        await jobs_q.schedule(
+            session,
+            "password_reset",
+            f"password_reset:{new_secret()}",
+            now,
+            {"email": address, "client_address": ctx.client_address},
+        )
+
+
+async def send_password_reset(
+    database: Any, settings: Any, address: str, client_address: str
+) -> str:
+    """The job behind requestPasswordReset: a single-use link for an existing, active account."""
+    now = utcnow()
+    async with database.transaction() as session:
         person = await q.person_by_email(session, address)
         if person is None or person.deactivated_at is not None:
-            # Render anyway so both paths spend about the same time.
-            render("password_reset", "nl", name="", link=ctx.settings.public_url)
-            return
+            return "no account"
         secret = await issue_link(session, person, OneTimePurpose.PASSWORD_RESET, now)
         mail = render(
             "password_reset",
             person.language.value,
             name=person.given_name or person.email,
-            link=f"{ctx.settings.public_url}/reset-password?token={secret}",
+            link=f"{settings.public_url}/reset-password?token={secret}",
         )
         await enqueue(
             session,
@@ -262,8 +277,9 @@ async def request_password_reset(ctx: Context, email: str) -> None:
             idempotency_key=f"reset:{hash_secret(secret)}",
         )
         await q.audit(
-            session, "PASSWORD_RESET_REQUESTED", subject=person.id, address=ctx.client_address
+            session, "PASSWORD_RESET_REQUESTED", subject=person.id, address=client_address
         )
+    return "sent"
 
 
 async def use_link(

@@ -91,7 +91,16 @@ async def accreditation(ctx: JobContext, payload: dict[str, object]) -> str:
     return json.dumps({"report": report.id, "rows": report.row_count})
 
 
+async def password_reset(ctx: JobContext, payload: dict[str, object]) -> str:
+    from resolvers.accounts import send_password_reset
+
+    return await send_password_reset(
+        ctx.database, ctx.settings, str(payload["email"]), str(payload["client_address"])
+    )
+
+
 HANDLERS: dict[str, Handler] = {
+    "password_reset": password_reset,
     "cleanup": cleanup,
     "export": export,
     "refresher": refresher,
