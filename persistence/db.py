@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 T = TypeVar("T")
+# Far above any real query; only a programming error (a read awaited inside a write) waits this long.
+LOCK_WAIT_SECONDS = 30
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -96,8 +98,17 @@ class RequestSession:
 
     async def read(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run a query function `fn(session, *args)` under the request's lock."""
-        async with self._lock:
+        try:
+            await asyncio.wait_for(self._lock.acquire(), LOCK_WAIT_SECONDS)
+        except TimeoutError:
+            # A dataloader awaited inside `write()` would wait for itself: fail loudly, never hang.
+            raise RuntimeError(
+                f"request session busy for {LOCK_WAIT_SECONDS}s: a read inside a write block?"
+            ) from None
+        try:
             return await fn(self._get(), *args)
+        finally:
+            self._lock.release()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:

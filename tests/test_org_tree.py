@@ -172,3 +172,20 @@ async def test_nodes_returns_in_order_with_nulls(api: Api) -> None:
         token,
     )
     assert data["nodes"] == [None, {"id": noord, "name": "Regio Noord"}, None]
+
+
+async def test_a_read_awaited_inside_a_write_fails_instead_of_hanging(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from persistence import db as db_module
+    from persistence.db import RequestSession
+    from persistence.queries.org import root
+
+    monkeypatch.setattr(db_module, "LOCK_WAIT_SECONDS", 0.1)
+    session = RequestSession(api.database)
+    try:
+        async with session.write():
+            with pytest.raises(RuntimeError, match="read inside a write block"):
+                await session.read(root)
+    finally:
+        await session.close()
