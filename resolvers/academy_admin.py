@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -545,25 +545,6 @@ async def set_label(
         changed = await iq.set_label_assignments(session, label.id, person_ids, on)  # type: ignore[arg-type]
     ctx.loaders.clear()
     return label, changed
-
-
-@dataclass
-class ReportRow:
-    cluster_id: int
-    course_id: int
-    not_started: int
-    in_progress: int
-    completed: int
-    average_best_score: float | None = field(default=None)
-
-
-async def report(info: Any) -> list[ReportRow]:
-    ctx = info.context
-    rows = await ctx.db.read(aq.report_rows, admin_paths(ctx))
-    return [
-        ReportRow(c, k, ns, ip, done, float(avg) if avg is not None else None)
-        for c, k, ns, ip, done, avg in rows
-    ]
 
 
 async def send_magazine(

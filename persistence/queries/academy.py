@@ -79,10 +79,6 @@ async def certificates_by_ids(
     return await rows_by_ids(session, Certificate, ids)
 
 
-async def attempts_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ExamAttempt | None]:
-    return await rows_by_ids(session, ExamAttempt, ids)
-
-
 async def enrolments_by_person(
     session: AsyncSession, person_ids: Sequence[int]
 ) -> list[list[Enrolment]]:

@@ -80,11 +80,6 @@ async def fail_job(
     await session.execute(sa.update(Job).where(Job.id == job_id).values(**values))
 
 
-async def jobs_of_kind(session: AsyncSession, kind: str) -> list[Job]:
-    stmt = sa.select(Job).where(Job.kind == kind).order_by(Job.id)
-    return list((await session.execute(stmt)).scalars())
-
-
 async def delete_expired(session: AsyncSession, now: datetime) -> int:
     """Remove expired sessions, used or expired links and old throttle rows."""
     from persistence.models import AccessToken, OneTimeToken, ThrottleEvent

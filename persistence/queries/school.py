@@ -201,15 +201,6 @@ async def enrolments_by_ids(
     return await rows_by_ids(session, PupilEnrolment, ids)
 
 
-async def enrolment_of(
-    session: AsyncSession, pupil_id: int, school_year: int
-) -> PupilEnrolment | None:
-    stmt = sa.select(PupilEnrolment).where(
-        PupilEnrolment.pupil_id == pupil_id, PupilEnrolment.school_year == school_year
-    )
-    return (await session.execute(stmt)).scalars().first()
-
-
 # --- guardians and consent ----------------------------------------------------------------------
 
 
