@@ -21,7 +21,7 @@ from resolvers import academy_admin as admin
 from resolvers import academy_learning as learning
 from resolvers import academy_reads as reads
 from resolvers import messages
-from schema.mutations.base import arg, attempt
+from schema.mutations.base import arg, attempt, errors_field
 from schema.permissions import public, public_fields, requires
 from schema.relay import Connection, UserError
 from schema.types.academy import (
@@ -232,9 +232,7 @@ class AddUsersPayload:
     duplicates_skipped: int = strawberry.field(
         default=0, description="Addresses pasted more than once (counted once)."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing was added, if so."
-    )
+    errors: list[UserError] = errors_field("Why nothing was added, if so.")
 
 
 @public_fields
@@ -259,9 +257,7 @@ class CourseAssignmentPreview:
     mail_html: str | None = strawberry.field(
         default=None, description="HTML part as sent to the first user."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="What is wrong with the input."
-    )
+    errors: list[UserError] = errors_field("What is wrong with the input.")
 
 
 @public_fields
@@ -271,9 +267,7 @@ class AssignCoursesPayload:
     courses: list[CourseAssignmentCount] = strawberry.field(
         default_factory=list, description="Per course."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -282,9 +276,7 @@ class UsersPayload:
     users: list[LearnerNode] = strawberry.field(
         default_factory=list, description="The users as changed."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -301,9 +293,7 @@ class DeleteUsersPayload:
     results: list[DeleteUserResult] = strawberry.field(
         default_factory=list, description="Per user."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -311,18 +301,14 @@ class DeleteUsersPayload:
 class LabelPayload:
     label: LabelNode | None = strawberry.field(default=None, description="The label.")
     changed_users: int = strawberry.field(default=0, description="Users that got or lost it.")
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
 @strawberry.type(description="Result of a change to a cluster.")
 class ClusterPayload:
     usage: SeatUsage | None = strawberry.field(default=None, description="The cluster's seats now.")
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -331,9 +317,7 @@ class EnrolmentPayload:
     enrolment: EnrolmentNode | None = strawberry.field(
         default=None, description="The course as it is now."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -343,9 +327,7 @@ class StartExamPayload:
     questions: list[ExamQuestion] = strawberry.field(
         default_factory=list, description="The questions; answer with option indexes."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why it did not start."
-    )
+    errors: list[UserError] = errors_field("Why it did not start.")
 
 
 @public_fields
@@ -363,9 +345,7 @@ class SubmitExamPayload:
         default_factory=list,
         description="Questions with the correct answers: shown this once only.",
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -374,9 +354,7 @@ class RegistrationNumberPayload:
     registration_number: RegistrationNumber | None = strawberry.field(
         default=None, description="As stored."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -385,9 +363,7 @@ class AccreditationExportPayload:
     export_job: ExportJobNode | None = strawberry.field(
         default=None, description="The export; poll it."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -408,18 +384,14 @@ class AccreditationReportInfo:
 @strawberry.type(description="Result of creating a course.")
 class CoursePayload:
     course: CourseNode | None = strawberry.field(default=None, description="The new course.")
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
 @strawberry.type(description="Result of mailing users.")
 class UserMailPayload:
     queued_count: int = strawberry.field(default=0, description="Mails queued.")
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 @public_fields
@@ -433,18 +405,14 @@ class UserMailPreview:
     html_body: str | None = strawberry.field(
         default=None, description="HTML part as sent to the first user."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="What is wrong with the input."
-    )
+    errors: list[UserError] = errors_field("What is wrong with the input.")
 
 
 @public_fields
 @strawberry.type(description="Result of sending the magazine.")
 class MagazinePayload:
     queued_count: int = strawberry.field(default=0, description="Mails queued.")
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why nothing happened, if so."
-    )
+    errors: list[UserError] = errors_field()
 
 
 async def _label_change(

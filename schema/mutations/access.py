@@ -9,7 +9,7 @@ import strawberry
 from domain.ids import decode_expected
 from domain.roles import Role as DomainRole
 from resolvers import access
-from schema.mutations.base import arg, attempt
+from schema.mutations.base import arg, attempt, errors_field
 from schema.permissions import ALL_ADMINS, Role, authenticated, public, requires
 from schema.relay import UserError
 from schema.types.identity import ApiTokenNode, Language, PersonNode, RoleAssignmentNode
@@ -20,9 +20,7 @@ class RoleAssignmentPayload:
     role_assignment: RoleAssignmentNode | None = public(
         description="The role as given.", default=None
     )
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of taking a role away.")
@@ -30,18 +28,14 @@ class RevokeRolePayload:
     revoked_id: strawberry.ID | None = public(
         description="ID of the removed assignment.", default=None
     )
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of inviting a person.")
 class InvitePersonPayload:
     person: PersonNode | None = public(description="The person invited.", default=None)
     role_assignment: RoleAssignmentNode | None = public(description="The role given.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of creating an API token.")
@@ -51,17 +45,13 @@ class CreateApiTokenPayload:
         default=None,
     )
     api_token: ApiTokenNode | None = public(description="The token's details.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of revoking an API token.")
 class ApiTokenPayload:
     api_token: ApiTokenNode | None = public(description="The token, now revoked.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type

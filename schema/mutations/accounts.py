@@ -11,7 +11,7 @@ from domain.ids import decode_expected
 from persistence.models.identity import OneTimePurpose
 from resolvers import accounts
 from resolvers import session as session_resolvers
-from schema.mutations.base import arg, attempt
+from schema.mutations.base import arg, attempt, errors_field
 from schema.permissions import authenticated, public
 from schema.relay import UserError
 from schema.types.identity import Language, PersonNode, Viewer
@@ -30,25 +30,19 @@ class SessionPayload:
     )
     expires_at: datetime | None = public(description="When the session ends.", default=None)
     viewer: Viewer | None = public(description="You, now logged in.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of logout.")
 class LogoutPayload:
     ok: bool = public(description="True when the session was ended.", default=False)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of a mutation that changes a person.")
 class PersonPayload:
     person: PersonNode | None = public(description="The person as changed.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of a password-reset request.")
@@ -57,17 +51,13 @@ class RequestPasswordResetPayload:
         description="The same answer for every address, so nobody can find out who has an account.",
         default=None,
     )
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of choosing whom you act for.")
 class ViewerPayload:
     viewer: Viewer | None = public(description="You, acting as chosen.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 async def _session_payload(info: strawberry.Info, new: accounts.NewSession) -> SessionPayload:

@@ -10,7 +10,7 @@ from domain.exports import ExportFormat as DomainFormat
 from domain.ids import decode_expected
 from domain.roles import ADMIN_ROLES, Role
 from resolvers import background
-from schema.mutations.base import arg, attempt
+from schema.mutations.base import arg, attempt, errors_field
 from schema.permissions import public, requires
 from schema.relay import UserError
 from schema.types.background import ExportFormat, ExportJobNode, ExportKind, OutboxMailNode
@@ -19,17 +19,13 @@ from schema.types.background import ExportFormat, ExportJobNode, ExportKind, Out
 @strawberry.type(description="Result of starting an export.")
 class ExportJobPayload:
     export_job: ExportJobNode | None = public(description="The job; poll it.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of requeueing a mail.")
 class OutboxMailPayload:
     mail: OutboxMailNode | None = public(description="The mail, pending again.", default=None)
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type

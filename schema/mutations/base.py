@@ -8,12 +8,18 @@ from typing import Any, TypeVar
 import strawberry
 
 from domain.errors import DomainError, DomainErrors, ErrorCode
+from schema.permissions import public
 from schema.relay import user_errors
 
 P = TypeVar("P")
 
 # Failures of who you are, not of what you typed: top-level errors, as Saleor does.
 TOP_LEVEL = {ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED}
+
+
+def errors_field(description: str = "Why nothing happened, if so.") -> Any:
+    """The `errors: [UserError!]!` of every payload: empty when the mutation succeeded."""
+    return public(description=description, default_factory=list)
 
 
 def arg(description: str) -> Any:

@@ -8,7 +8,7 @@ import strawberry
 
 from domain.ids import decode_expected, encode_global_id
 from resolvers import messages
-from schema.mutations.base import arg, attempt
+from schema.mutations.base import arg, attempt, errors_field
 from schema.permissions import ALL_ADMINS, public, requires
 from schema.relay import UserError
 
@@ -27,9 +27,7 @@ class MessagePreview:
     subject: str | None = public(description="The subject as sent.", default=None)
     text_body: str | None = public(description="The plain-text part as sent.", default=None)
     html_body: str | None = public(description="The HTML part as sent.", default=None)
-    errors: list[UserError] = public(
-        description="What is wrong with the input.", default_factory=list
-    )
+    errors: list[UserError] = errors_field("What is wrong with the input.")
 
 
 @strawberry.type(description="Result of sending a message.")
@@ -38,9 +36,7 @@ class SendMessagePayload:
     not_allowed_ids: list[strawberry.ID] = public(
         description="IDs left out: unknown, or not people you administer.", default_factory=list
     )
-    errors: list[UserError] = public(
-        description="Why nothing happened, if so.", default_factory=list
-    )
+    errors: list[UserError] = errors_field()
 
 
 def _ids(person_ids: list[strawberry.ID]) -> list[int]:

@@ -16,7 +16,7 @@ from persistence.queries import school as school_q
 from resolvers import school as resolve
 from resolvers import school_agenda, school_attendance, school_pupils, school_results
 from resolvers.pagination import paginate
-from schema.mutations.base import arg, attempt
+from schema.mutations.base import arg, attempt, errors_field
 from schema.permissions import authenticated, public, requires
 from schema.relay import Connection, UserError
 from schema.types.common import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
@@ -41,10 +41,6 @@ SCHOOL_NODE_TYPES: list[Any] = SCHOOL_TYPES
 
 ADMIN = (R.SCHOOL_ADMIN,)
 STAFF = (R.SCHOOL_ADMIN, R.TEACHER)
-
-
-def _errors() -> Any:
-    return public(description="Why nothing happened, if so.", default_factory=list)
 
 
 @strawberry.type
@@ -144,7 +140,7 @@ class SchoolQueries:
 )
 class RegisterPupilPayload:
     pupil: PupilNode | None = public(description="The pupil as registered.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(
@@ -153,19 +149,19 @@ class RegisterPupilPayload:
 )
 class GuardianLinkPayload:
     guardian_link: GuardianLinkNode | None = public(description="The link.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of removing something.")
 class RemovedPayload:
     removed_id: strawberry.ID | None = public(description="ID of what was removed.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of a change that concerns a unit.")
 class SchoolUnitPayload:
     ok: bool = public(description="True when the change was made.", default=False)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of giving or withdrawing consent.")
@@ -173,25 +169,25 @@ class ConsentPayload:
     guardian_link: GuardianLinkNode | None = public(
         description="The guardian's link with the new consent state.", default=None
     )
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of creating a subject.")
 class SubjectPayload:
     subject: SchoolSubjectNode | None = public(description="The subject.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of creating or finalising a test.")
 class AssessmentPayload:
     assessment: SchoolAssessmentNode | None = public(description="The test.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of recording a grade.")
 class GradePayload:
     ok: bool = public(description="True when the grade was recorded.", default=False)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of scheduling or changing a lesson.")
@@ -201,13 +197,13 @@ class LessonPayload:
         description="Absences recorded by this change (attendance registration only).",
         default_factory=list,
     )
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of handling an absence.")
 class AbsencePayload:
     absence: AbsenceNode | None = public(description="The absence.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of creating a calendar feed.")
@@ -218,7 +214,7 @@ class CreateCalendarFeedPayload:
         default=None,
     )
     calendar_feed: CalendarFeedNode | None = public(description="The feed.", default=None)
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="Result of revoking a calendar feed.")
@@ -226,7 +222,7 @@ class CalendarFeedPayload:
     calendar_feed: CalendarFeedNode | None = public(
         description="The feed, now revoked.", default=None
     )
-    errors: list[UserError] = _errors()
+    errors: list[UserError] = errors_field()
 
 
 async def _pupil_node(info: strawberry.Info, pupil_id: int) -> PupilNode | None:
