@@ -30,9 +30,9 @@ def child(mode: str, db_path: str) -> None:
     sys.path.insert(0, str(ROOT))
     start = time.perf_counter()
     if mode == "ours":
+        from persistence.background.models import ExportJob
         from persistence.db import Database
-        from persistence.models import ExportJob
-        from resolvers.exports import run_export
+        from resolvers.background.exports import run_export
 
         async def go() -> int:
             db = Database(f"sqlite+aiosqlite:///{db_path}")

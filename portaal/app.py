@@ -152,9 +152,9 @@ async def health(request: Request) -> Response:
 
 async def requesting_person(db: Database, request: Request) -> int | None:
     """The person behind the request's bearer token or session cookie, if any."""
-    from persistence.queries import identity as identity_q
+    from domain.core.hashing import hash_secret
+    from persistence.core import people as identity_q
     from persistence.types import utcnow
-    from portaal.security import hash_secret
 
     secret, _source = credentials(request.headers, request.cookies)
     if not secret:
@@ -166,10 +166,10 @@ async def requesting_person(db: Database, request: Request) -> int | None:
 
 async def download_export(request: Request) -> Response:
     """A signed, expiring link for the person who asked for the export; nobody else."""
-    from persistence.models import ExportJob
-    from persistence.queries import jobs as jobs_q
+    from domain.core.signing import expired, verify
+    from persistence.background import jobs as jobs_q
+    from persistence.background.models import ExportJob
     from persistence.types import utcnow
-    from portaal.signing import expired, verify
 
     settings: Settings = request.app.state.settings
     db: Database = request.app.state.database
@@ -205,9 +205,9 @@ async def download_export(request: Request) -> Response:
 
 async def certificate_pdf(request: Request) -> Response:
     """The learner's certificate as PDF, behind a signed link made for that learner."""
-    from persistence.queries import academy as aq
-    from resolvers.academy_documents import certificate_link_valid
-    from resolvers.academy_documents import certificate_pdf as render_pdf
+    from persistence.academy import queries as aq
+    from resolvers.academy.documents import certificate_link_valid
+    from resolvers.academy.documents import certificate_pdf as render_pdf
 
     settings: Settings = request.app.state.settings
     db: Database = request.app.state.database
@@ -245,9 +245,9 @@ async def certificate_pdf(request: Request) -> Response:
 
 async def magazine_unsubscribe(request: Request) -> Response:
     """One click from the magazine mail, no login: the signed link says who (RFC 8058 POST too)."""
-    from domain.errors import DomainError
-    from persistence.queries import identity as iq
-    from resolvers.academy_documents import magazine_link_person
+    from domain.core.errors import DomainError
+    from persistence.core import people as iq
+    from resolvers.academy.documents import magazine_link_person
 
     settings: Settings = request.app.state.settings
     db: Database = request.app.state.database
@@ -278,7 +278,7 @@ async def dev_mailbox(request: Request) -> Response:
     will be sent (they hold activation and reset links)."""
     if not request.client or request.client.host not in {"127.0.0.1", "::1", "localhost"}:
         return PlainTextResponse("Only from the machine itself.", status_code=403)
-    from persistence.queries import outbox as outbox_q
+    from persistence.background import outbox as outbox_q
 
     db: Database = request.app.state.database
     async with db.transaction() as session:

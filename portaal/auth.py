@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from domain.roles import Viewer
-from persistence.models.identity import TokenKind
-from persistence.queries import identity as identity_q
+from domain.core.hashing import hash_secret
+from domain.core.roles import Viewer
+from persistence.core import people as identity_q
+from persistence.core.identity_models import TokenKind
 from persistence.types import utcnow
-from portaal.security import hash_secret
 from resolvers.context import Context
-from resolvers.school import school_relations
+from resolvers.school.access import school_relations
 
 SESSION_COOKIE = "portaal_session"
 # Writing last_used_at on every request would turn every read into a write.

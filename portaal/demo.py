@@ -5,15 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.orgtree import OrgUnitKind as K
-from domain.roles import Role
+from domain.core.hashing import hash_password
+from domain.core.orgtree import OrgUnitKind as K
+from domain.core.roles import Role
+from persistence.core import people as identity_q
+from persistence.core.identity_models import Person
+from persistence.core.models import OrgUnit
+from persistence.core.tree import create_unit
 from persistence.db import Database
-from persistence.models import OrgUnit, Person
-from persistence.queries import identity as identity_q
-from persistence.queries.org import create_unit
 from portaal.demo_academy import load_academy_demo
 from portaal.demo_school import load_school_demo
-from portaal.security import hash_password
 
 DEMO_PASSWORD = "Zonnebloem-42!"
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enrolments import CourseStatus, verification_code
-from domain.refreshers import RefresherMoment
-from domain.roles import Role
-from persistence.models import (
+from domain.academy.enrolments import CourseStatus, verification_code
+from domain.academy.refreshers import RefresherMoment
+from domain.core.roles import Role
+from persistence.academy.models import (
     Certificate,
     ClusterSeats,
     Course,
@@ -27,11 +27,11 @@ from persistence.models import (
     LessonCompletion,
     Membership,
     MembershipCourse,
-    Person,
     RefresherModule,
     RegistrationNumber,
 )
-from persistence.queries import identity as iq
+from persistence.core import people as iq
+from persistence.core.identity_models import Person
 from persistence.types import utcnow
 
 COURSES = [

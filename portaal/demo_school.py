@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attendance import week_start
-from domain.grades import AssessmentKind, school_year_of
-from domain.roles import Role
-from domain.timetable import LessonTime
-from persistence.models import Person
-from persistence.models.school import (
+from domain.core.hashing import hash_password
+from domain.core.roles import Role
+from domain.school.attendance import week_start
+from domain.school.grades import AssessmentKind, school_year_of
+from domain.school.timetable import LessonTime
+from persistence.core import people as identity_q
+from persistence.core.identity_models import Person
+from persistence.school.models import (
     ClassMentor,
     GuardianLink,
     LocationDetails,
@@ -31,10 +33,8 @@ from persistence.models.school import (
     SchoolLesson,
     SchoolSubject,
 )
-from persistence.queries import identity as identity_q
 from persistence.types import utcnow
-from portaal.security import hash_password
-from resolvers.school import today
+from resolvers.school.access import today
 
 # Lesson hours ("lesuren") of the demo school, Amsterdam wall clock.
 HOURS = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.core.errors import DomainError, DomainErrors, ErrorCode
 
 log = logging.getLogger("portaal.errors")
 

@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from persistence.db import Database
 from persistence.types import utcnow
-from resolvers.school_agenda import FeedContent, feed_content
+from resolvers.school.agenda import FeedContent, feed_content
 
 
 def render_feed(content: FeedContent, host: str) -> bytes:

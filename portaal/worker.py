@@ -8,14 +8,14 @@ import logging
 import socket
 from datetime import datetime
 
-from domain.retry import LEASE, backoff, gives_up
+from domain.background.retry import LEASE, backoff, gives_up
+from persistence.background import jobs as jobs_q
+from persistence.background import outbox as outbox_q
 from persistence.db import Database
-from persistence.queries import jobs as jobs_q
-from persistence.queries import outbox as outbox_q
 from persistence.types import utcnow
 from portaal.mailer import deliver
 from portaal.settings import Settings
-from resolvers.jobs import HANDLERS, JobContext, ensure_recurring
+from resolvers.background.jobs import HANDLERS, JobContext, ensure_recurring
 
 log = logging.getLogger("portaal.worker")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from domain.roles import ANONYMOUS, Viewer
+from domain.core.roles import ANONYMOUS, Viewer
 from persistence.db import Database, RequestSession
 from resolvers.loaders import Loaders
 

@@ -8,14 +8,14 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from persistence.background import jobs as jobs_q
+from persistence.background import outbox as outbox_q
+from persistence.core import people as identity_q
+from persistence.core import tree as org_q
 from persistence.db import RequestSession
-from persistence.queries import identity as identity_q
-from persistence.queries import jobs as jobs_q
-from persistence.queries import org as org_q
-from persistence.queries import outbox as outbox_q
-from resolvers.academy_loaders import AcademyLoaders
-from resolvers.loader_group import LoaderGroup
-from resolvers.school_loaders import SchoolLoaders
+from resolvers.academy.loaders import AcademyLoaders
+from resolvers.core.loader_group import LoaderGroup
+from resolvers.school.loaders import SchoolLoaders
 
 
 class Loaders(LoaderGroup):

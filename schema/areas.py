@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from schema.mutations.academy import AcademyMutations, AcademyQueries
-from schema.mutations.access import AccessMutations
-from schema.mutations.accounts import AccountMutations
-from schema.mutations.background import BackgroundMutations
-from schema.mutations.messages import MessageMutations, MessageQueries
-from schema.mutations.school import SCHOOL_NODE_TYPES, SchoolMutations, SchoolQueries
-from schema.types.academy import ACADEMY_NODE_TYPES
-from schema.types.background import ExportJobNode, OutboxMailNode
-from schema.types.identity import (
-    ApiTokenNode,
-    AuditEventNode,
-    PersonNode,
-    RoleAssignmentNode,
-)
-from schema.types.org import OrgUnitNode
+from schema.academy.api import AcademyMutations, AcademyQueries
+from schema.academy.types import ACADEMY_NODE_TYPES
+from schema.background.mutations.exports import BackgroundMutations
+from schema.background.mutations.messages import MessageMutations, MessageQueries
+from schema.background.types import ExportJobNode, OutboxMailNode
+from schema.core.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleAssignmentNode
+from schema.core.mutations.access import AccessMutations
+from schema.core.mutations.accounts import AccountMutations
+from schema.core.org import OrgUnitNode
+from schema.school.api import SCHOOL_NODE_TYPES, SchoolMutations, SchoolQueries
 
 QUERY_PARTS: tuple[type, ...] = (MessageQueries, AcademyQueries, SchoolQueries)
 MUTATION_PARTS: tuple[type, ...] = (

@@ -7,22 +7,19 @@ from typing import Annotated
 import strawberry
 from strawberry.tools import merge_types
 
-from domain.errors import DomainError, ErrorCode
-from domain.roles import Role as DomainRole
-from persistence.models.mail import MailStatus as DomainMailStatus
-from resolvers import background as background_resolvers
-from resolvers import identity as identity_resolvers
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.roles import Role as DomainRole
+from persistence.background.mail_models import MailStatus as DomainMailStatus
+from resolvers.background import queries as background_resolvers
+from resolvers.core import people as identity_resolvers
 from schema.areas import QUERY_PARTS
-from schema.mutations.base import arg
-from schema.node import resolve_nodes
-from schema.permissions import public, requires
-from schema.relay import Connection, Node
-from schema.types.background import MailStatus, OutboxMailNode
-from schema.types.common import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
-from schema.types.identity import (
-    AuditEventNode,
-    Viewer,
-)
+from schema.background.types import MailStatus, OutboxMailNode
+from schema.core.identity import AuditEventNode, Viewer
+from schema.core.node import resolve_nodes
+from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
+from schema.core.payloads import arg
+from schema.core.permissions import public, requires
+from schema.core.relay import Connection, Node
 
 MAX_NODES = 100
 

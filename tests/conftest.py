@@ -168,16 +168,16 @@ class Api:
         return data["login"]["token"]
 
     async def unit_id(self, name: str) -> str:
-        from domain.ids import encode_global_id
-        from persistence.models import OrgUnit
+        from domain.core.ids import encode_global_id
+        from persistence.core.models import OrgUnit
 
         async with self.database.transaction() as s:
             unit = (await s.execute(sa.select(OrgUnit).where(OrgUnit.name == name))).scalars().one()
         return encode_global_id("OrgUnit", unit.id)
 
     async def person_id(self, email: str) -> str:
-        from domain.ids import encode_global_id
-        from persistence.models import Person
+        from domain.core.ids import encode_global_id
+        from persistence.core.identity_models import Person
 
         async with self.database.transaction() as s:
             person = (

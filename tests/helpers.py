@@ -6,8 +6,9 @@ import re
 
 import sqlalchemy as sa
 
+from persistence.background.mail_models import OutboxMail
+from persistence.core.identity_models import AuditEvent
 from persistence.db import Database
-from persistence.models import AuditEvent, OutboxMail
 
 
 async def outbox(db: Database, to: str | None = None) -> list[OutboxMail]:

@@ -7,9 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from domain.ids import encode_global_id
-from persistence.models import Person
-from persistence.models.school import Pupil, SchoolSubject
+from domain.core.ids import encode_global_id
+from persistence.core.identity_models import Person
+from persistence.school.models import Pupil, SchoolSubject
 from tests.conftest import Api
 from tests.helpers import link_token, outbox
 

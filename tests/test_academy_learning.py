@@ -8,7 +8,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from persistence.models import Enrolment, ExamAttempt, Job, Learner, OutboxMail, Person
+from persistence.academy.models import Enrolment, ExamAttempt, Learner
+from persistence.background.mail_models import OutboxMail
+from persistence.background.models import Job
+from persistence.core.identity_models import Person
 from persistence.types import utcnow
 from portaal.worker import Worker
 from tests.conftest import Api, make_settings
@@ -219,7 +222,7 @@ async def test_registration_numbers_and_accreditation_report_once(api: Api) -> N
 
 
 async def test_refresher_three_months_after_completion_is_sent_exactly_once(api: Api) -> None:
-    from resolvers.academy_learning import schedule_refreshers
+    from resolvers.academy.learning import schedule_refreshers
 
     async with api.database.transaction() as s:
         person = (
@@ -299,7 +302,7 @@ async def test_report_aggregates_are_scoped(api: Api) -> None:
 
 
 async def test_magazine_unsubscribe_link_works_without_login(api: Api) -> None:
-    from resolvers.academy_documents import magazine_unsubscribe_url
+    from resolvers.academy.documents import magazine_unsubscribe_url
 
     async with api.database.transaction() as s:
         person = (
@@ -382,7 +385,7 @@ async def test_platform_admin_creates_a_course(api: Api) -> None:
 
 
 async def test_six_weekly_accreditation_cycle_runs_once_per_register(api: Api) -> None:
-    from resolvers.jobs import schedule_accreditation
+    from resolvers.background.jobs import schedule_accreditation
 
     now = utcnow()
     await schedule_accreditation(api.database, now - timedelta(weeks=6))  # a cycle that is due now

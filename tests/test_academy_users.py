@@ -8,7 +8,8 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
-from persistence.models import ClusterSeats, Enrolment, OrgUnit
+from persistence.academy.models import ClusterSeats, Enrolment
+from persistence.core.models import OrgUnit
 from tests.conftest import Api
 from tests.helpers import outbox
 

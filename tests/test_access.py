@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from persistence.models import ClusterSeats
+from persistence.academy.models import ClusterSeats
 from tests.conftest import Api
 from tests.helpers import audit_kinds, outbox
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from persistence.models import AccessToken, OneTimeToken, Person, ThrottleEvent
+from domain.core.hashing import hash_secret
+from persistence.core.identity_models import AccessToken, OneTimeToken, Person, ThrottleEvent
 from persistence.types import utcnow
 from portaal.demo import DEMO_PASSWORD
-from portaal.security import hash_secret
 from portaal.worker import Worker
 from tests.conftest import Api, make_settings
 from tests.helpers import audit_kinds, link_token, outbox

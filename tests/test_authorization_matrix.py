@@ -112,9 +112,9 @@ MATRIX = [
 async def _pupil_id(api: Api, email: str) -> str:
     import sqlalchemy as sa
 
-    from domain.ids import encode_global_id
-    from persistence.models import Person
-    from persistence.models.school import Pupil
+    from domain.core.ids import encode_global_id
+    from persistence.core.identity_models import Person
+    from persistence.school.models import Pupil
 
     async with api.database.transaction() as s:
         stmt = (

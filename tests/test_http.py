@@ -111,7 +111,7 @@ async def test_thirty_one_aliases_hit_the_alias_limit(api: Api) -> None:
 
 
 async def test_internal_errors_are_masked(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from resolvers import identity
+    from resolvers.core import people as identity
 
     async def boom(info: object) -> None:
         raise RuntimeError("SELECT secret FROM person -- stack detail")

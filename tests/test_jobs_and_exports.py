@@ -14,12 +14,12 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from persistence.models import AccessToken, AuditEvent, Job
-from persistence.models.jobs import JobStatus
-from persistence.queries import jobs as jobs_q
+from persistence.background import jobs as jobs_q
+from persistence.background.models import Job, JobStatus
+from persistence.core.identity_models import AccessToken, AuditEvent
 from persistence.types import utcnow
 from portaal.worker import Worker
-from resolvers import jobs as job_handlers
+from resolvers.background import jobs as job_handlers
 from tests.conftest import Api, make_settings
 
 START = """mutation($k: ExportKind!, $f: ExportFormat!, $u: ID) { startExport(kind: $k, format: $f, unitId: $u) {
@@ -71,7 +71,7 @@ async def test_people_export_as_excel(api: Api) -> None:
 async def test_people_export_as_csv_guards_against_formulas(api: Api) -> None:
     token = await api.login("noord@zorgacademie.example")
     async with api.database.transaction() as s:
-        from persistence.models import Person
+        from persistence.core.identity_models import Person
 
         await s.execute(
             sa.update(Person)

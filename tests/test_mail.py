@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from domain.retry import LEASE, MAX_ATTEMPTS
-from persistence.models import OutboxMail, Person
-from persistence.models.mail import MailStatus
-from persistence.queries import outbox as outbox_q
+from domain.background.retry import LEASE, MAX_ATTEMPTS
+from persistence.background import outbox as outbox_q
+from persistence.background.mail_models import MailStatus, OutboxMail
+from persistence.core.identity_models import Person
 from persistence.types import utcnow
 from portaal.worker import Worker
 from tests.conftest import Api, make_settings
@@ -180,7 +180,7 @@ async def test_dead_letter_after_repeated_failures_and_requeue(api: Api, smtp: S
 async def test_rolled_back_mutation_sends_nothing(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from resolvers import access
+    from resolvers.core import access
 
     async def fail_after_mail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database went away after the mail was queued")

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-import persistence.models  # noqa: F401
+import persistence.tables  # noqa: F401
 from persistence.migrate import downgrade, upgrade
 from portaal.settings import sync_database_url
 from tests.conftest import reset_postgres

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.orgtree import OrgUnitKind as K
+from domain.core.orgtree import OrgUnitKind as K
+from persistence.core.models import OrgUnit
+from persistence.core.tree import create_unit
 from persistence.db import Database
-from persistence.models import OrgUnit
-from persistence.queries.org import create_unit
 from tests.conftest import Api
 
 TREE = """
@@ -178,8 +178,8 @@ async def test_a_read_awaited_inside_a_write_fails_instead_of_hanging(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from persistence import db as db_module
+    from persistence.core.tree import root
     from persistence.db import RequestSession
-    from persistence.queries.org import root
 
     monkeypatch.setattr(db_module, "LOCK_WAIT_SECONDS", 0.1)
     session = RequestSession(api.database)

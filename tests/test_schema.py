@@ -17,10 +17,9 @@ from graphql.language import (
     ObjectTypeDefinitionNode,
 )
 
-from domain import errors, orgtree, roles
-from schema import permissions, relay
+from domain.core import errors, orgtree, roles
 from schema.build import build_schema, print_sdl
-from schema.types import org
+from schema.core import org, permissions, relay
 
 ROOT = Path(__file__).resolve().parent.parent
 PERMISSION_DIRECTIVES = {"requires", "authenticated", "public"}
@@ -84,7 +83,7 @@ def test_requires_directive_prints_its_roles() -> None:
 
 
 def test_every_node_type_can_be_fetched_by_id() -> None:
-    from schema.node import REGISTRY
+    from schema.core.node import REGISTRY
 
     schema = build_schema()._schema
     node_types = {

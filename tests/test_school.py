@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.timetable import local_date
+from domain.school.timetable import local_date
 from persistence.types import utcnow
 from tests.conftest import Api
 from tests.helpers import audit_kinds, outbox

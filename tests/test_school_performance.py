@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.grades import school_year_of
-from domain.timetable import local_date
+from domain.school.grades import school_year_of
+from domain.school.timetable import local_date
 from persistence.types import utcnow
 from tests.conftest import Api
 from tests.school_setup import (

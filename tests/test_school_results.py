@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.grades import school_year_of
-from domain.timetable import local_date
+from domain.school.grades import school_year_of
+from domain.school.timetable import local_date
 from persistence.types import utcnow
 from tests.conftest import Api
 from tests.school_setup import (
@@ -102,8 +102,8 @@ async def test_hidden_exam_results_never_reach_the_family(api: Api) -> None:
 async def _assessment_ids(api: Api, name: str) -> list[str]:
     import sqlalchemy as sa
 
-    from domain.ids import encode_global_id
-    from persistence.models.school import SchoolAssessment
+    from domain.core.ids import encode_global_id
+    from persistence.school.models import SchoolAssessment
 
     async with api.database.transaction() as s:
         ids = (

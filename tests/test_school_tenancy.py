@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from persistence.models import Person, RoleAssignment
+from persistence.core.identity_models import Person, RoleAssignment
 from tests.conftest import Api
 from tests.helpers import outbox
 from tests.school_setup import ADMIN, SANDRA, TEACHER, TIM, link_guardian, pupil_id, subject_id
@@ -30,7 +30,7 @@ async def test_a_lesson_cannot_name_someone_who_is_not_a_teacher_here(api: Api) 
     teacher = await api.login(TEACHER)
     stranger = await api.person_id("lotte.jansen@example.org")  # an academy learner
     async with api.database.transaction() as s:
-        from persistence.models.school import SchoolSubject
+        from persistence.school.models import SchoolSubject
 
         subject = (await s.execute(sa.select(SchoolSubject).limit(1))).scalars().one()
     q = """mutation($c: ID!, $s: ID!, $t: ID) { scheduleLesson(classId: $c, subjectId: $s, date: "2026-12-01",

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import persistence.models  # noqa: F401  (registers the tables)
+import persistence.tables  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.accounts import (
+from domain.core.accounts import (
     ACTIVATION_LINK_LIFETIME,
     MAX_API_TOKEN_DAYS,
     MAX_NAME_LENGTH,
@@ -17,7 +17,7 @@ from domain.accounts import (
     clean_name,
     session_lifetime,
 )
-from domain.errors import DomainError, ErrorCode
+from domain.core.errors import DomainError, ErrorCode
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 

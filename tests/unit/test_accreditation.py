@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.accreditation import (
+from domain.academy.accreditation import (
     REGISTERS,
     next_report_due,
     normalize_registration_number,
@@ -15,7 +15,7 @@ from domain.accreditation import (
     report_window,
     reportable_since,
 )
-from domain.errors import DomainError, ErrorCode
+from domain.core.errors import DomainError, ErrorCode
 
 
 def at(day: int, hour: int = 12) -> datetime:

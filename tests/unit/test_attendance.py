@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.attendance import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.school.attendance import (
     Absence,
     IsoWeek,
     absences_by_week,
@@ -17,7 +18,6 @@ from domain.attendance import (
     period_rates,
     week_start,
 )
-from domain.errors import DomainError, ErrorCode
 
 D = Decimal
 

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.consent import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.school.consent import (
     AccessReason,
     adult_from,
     age_on,
@@ -15,7 +16,6 @@ from domain.consent import (
     guardian_may_see,
     needs_consent,
 )
-from domain.errors import DomainError, ErrorCode
 
 BORN = date(2008, 5, 14)
 

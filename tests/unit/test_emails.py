@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.emails import MAX_EMAIL_LENGTH, normalize_email
-from domain.errors import DomainError, ErrorCode
+from domain.core.emails import MAX_EMAIL_LENGTH, normalize_email
+from domain.core.errors import DomainError, ErrorCode
 
 
 def refusal(raw: str, field: str = "email") -> DomainError:

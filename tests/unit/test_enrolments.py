@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from domain.enrolments import (
+from domain.academy.enrolments import (
     CROCKFORD_ALPHABET,
     Certificate,
     CourseStatus,
@@ -21,7 +21,7 @@ from domain.enrolments import (
     progress_percent,
     verification_code,
 )
-from domain.errors import DomainError, ErrorCode
+from domain.core.errors import DomainError, ErrorCode
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain import exams
-from domain.errors import DomainError, ErrorCode
-from domain.exams import AttemptResult, check_may_start, grade, passed, score_percent
+from domain.academy import exams
+from domain.academy.exams import AttemptResult, check_may_start, grade, passed, score_percent
+from domain.core.errors import DomainError, ErrorCode
 
 FAILED, PASSED, OPEN = AttemptResult.FAILED, AttemptResult.PASSED, AttemptResult.OPEN
 

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.grades import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.school.grades import (
     Assessment,
     AssessmentKind,
     DifferenceReason,

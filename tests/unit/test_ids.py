@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.ids import decode_expected, decode_global_id, encode_global_id
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.ids import decode_expected, decode_global_id, encode_global_id
 
 
 def raw_id(text: str | bytes) -> str:

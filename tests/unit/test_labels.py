@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.labels import (
+from domain.academy.labels import (
     DEFAULT_COLOUR,
     MAX_LABEL_LENGTH,
     LabelColour,
@@ -13,6 +12,7 @@ from domain.labels import (
     clean_label_name,
     parse_colour,
 )
+from domain.core.errors import DomainError, ErrorCode
 
 
 def test_name_is_trimmed_and_inner_whitespace_collapsed() -> None:

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.orgtree import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.orgtree import (
     ALLOWED_PARENTS,
     OrgUnitKind,
     check_parent,

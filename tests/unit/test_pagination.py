@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.pagination import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     PageInfoValues,

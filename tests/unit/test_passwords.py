@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import DomainErrors, ErrorCode
-from domain.passwords import (
+from domain.core.errors import DomainErrors, ErrorCode
+from domain.core.passwords import (
     MAX_LENGTH,
     MIN_LENGTH,
     character_groups,

@@ -6,14 +6,14 @@ from datetime import date
 
 import pytest
 
-from domain.errors import DomainError
-from domain.refreshers import (
+from domain.academy.refreshers import (
     RefresherMoment,
     add_months,
     check_duration,
     refresher_due_dates,
     refreshers_to_send,
 )
+from domain.core.errors import DomainError
 
 THREE, SIX = RefresherMoment.THREE_MONTHS, RefresherMoment.SIX_MONTHS
 

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.orgtree import OrgUnitKind
-from domain.roles import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.orgtree import OrgUnitKind
+from domain.core.roles import (
     ACTING_ROLES,
     ADMIN_ROLES,
     ANONYMOUS,

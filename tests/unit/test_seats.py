@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.seats import (
+from domain.academy.seats import (
     MAX_PASTED_LINES,
     check_can_add,
     check_cluster_limit,
     parse_pasted_emails,
     seats_to_distribute,
 )
+from domain.core.errors import DomainError, ErrorCode
 
 
 def test_seat_limit_exactly_reached_works() -> None:

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
-from domain.timetable import (
+from domain.core.errors import DomainError, ErrorCode
+from domain.school.timetable import (
     MAX_LIST_DAYS,
     AgendaView,
     DateRange,

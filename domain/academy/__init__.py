@@ -1,0 +1,1 @@
+"""Academy: the domain layer of this area."""

@@ -1,0 +1,1 @@
+"""Background: the domain layer of this area."""

@@ -1,0 +1,70 @@
+"""Mails an admin writes to people they manage: limits and the text's shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.core.errors import DomainError, DomainErrors, ErrorCode
+
+MAX_SUBJECT = 200
+MAX_BODY = 20_000
+MAX_SENDER = 100
+MAX_RECIPIENTS = 5_000
+
+
+@dataclass(frozen=True)
+class AdminMessage:
+    subject: str
+    body: str
+    sender_name: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Blank lines separate paragraphs, as the admin typed them."""
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def check_message(subject: str, body: str, sender_name: str) -> AdminMessage:
+    """Every problem at once, each on its own field."""
+    subject, sender_name, body = (
+        " ".join(subject.split()),
+        " ".join(sender_name.split()),
+        body.strip(),
+    )
+    problems = []
+    if not subject:
+        problems.append(DomainError(ErrorCode.INVALID, "A subject is required", "subject"))
+    elif len(subject) > MAX_SUBJECT:
+        problems.append(
+            DomainError(
+                ErrorCode.INVALID, f"A subject has at most {MAX_SUBJECT} characters", "subject"
+            )
+        )
+    if not body:
+        problems.append(DomainError(ErrorCode.INVALID, "The message is empty", "body"))
+    elif len(body) > MAX_BODY:
+        problems.append(
+            DomainError(ErrorCode.INVALID, f"A message has at most {MAX_BODY} characters", "body")
+        )
+    if not sender_name:
+        problems.append(DomainError(ErrorCode.INVALID, "A sender name is required", "senderName"))
+    elif len(sender_name) > MAX_SENDER:
+        problems.append(
+            DomainError(
+                ErrorCode.INVALID,
+                f"A sender name has at most {MAX_SENDER} characters",
+                "senderName",
+            )
+        )
+    if problems:
+        raise DomainErrors(problems)
+    return AdminMessage(subject, body, sender_name)
+
+
+def check_recipient_count(count: int) -> None:
+    if count == 0:
+        raise DomainError(ErrorCode.INVALID, "Choose at least one recipient", "personIds")
+    if count > MAX_RECIPIENTS:
+        raise DomainError(
+            ErrorCode.INVALID, f"At most {MAX_RECIPIENTS} recipients per message", "personIds"
+        )

@@ -1,0 +1,1 @@
+"""Core: the domain layer of this area."""

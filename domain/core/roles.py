@@ -1,0 +1,227 @@
+"""Roles held on units of the organisation tree, and the one question every permission asks.
+
+A role held on a unit holds for every unit below it (as Moodle's contexts do). Relationship
+roles (SELF, GUARDIAN, MENTOR) are never stored: they follow from the object being read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.orgtree import OrgUnitKind, is_ancestor_or_self
+
+
+class Role(str, Enum):
+    """A stored role, held by a person on one unit."""
+
+    PLATFORM_ADMIN = "PLATFORM_ADMIN"
+    ACADEMY_ORG_ADMIN = "ACADEMY_ORG_ADMIN"  # "organisatiebeheerder"
+    CLUSTER_ADMIN = "CLUSTER_ADMIN"  # "clusterbeheerder"
+    LEARNER = "LEARNER"  # "gebruiker / cursist"
+    INSTITUTE_STAFF = "INSTITUTE_STAFF"  # "administratie" of the institute
+    CLIENT_ORG_ADMIN = "CLIENT_ORG_ADMIN"  # "beheerder klantportaal"
+    CONTACT = "CONTACT"  # "contactpersoon": a person belonging to a client organisation
+    SCHOOL_ADMIN = "SCHOOL_ADMIN"  # "vestigingsadministratie"
+    TEACHER = "TEACHER"  # "docent"
+    PUPIL = "PUPIL"  # "leerling"
+    CARE_COORDINATOR = "CARE_COORDINATOR"  # "aandachtsfunctionaris" / school social worker
+    DIRECTOR = "DIRECTOR"  # "directie"
+    BOARD_CONTACT = "BOARD_CONTACT"  # "centrale contactpersoon" of a school board
+
+
+class Relation(str, Enum):
+    """A relationship role, computed from the object read, never stored."""
+
+    SELF = "SELF"  # the object is about the viewer
+    GUARDIAN = "GUARDIAN"  # the viewer is a guardian of the pupil, with consent where needed
+    MENTOR = "MENTOR"  # the viewer is mentor of the pupil's class
+    MEMBER = "MEMBER"  # the viewer holds a role on this unit or below it (sees it from inside)
+
+
+ROLE_UNIT_KINDS: dict[Role, frozenset[OrgUnitKind]] = {
+    Role.PLATFORM_ADMIN: frozenset({OrgUnitKind.PLATFORM}),
+    Role.ACADEMY_ORG_ADMIN: frozenset({OrgUnitKind.ACADEMY}),
+    Role.CLUSTER_ADMIN: frozenset({OrgUnitKind.CLUSTER}),
+    Role.LEARNER: frozenset({OrgUnitKind.CLUSTER}),
+    Role.INSTITUTE_STAFF: frozenset({OrgUnitKind.INSTITUTE}),
+    Role.CLIENT_ORG_ADMIN: frozenset({OrgUnitKind.CLIENT_ORGANISATION}),
+    Role.CONTACT: frozenset({OrgUnitKind.CLIENT_ORGANISATION}),
+    Role.SCHOOL_ADMIN: frozenset({OrgUnitKind.SCHOOL, OrgUnitKind.LOCATION}),
+    Role.TEACHER: frozenset({OrgUnitKind.SCHOOL, OrgUnitKind.LOCATION}),
+    Role.PUPIL: frozenset({OrgUnitKind.CLASS}),
+    Role.CARE_COORDINATOR: frozenset({OrgUnitKind.SCHOOL}),
+    Role.DIRECTOR: frozenset({OrgUnitKind.SCHOOL}),
+    Role.BOARD_CONTACT: frozenset({OrgUnitKind.SCHOOL_BOARD}),
+}
+
+# Institute roles that only apply while the person acts for that organisation
+# ("organisatie kiezen"); acting as themself, they are a private person.
+ACTING_ROLES = frozenset({Role.CLIENT_ORG_ADMIN, Role.CONTACT})
+
+# Roles that administer the unit they are held on (used for "units you administer").
+ADMIN_ROLES = frozenset(
+    {
+        Role.PLATFORM_ADMIN,
+        Role.ACADEMY_ORG_ADMIN,
+        Role.CLUSTER_ADMIN,
+        Role.INSTITUTE_STAFF,
+        Role.CLIENT_ORG_ADMIN,
+        Role.SCHOOL_ADMIN,
+    }
+)
+
+
+def check_role_on_kind(role: Role, kind: OrgUnitKind) -> None:
+    if kind not in ROLE_UNIT_KINDS[role]:
+        allowed = " or ".join(sorted(k.value for k in ROLE_UNIT_KINDS[role]))
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"The role {role.value} is held on a {allowed} unit, not on a {kind.value} unit",
+            "unitId",
+        )
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role a viewer holds, on one unit (identified by its id and path)."""
+
+    role: Role
+    unit_id: int
+    unit_path: str
+    assignment_id: int = 0
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an object lives, for permission checks: its units and whom it is about."""
+
+    unit_paths: tuple[str, ...] = ()
+    person_id: int | None = None
+    pupil_id: int | None = None
+    class_unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Who may read a field: any of `roles` on the object's unit or above, or a relation."""
+
+    roles: frozenset[Role] = frozenset()
+    relations: frozenset[Relation] = frozenset()
+
+    @classmethod
+    def of(cls, roles: Iterable[Role] = (), relations: Iterable[Relation] = ()) -> Requirement:
+        return cls(frozenset(roles), frozenset(relations))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Everything a permission check needs about the person asking, loaded once per request."""
+
+    person_id: int | None = None
+    grants: tuple[Grant, ...] = ()
+    acting_for_unit_id: int | None = None
+    # An API token is bound to one role assignment: its script has that role and nothing else.
+    token_scoped: bool = False
+    guardian_of: frozenset[int] = field(default_factory=frozenset)
+    mentor_of: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def effective_grants(self) -> tuple[Grant, ...]:
+        return tuple(
+            g
+            for g in self.grants
+            if g.role not in ACTING_ROLES or g.unit_id == self.acting_for_unit_id
+        )
+
+    def holds_anywhere(self, roles: Iterable[Role]) -> bool:
+        wanted = set(roles)
+        return any(g.role in wanted for g in self.effective_grants)
+
+    def holds_on(self, roles: Iterable[Role], unit_path: str) -> bool:
+        """Whether the viewer holds one of `roles` on this unit or an ancestor of it."""
+        wanted = set(roles)
+        return any(
+            g.role in wanted and is_ancestor_or_self(g.unit_path, unit_path)
+            for g in self.effective_grants
+        )
+
+    def has_relation(self, relation: Relation, scope: Scope) -> bool:
+        if self.person_id is None:
+            return False
+        if self.token_scoped and relation is not Relation.MEMBER:
+            return False
+        if relation is Relation.SELF:
+            return scope.person_id is not None and scope.person_id == self.person_id
+        if relation is Relation.GUARDIAN:
+            return scope.pupil_id is not None and scope.pupil_id in self.guardian_of
+        if relation is Relation.MENTOR:
+            return scope.class_unit_id is not None and scope.class_unit_id in self.mentor_of
+        if relation is Relation.MEMBER:
+            # Belonging is not acting: you see your organisation's name while acting as yourself.
+            return any(
+                is_ancestor_or_self(path, g.unit_path)
+                for path in scope.unit_paths
+                for g in self.grants
+            )
+        return False
+
+
+ANONYMOUS = Viewer()
+
+
+def allows(viewer: Viewer, requirement: Requirement, scope: Scope | None) -> bool:
+    """May the viewer read something with this requirement, living in this scope?
+
+    Without a scope (a root field) a role held anywhere is enough: the resolver then
+    checks the specific unit the arguments name.
+    """
+    if not viewer.is_authenticated:
+        return False
+    if scope is None:
+        return viewer.holds_anywhere(requirement.roles)
+    if any(viewer.holds_on(requirement.roles, path) for path in scope.unit_paths):
+        return True
+    return any(viewer.has_relation(rel, scope) for rel in requirement.relations)
+
+
+def denial_reason(viewer: Viewer, requirement: Requirement) -> str:
+    """A sentence that says who may read it, so a denied field is never a silent null."""
+    if not viewer.is_authenticated:
+        return "You need to log in to see this."
+    who = [r.value for r in sorted(requirement.roles, key=lambda r: r.value)]
+    who += [r.value for r in sorted(requirement.relations, key=lambda r: r.value)]
+    if not who:
+        return "Nobody may see this."
+    return "Only " + ", ".join(who) + " of this object may see this."
+
+
+# Which roles a holder of an admin role may give or take away, on its unit or below.
+ASSIGNABLE_BY: dict[Role, frozenset[Role]] = {
+    Role.PLATFORM_ADMIN: frozenset(Role),
+    Role.ACADEMY_ORG_ADMIN: frozenset({Role.ACADEMY_ORG_ADMIN, Role.CLUSTER_ADMIN, Role.LEARNER}),
+    Role.CLUSTER_ADMIN: frozenset({Role.LEARNER}),
+    Role.INSTITUTE_STAFF: frozenset({Role.INSTITUTE_STAFF, Role.CLIENT_ORG_ADMIN, Role.CONTACT}),
+    Role.CLIENT_ORG_ADMIN: frozenset({Role.CONTACT}),
+    Role.SCHOOL_ADMIN: frozenset({Role.TEACHER, Role.PUPIL}),
+    Role.BOARD_CONTACT: frozenset(),
+}
+
+
+def may_assign(viewer: Viewer, role: Role, unit_path: str) -> bool:
+    """Whether the viewer may give (or take away) `role` on the unit with this path."""
+    return any(
+        role in ASSIGNABLE_BY.get(g.role, frozenset())
+        and is_ancestor_or_self(g.unit_path, unit_path)
+        for g in viewer.effective_grants
+    )
+
+
+# Who may read a person: admins of a unit the person holds a role on, and the person.
+PERSON_READ = Requirement.of(ADMIN_ROLES, [Relation.SELF])

@@ -1,0 +1,1 @@
+"""Institute: the domain layer of this area."""

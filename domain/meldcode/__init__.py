@@ -1,0 +1,1 @@
+"""Meldcode: the domain layer of this area."""

@@ -1,0 +1,1 @@
+"""School: the domain layer of this area."""

@@ -1,0 +1,1 @@
+"""Academy: the persistence layer of this area."""

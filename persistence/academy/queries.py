@@ -1,0 +1,527 @@
+"""Queries of the academy: learners and their filters, enrolments, exams, seats, reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.academy.enrolments import CourseStatus
+from persistence.academy.models import (
+    AccreditationReportLine,
+    Certificate,
+    ClusterSeats,
+    Course,
+    CourseAccreditation,
+    Enrolment,
+    ExamAttempt,
+    ExamQuestion,
+    Label,
+    LabelAssignment,
+    Learner,
+    Lesson,
+    LessonCompletion,
+    Membership,
+    MembershipCourse,
+    RefresherModule,
+    RegistrationNumber,
+)
+from persistence.batching import chunks, rows_by_ids
+from persistence.core.identity_models import Person
+from persistence.core.models import OrgUnit
+
+
+def _grouped(rows: Sequence[Any], key: str, keys: Sequence[int]) -> list[list[Any]]:
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, key)].append(row)
+    return [groups.get(k, []) for k in keys]
+
+
+async def _in(
+    session: AsyncSession, model: Any, column: Any, keys: Sequence[int], *order: Any
+) -> list[Any]:
+    found: list[Any] = []
+    for part in chunks(list(dict.fromkeys(keys))):
+        stmt = sa.select(model).where(column.in_(part)).order_by(*(order or (model.id,)))
+        found += list((await session.execute(stmt)).scalars())
+    return found
+
+
+# --- batch loads (key order) -----------------------------------------------------------------
+
+
+async def courses_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Course | None]:
+    return await rows_by_ids(session, Course, ids)
+
+
+async def enrolments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Enrolment | None]:
+    return await rows_by_ids(session, Enrolment, ids)
+
+
+async def learners_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Learner | None]:
+    return await rows_by_ids(session, Learner, ids)
+
+
+async def labels_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Label | None]:
+    return await rows_by_ids(session, Label, ids)
+
+
+async def certificates_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[Certificate | None]:
+    return await rows_by_ids(session, Certificate, ids)
+
+
+async def enrolments_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[Enrolment]]:
+    rows = await _in(session, Enrolment, Enrolment.person_id, person_ids, Enrolment.id)
+    return _grouped(rows, "person_id", person_ids)
+
+
+async def lessons_by_course(session: AsyncSession, course_ids: Sequence[int]) -> list[list[Lesson]]:
+    rows = await _in(
+        session, Lesson, Lesson.course_id, course_ids, Lesson.course_id, Lesson.position
+    )
+    return _grouped(rows, "course_id", course_ids)
+
+
+async def questions_by_course(
+    session: AsyncSession, course_ids: Sequence[int]
+) -> list[list[ExamQuestion]]:
+    rows = await _in(
+        session, ExamQuestion, ExamQuestion.course_id, course_ids, ExamQuestion.position
+    )
+    return _grouped(rows, "course_id", course_ids)
+
+
+async def completions_by_enrolment(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[list[LessonCompletion]]:
+    rows = await _in(session, LessonCompletion, LessonCompletion.enrolment_id, ids)
+    return _grouped(rows, "enrolment_id", ids)
+
+
+async def attempts_by_enrolment(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[list[ExamAttempt]]:
+    rows = await _in(session, ExamAttempt, ExamAttempt.enrolment_id, ids, ExamAttempt.number)
+    return _grouped(rows, "enrolment_id", ids)
+
+
+async def certificate_by_enrolment(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[Certificate | None]:
+    rows = await _in(session, Certificate, Certificate.enrolment_id, ids)
+    found = {r.enrolment_id: r for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def accreditations_by_course(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[list[CourseAccreditation]]:
+    rows = await _in(session, CourseAccreditation, CourseAccreditation.course_id, ids)
+    return _grouped(rows, "course_id", ids)
+
+
+async def refreshers_by_course(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[list[RefresherModule]]:
+    rows = await _in(session, RefresherModule, RefresherModule.course_id, ids)
+    return _grouped(rows, "course_id", ids)
+
+
+async def label_ids_by_person(session: AsyncSession, person_ids: Sequence[int]) -> list[list[int]]:
+    rows = await _in(session, LabelAssignment, LabelAssignment.person_id, person_ids)
+    grouped = _grouped(rows, "person_id", person_ids)
+    return [[r.label_id for r in group] for group in grouped]
+
+
+async def registration_numbers_by_person(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[list[RegistrationNumber]]:
+    rows = await _in(
+        session,
+        RegistrationNumber,
+        RegistrationNumber.person_id,
+        ids,
+        RegistrationNumber.register_code,
+    )
+    return _grouped(rows, "person_id", ids)
+
+
+async def seats_by_cluster(
+    session: AsyncSession, cluster_ids: Sequence[int]
+) -> list[tuple[int, int]]:
+    """(limit, used) per cluster; hidden users still hold their seat."""
+    limits = {
+        r.cluster_id: r.seat_limit
+        for r in await _in(
+            session, ClusterSeats, ClusterSeats.cluster_id, cluster_ids, ClusterSeats.cluster_id
+        )
+    }
+    used: dict[int, int] = {}
+    for part in chunks(list(dict.fromkeys(cluster_ids))):
+        stmt = (
+            sa.select(Learner.cluster_id, sa.func.count())
+            .where(Learner.cluster_id.in_(part))
+            .group_by(Learner.cluster_id)
+        )
+        used.update(dict((await session.execute(stmt)).all()))
+    return [(limits.get(c, 0), used.get(c, 0)) for c in cluster_ids]
+
+
+# --- the admin's user list -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerFilter:
+    """Every filter of the user list; the same object selects users for bulk actions."""
+
+    scope_paths: tuple[str, ...]  # cluster paths must start with one of these (viewer's reach)
+    cluster_ids: tuple[int, ...] = ()
+    course_ids: tuple[int, ...] = ()
+    hidden: bool | None = False  # False: active only; True: hidden only; None: both
+    label_ids: tuple[int, ...] = ()
+    added_since: datetime | None = None
+    course_status: CourseStatus | None = None
+    search: str | None = None
+
+
+SORTS = {
+    "NAME": (Person.family_name, Person.given_name, Person.id),
+    "EMAIL": (Person.email,),
+    "ADDED_AT": (Learner.added_at, Learner.id),
+}
+
+
+def _learner_where(f: LearnerFilter) -> list[Any]:
+    clauses: list[Any] = [
+        sa.or_(*(OrgUnit.path.like(f"{p}%") for p in f.scope_paths))
+        if f.scope_paths
+        else sa.false()
+    ]
+    if f.cluster_ids:
+        clauses.append(Learner.cluster_id.in_(f.cluster_ids))
+    if f.hidden is True:
+        clauses.append(Learner.hidden_at.is_not(None))
+    elif f.hidden is False:
+        clauses.append(Learner.hidden_at.is_(None))
+    if f.added_since:
+        clauses.append(Learner.added_at >= f.added_since)
+    if f.label_ids:
+        # Only labels owned within the viewer's reach: a foreign label id must not probe users.
+        owner = sa.orm.aliased(OrgUnit)
+        own_labels = (
+            sa.select(Label.id)
+            .join(owner, owner.id == Label.owner_unit_id)
+            .where(
+                sa.or_(*(owner.path.like(f"{p}%") for p in f.scope_paths))
+                if f.scope_paths
+                else sa.false()
+            )
+        )
+        clauses.append(
+            sa.exists().where(
+                LabelAssignment.person_id == Learner.person_id,
+                LabelAssignment.label_id.in_(f.label_ids),
+                LabelAssignment.label_id.in_(own_labels),
+            )
+        )
+    if f.course_ids or f.course_status:
+        # The learner's courses in this cluster only, never their training elsewhere.
+        cond = [
+            Enrolment.person_id == Learner.person_id,
+            Enrolment.cluster_id == Learner.cluster_id,
+        ]
+        if f.course_ids:
+            cond.append(Enrolment.course_id.in_(f.course_ids))
+        if f.course_status:
+            cond.append(Enrolment.status == f.course_status)
+        clauses.append(sa.exists().where(*cond))
+    if f.search:
+        term = f.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{term}%"
+        full = sa.func.lower(Person.given_name + " " + Person.family_name)
+        clauses.append(
+            sa.or_(
+                sa.func.lower(Person.email).like(like, escape="\\"),
+                full.like(like, escape="\\"),
+                sa.func.lower(Person.family_name).like(like, escape="\\"),
+            )
+        )
+    return clauses
+
+
+def _learner_base(f: LearnerFilter) -> Any:
+    return (
+        sa.select(Learner)
+        .join(Person, Person.id == Learner.person_id)
+        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+        .where(*_learner_where(f))
+    )
+
+
+async def learner_page(
+    session: AsyncSession,
+    f: LearnerFilter,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int | None,
+) -> list[Learner]:
+    order = [c.desc() if descending else c.asc() for c in SORTS[sort]] + [Learner.id]
+    stmt = _learner_base(f).order_by(*order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def learner_count(session: AsyncSession, f: LearnerFilter) -> int:
+    stmt = sa.select(sa.func.count()).select_from(_learner_base(f).subquery())
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def learners_matching(session: AsyncSession, f: LearnerFilter, cap: int) -> list[Learner]:
+    stmt = _learner_base(f).order_by(Learner.id).limit(cap + 1)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def learners_in_scope(
+    session: AsyncSession, learner_ids: Sequence[int], scope_paths: Sequence[str]
+) -> list[Learner]:
+    f = LearnerFilter(scope_paths=tuple(scope_paths), hidden=None)
+    found: list[Learner] = []
+    for part in chunks(list(dict.fromkeys(learner_ids))):
+        found += list(
+            (await session.execute(_learner_base(f).where(Learner.id.in_(part)))).scalars()
+        )
+    return found
+
+
+# --- writes and single lookups used by the resolvers --------------------------------------------
+
+
+async def lock_cluster_seats(session: AsyncSession, cluster_id: int) -> tuple[int, int]:
+    """Take the cluster's write lock first (a no-op UPDATE), then count: concurrent additions to
+    one cluster queue up here on PostgreSQL and SQLite alike, so the limit is never exceeded."""
+    result = await session.execute(
+        sa.update(ClusterSeats)
+        .where(ClusterSeats.cluster_id == cluster_id)
+        .values(seat_limit=ClusterSeats.seat_limit)
+        .returning(ClusterSeats.seat_limit)
+    )
+    limit = result.scalar_one_or_none()
+    if limit is None:
+        session.add(ClusterSeats(cluster_id=cluster_id, seat_limit=0))
+        await session.flush()
+        limit = 0
+    used = (
+        await session.execute(sa.select(sa.func.count()).where(Learner.cluster_id == cluster_id))
+    ).scalar_one()
+    return int(limit), int(used)
+
+
+async def persons_by_emails(session: AsyncSession, emails: Sequence[str]) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    for part in chunks(list(emails)):
+        for person in (
+            await session.execute(sa.select(Person).where(Person.email.in_(part)))
+        ).scalars():
+            found[person.email] = person
+    return found
+
+
+async def learners_of_persons_in_academy(
+    session: AsyncSession, person_ids: Sequence[int], academy_path: str
+) -> dict[int, Learner]:
+    found: dict[int, Learner] = {}
+    for part in chunks(list(person_ids)):
+        stmt = (
+            sa.select(Learner)
+            .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+            .where(Learner.person_id.in_(part), OrgUnit.path.like(f"{academy_path}%"))
+        )
+        for row in (await session.execute(stmt)).scalars():
+            found[row.person_id] = row
+    return found
+
+
+async def membership_course_ids(session: AsyncSession, academy_id: int) -> set[int]:
+    stmt = sa.select(MembershipCourse.course_id).where(MembershipCourse.academy_id == academy_id)
+    return set((await session.execute(stmt)).scalars())
+
+
+async def membership(session: AsyncSession, academy_id: int) -> Membership | None:
+    return await session.get(Membership, academy_id)
+
+
+async def cluster_limits(session: AsyncSession, academy_path: str) -> dict[int, int]:
+    stmt = (
+        sa.select(ClusterSeats.cluster_id, ClusterSeats.seat_limit)
+        .join(OrgUnit, OrgUnit.id == ClusterSeats.cluster_id)
+        .where(OrgUnit.path.like(f"{academy_path}%"))
+    )
+    return dict((await session.execute(stmt)).all())
+
+
+async def existing_enrolments(
+    session: AsyncSession, person_ids: Sequence[int], course_ids: Sequence[int]
+) -> set[tuple[int, int, int]]:
+    """(person, course, cluster): a course is given once within an organisation's cluster."""
+    triples: set[tuple[int, int, int]] = set()
+    for part in chunks(list(person_ids)):
+        stmt = sa.select(Enrolment.person_id, Enrolment.course_id, Enrolment.cluster_id).where(
+            Enrolment.person_id.in_(part), Enrolment.course_id.in_(list(course_ids))
+        )
+        triples.update((p, c, k) for p, c, k in (await session.execute(stmt)).all())
+    return triples
+
+
+async def enrolment_statuses(
+    session: AsyncSession, learners: Sequence[Learner]
+) -> dict[int, list[CourseStatus]]:
+    """Per learner id, the statuses of their courses in that learner's own cluster only."""
+    statuses: dict[int, list[CourseStatus]] = defaultdict(list)
+    by_key = {(lr.person_id, lr.cluster_id): lr.id for lr in learners}
+    for part in chunks(list({lr.person_id for lr in learners})):
+        stmt = sa.select(Enrolment.person_id, Enrolment.cluster_id, Enrolment.status).where(
+            Enrolment.person_id.in_(part)
+        )
+        for pid, cluster_id, status in (await session.execute(stmt)).all():
+            if (pid, cluster_id) in by_key:
+                statuses[by_key[(pid, cluster_id)]].append(status)
+    return statuses
+
+
+async def certificate_by_code(
+    session: AsyncSession, code: str
+) -> tuple[Certificate, Enrolment, Course, Person] | None:
+    stmt = (
+        sa.select(Certificate, Enrolment, Course, Person)
+        .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(Certificate.verification_code == code)
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1], row[2], row[3]) if row else None
+
+
+async def labels_of_units(session: AsyncSession, unit_ids: Sequence[int]) -> list[Label]:
+    return await _in(session, Label, Label.owner_unit_id, unit_ids, Label.name)
+
+
+async def report_rows(session: AsyncSession, scope_paths: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Per cluster and course: counts by status and the average best score, in one GROUP BY."""
+    best = (
+        sa.select(ExamAttempt.enrolment_id, sa.func.max(ExamAttempt.score_percent).label("best"))
+        .where(ExamAttempt.score_percent.is_not(None))
+        .group_by(ExamAttempt.enrolment_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(
+            Enrolment.cluster_id,
+            Enrolment.course_id,
+            sa.func.count().filter(Enrolment.status == CourseStatus.NOT_STARTED),
+            sa.func.count().filter(Enrolment.status == CourseStatus.IN_PROGRESS),
+            sa.func.count().filter(Enrolment.status == CourseStatus.COMPLETED),
+            sa.func.avg(best.c.best),
+        )
+        .join(OrgUnit, OrgUnit.id == Enrolment.cluster_id)
+        .outerjoin(best, best.c.enrolment_id == Enrolment.id)
+        .where(
+            sa.or_(*(OrgUnit.path.like(f"{p}%") for p in scope_paths))
+            if scope_paths
+            else sa.false()
+        )
+        .group_by(Enrolment.cluster_id, Enrolment.course_id)
+        .order_by(Enrolment.cluster_id, Enrolment.course_id)
+    )
+    return [tuple(r) for r in (await session.execute(stmt)).all()]
+
+
+async def unreported_completions(
+    session: AsyncSession, register_code: str
+) -> list[tuple[Enrolment, Person, Course, RegistrationNumber, CourseAccreditation]]:
+    """Completed enrolments of accredited courses whose learner has a number, not yet reported."""
+    reported = sa.select(AccreditationReportLine.enrolment_id).where(
+        AccreditationReportLine.register_code == register_code
+    )
+    stmt = (
+        sa.select(Enrolment, Person, Course, RegistrationNumber, CourseAccreditation)
+        .join(Person, Person.id == Enrolment.person_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(
+            CourseAccreditation,
+            sa.and_(
+                CourseAccreditation.course_id == Course.id,
+                CourseAccreditation.register_code == register_code,
+            ),
+        )
+        .join(
+            RegistrationNumber,
+            sa.and_(
+                RegistrationNumber.person_id == Person.id,
+                RegistrationNumber.register_code == register_code,
+            ),
+        )
+        .where(Enrolment.status == CourseStatus.COMPLETED, Enrolment.id.not_in(reported))
+        .order_by(Enrolment.completed_at, Enrolment.id)
+    )
+    return [tuple(r) for r in (await session.execute(stmt)).all()]  # type: ignore[misc]
+
+
+async def magazine_subscribers(session: AsyncSession, academy_path: str) -> list[Person]:
+    """Everyone in the organisation's clusters who has not unsubscribed, once each."""
+    unsubscribed = sa.select(Learner.person_id).where(Learner.magazine.is_(False))
+    stmt = (
+        sa.select(Person)
+        .join(Learner, Learner.person_id == Person.id)
+        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+        .where(OrgUnit.path.like(f"{academy_path}%"), Person.id.not_in(unsubscribed))
+        .distinct()
+        .order_by(Person.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def catalogue(session: AsyncSession, academy_ids: Sequence[int] | None) -> list[Course]:
+    """The catalogue; with academy ids, only the courses in those organisations' memberships."""
+    stmt = sa.select(Course).order_by(Course.title, Course.id)
+    if academy_ids is not None:
+        stmt = (
+            stmt.join(MembershipCourse, MembershipCourse.course_id == Course.id)
+            .where(MembershipCourse.academy_id.in_(list(academy_ids)))
+            .distinct()
+        )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def labels_under(session: AsyncSession, paths: Sequence[str]) -> list[Label]:
+    if not paths:
+        return []
+    stmt = (
+        sa.select(Label)
+        .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
+        .where(sa.or_(*(OrgUnit.path.like(f"{p}%") for p in paths)))
+        .order_by(Label.name, Label.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def accreditation_reports(session: AsyncSession, register_code: str | None) -> list[Any]:
+    from persistence.academy.models import AccreditationReport
+
+    stmt = sa.select(AccreditationReport).order_by(AccreditationReport.id.desc()).limit(100)
+    if register_code:
+        stmt = stmt.where(AccreditationReport.register_code == register_code.upper())
+    return list((await session.execute(stmt)).scalars())

@@ -1,0 +1,1 @@
+"""Background: the persistence layer of this area."""

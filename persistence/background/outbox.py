@@ -1,0 +1,96 @@
+"""The mail outbox: claiming, marking sent or failed, listing and requeueing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistence.background.claims import claim
+from persistence.background.mail_models import MailStatus, OutboxMail
+from persistence.batching import rows_by_ids
+
+
+async def claim_mails(
+    session: AsyncSession, now: datetime, lease_until: datetime, limit: int = 20
+) -> list[OutboxMail]:
+    return await claim(
+        session,
+        OutboxMail,
+        ready=OutboxMail.status == MailStatus.PENDING,
+        due_column=OutboxMail.next_attempt_at,
+        running_status=MailStatus.SENDING,
+        now=now,
+        lease_until=lease_until,
+        limit=limit,
+    )
+
+
+async def mark_sent(session: AsyncSession, mail_id: int, now: datetime) -> None:
+    await session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail_id)
+        .values(status=MailStatus.SENT, sent_at=now, locked_until=None, last_error=None)
+    )
+
+
+async def mark_failed(
+    session: AsyncSession, mail_id: int, error: str, retry_at: datetime | None
+) -> None:
+    """Back to PENDING for a later try, or DEAD when `retry_at` is None."""
+    values: dict[str, object] = {"last_error": error[:1000], "locked_until": None}
+    if retry_at is None:
+        values["status"] = MailStatus.DEAD
+    else:
+        values.update(status=MailStatus.PENDING, next_attempt_at=retry_at)
+    await session.execute(sa.update(OutboxMail).where(OutboxMail.id == mail_id).values(**values))
+
+
+async def requeue(session: AsyncSession, mail_id: int, now: datetime) -> OutboxMail | None:
+    mail = await session.get(OutboxMail, mail_id)
+    if mail is None:
+        return None
+    mail.status = MailStatus.PENDING
+    mail.attempts = 0
+    mail.next_attempt_at = now
+    mail.locked_until = None
+    await session.flush()
+    return mail
+
+
+def _filter(status: MailStatus | None) -> list[sa.ColumnElement[bool]]:
+    return [OutboxMail.status == status] if status else []
+
+
+async def mail_page(
+    session: AsyncSession, status: MailStatus | None, offset: int, limit: int | None
+) -> list[OutboxMail]:
+    stmt = (
+        sa.select(OutboxMail).where(*_filter(status)).order_by(OutboxMail.id.desc()).offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def mail_count(session: AsyncSession, status: MailStatus | None) -> int:
+    stmt = sa.select(sa.func.count()).select_from(OutboxMail).where(*_filter(status))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def mails_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OutboxMail | None]:
+    return await rows_by_ids(session, OutboxMail, ids)
+
+
+async def add_once(session: AsyncSession, mail: OutboxMail) -> bool:
+    """Queue a mail unless one with its idempotency key exists; True when queued."""
+    existing = await session.execute(
+        sa.select(OutboxMail.id).where(OutboxMail.idempotency_key == mail.idempotency_key)
+    )
+    if existing.first():
+        return False
+    session.add(mail)
+    await session.flush()
+    return True

@@ -1,0 +1,1 @@
+"""Core: the persistence layer of this area."""

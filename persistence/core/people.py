@@ -1,0 +1,361 @@
+"""Queries on people, role assignments, tokens, throttling and the audit log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.core.roles import Grant, Role
+from persistence.batching import chunks, rows_by_ids
+from persistence.core.identity_models import (
+    AccessToken,
+    AuditEvent,
+    OneTimePurpose,
+    OneTimeToken,
+    Person,
+    RoleAssignment,
+    ThrottleEvent,
+    TokenKind,
+)
+from persistence.core.models import OrgUnit
+
+
+async def person_by_email(session: AsyncSession, email: str) -> Person | None:
+    return (await session.execute(sa.select(Person).where(Person.email == email))).scalars().first()
+
+
+async def persons_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Person | None]:
+    return await rows_by_ids(session, Person, ids)
+
+
+async def active_token(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> tuple[AccessToken, Person] | None:
+    """The unrevoked, unexpired token with this hash and its person (one statement)."""
+    stmt = (
+        sa.select(AccessToken, Person)
+        .join(Person, Person.id == AccessToken.person_id)
+        .where(
+            AccessToken.token_hash == token_hash,
+            AccessToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            sa.or_(AccessToken.expires_at.is_(None), AccessToken.expires_at > now),  # type: ignore[union-attr,operator]
+            Person.deactivated_at.is_(None),  # type: ignore[union-attr]
+        )
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
+
+
+async def grants_of(session: AsyncSession, person_id: int) -> list[Grant]:
+    """The person's role assignments with their units' paths (one statement)."""
+    stmt = (
+        sa.select(RoleAssignment.id, RoleAssignment.role, OrgUnit.id, OrgUnit.path)
+        .join(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+        .where(RoleAssignment.person_id == person_id)
+        .order_by(RoleAssignment.id)
+    )
+    return [
+        Grant(role=role, unit_id=unit_id, unit_path=path, assignment_id=aid)
+        for aid, role, unit_id, path in (await session.execute(stmt)).all()
+    ]
+
+
+async def assignments_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[RoleAssignment]]:
+    grouped: dict[int, list[RoleAssignment]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(RoleAssignment)
+            .where(RoleAssignment.person_id.in_(part))  # type: ignore[attr-defined]
+            .order_by(RoleAssignment.id)
+        )
+        for row in (await session.execute(stmt)).scalars():
+            grouped[row.person_id].append(row)
+    return [grouped.get(pid, []) for pid in person_ids]
+
+
+async def unit_paths_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[tuple[str, ...]]:
+    """Paths of the units each person holds a role on: where admins above them may see them."""
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(RoleAssignment.person_id, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+            .where(RoleAssignment.person_id.in_(part))  # type: ignore[attr-defined]
+        )
+        for pid, path in (await session.execute(stmt)).all():
+            grouped[pid].append(path)
+    return [tuple(sorted(set(grouped.get(pid, [])))) for pid in person_ids]
+
+
+async def assign_role(
+    session: AsyncSession, person_id: int, role: Role, unit_id: int
+) -> RoleAssignment:
+    existing = (
+        (
+            await session.execute(
+                sa.select(RoleAssignment).where(
+                    RoleAssignment.person_id == person_id,
+                    RoleAssignment.role == role,
+                    RoleAssignment.org_unit_id == unit_id,
+                )
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if existing:
+        return existing
+    assignment = RoleAssignment(person_id=person_id, role=role, org_unit_id=unit_id)
+    session.add(assignment)
+    await session.flush()
+    return assignment
+
+
+async def api_tokens_of(session: AsyncSession, person_id: int) -> list[AccessToken]:
+    stmt = (
+        sa.select(AccessToken)
+        .where(AccessToken.person_id == person_id, AccessToken.kind == TokenKind.API)
+        .order_by(AccessToken.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def revoke_sessions(
+    session: AsyncSession, person_id: int, now: datetime, except_id: int | None = None
+) -> int:
+    """Revoke the person's login sessions (not their API tokens), except one if given."""
+    stmt = (
+        sa.update(AccessToken)
+        .where(
+            AccessToken.person_id == person_id,
+            AccessToken.kind == TokenKind.SESSION,
+            AccessToken.revoked_at.is_(None),  # type: ignore[union-attr]
+        )
+        .values(revoked_at=now)
+    )
+    if except_id is not None:
+        stmt = stmt.where(AccessToken.id != except_id)
+    result = await session.execute(stmt)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def touch_token(session: AsyncSession, token_id: int, now: datetime) -> None:
+    await session.execute(
+        sa.update(AccessToken).where(AccessToken.id == token_id).values(last_used_at=now)
+    )
+
+
+async def one_time_token(
+    session: AsyncSession, purpose: OneTimePurpose, token_hash: str
+) -> OneTimeToken | None:
+    stmt = sa.select(OneTimeToken).where(
+        OneTimeToken.purpose == purpose, OneTimeToken.token_hash == token_hash
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def consume_one_time_token(session: AsyncSession, token_id: int, now: datetime) -> bool:
+    """Mark used; False when another request used it first (the update guards on used_at)."""
+    result = await session.execute(
+        sa.update(OneTimeToken)
+        .where(OneTimeToken.id == token_id, OneTimeToken.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def throttle_times(
+    session: AsyncSession, keys: Sequence[str], since: datetime
+) -> dict[str, list[datetime]]:
+    stmt = sa.select(ThrottleEvent.key, ThrottleEvent.at).where(
+        ThrottleEvent.key.in_(list(keys)),  # type: ignore[attr-defined]
+        ThrottleEvent.at > since,  # type: ignore[operator]
+    )
+    times: dict[str, list[datetime]] = {k: [] for k in keys}
+    for key, at in (await session.execute(stmt)).all():
+        times[key].append(at)
+    return times
+
+
+async def clear_throttle(session: AsyncSession, keys: Sequence[str]) -> None:
+    await session.execute(sa.delete(ThrottleEvent).where(ThrottleEvent.key.in_(list(keys))))  # type: ignore[attr-defined]
+
+
+async def audit_page(
+    session: AsyncSession, offset: int, limit: int | None, kind: str | None
+) -> list[AuditEvent]:
+    stmt = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).offset(offset)  # type: ignore[union-attr]
+    if kind:
+        stmt = stmt.where(AuditEvent.kind == kind)
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def audit_count(session: AsyncSession, kind: str | None) -> int:
+    stmt = sa.select(sa.func.count()).select_from(AuditEvent)
+    if kind:
+        stmt = stmt.where(AuditEvent.kind == kind)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def add(session: AsyncSession, row: Any) -> Any:
+    """Insert a row and flush so its id is known."""
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def audit(
+    session: AsyncSession,
+    kind: str,
+    *,
+    actor: int | None = None,
+    subject: int | None = None,
+    unit: int | None = None,
+    address: str | None = None,
+    detail: str = "",
+) -> None:
+    session.add(
+        AuditEvent(
+            kind=kind,
+            actor_person_id=actor,
+            subject_person_id=subject,
+            org_unit_id=unit,
+            client_address=address,
+            detail=detail[:1000],
+        )
+    )
+    await session.flush()
+
+
+async def record_throttle(session: AsyncSession, keys: Sequence[str], now: datetime) -> None:
+    for key in keys:
+        session.add(ThrottleEvent(key=key, at=now))
+    await session.flush()
+
+
+async def expire_one_time_tokens(
+    session: AsyncSession, person_id: int, purpose: OneTimePurpose, now: datetime
+) -> None:
+    """Using one link voids the person's other open links of that kind."""
+    await session.execute(
+        sa.update(OneTimeToken)
+        .where(
+            OneTimeToken.person_id == person_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),  # type: ignore[union-attr]
+        )
+        .values(used_at=now)
+    )
+
+
+async def token_by_id(session: AsyncSession, token_id: int) -> AccessToken | None:
+    return await session.get(AccessToken, token_id)
+
+
+async def assignment_by_id(session: AsyncSession, assignment_id: int) -> RoleAssignment | None:
+    return await session.get(RoleAssignment, assignment_id)
+
+
+async def unit_by_id(session: AsyncSession, unit_id: int) -> OrgUnit | None:
+    return await session.get(OrgUnit, unit_id)
+
+
+async def delete_row(session: AsyncSession, row: Any) -> None:
+    await session.delete(row)
+    await session.flush()
+
+
+async def assignments_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[RoleAssignment | None]:
+    return await rows_by_ids(session, RoleAssignment, ids)
+
+
+async def api_tokens_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[AccessToken | None]:
+    rows = await rows_by_ids(session, AccessToken, ids)
+    return [r if r is not None and r.kind == TokenKind.API else None for r in rows]
+
+
+async def audit_events_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[AuditEvent | None]:
+    return await rows_by_ids(session, AuditEvent, ids)
+
+
+async def delete_learner(session: AsyncSession, learner: Any) -> None:
+    """A learner leaves the cluster: the row and the LEARNER role there; their labels stay theirs."""
+    from persistence.academy.models import Learner
+
+    await session.execute(
+        sa.delete(RoleAssignment).where(
+            RoleAssignment.person_id == learner.person_id,
+            RoleAssignment.role == Role.LEARNER,
+            RoleAssignment.org_unit_id == learner.cluster_id,
+        )
+    )
+    await session.execute(sa.delete(Learner).where(Learner.id == learner.id))
+
+
+async def move_learner(session: AsyncSession, learner: Any, cluster_id: int) -> None:
+    from persistence.academy.models import Enrolment
+
+    await session.execute(
+        sa.update(RoleAssignment)
+        .where(
+            RoleAssignment.person_id == learner.person_id,
+            RoleAssignment.role == Role.LEARNER,
+            RoleAssignment.org_unit_id == learner.cluster_id,
+        )
+        .values(org_unit_id=cluster_id)
+    )
+    await session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.person_id == learner.person_id, Enrolment.cluster_id == learner.cluster_id)
+        .values(cluster_id=cluster_id)
+    )
+    learner.cluster_id = cluster_id
+    await session.flush()
+
+
+async def set_label_assignments(
+    session: AsyncSession, label_id: int, person_ids: Sequence[int], on: bool
+) -> int:
+    from persistence.academy.models import LabelAssignment
+
+    have = set(
+        (
+            await session.execute(
+                sa.select(LabelAssignment.person_id).where(LabelAssignment.label_id == label_id)
+            )
+        ).scalars()
+    )
+    if on:
+        new = [pid for pid in person_ids if pid not in have]
+        session.add_all([LabelAssignment(label_id=label_id, person_id=pid) for pid in new])
+        await session.flush()
+        return len(new)
+    gone = [pid for pid in person_ids if pid in have]
+    for part in chunks(gone):
+        await session.execute(
+            sa.delete(LabelAssignment).where(
+                LabelAssignment.label_id == label_id, LabelAssignment.person_id.in_(part)
+            )
+        )
+    return len(gone)
+
+
+async def unsubscribe_magazine(session: AsyncSession, person_id: int) -> None:
+    from persistence.academy.models import Learner
+
+    await session.execute(
+        sa.update(Learner).where(Learner.person_id == person_id).values(magazine=False)
+    )

@@ -1,0 +1,1 @@
+"""Institute: the persistence layer of this area."""

@@ -1,0 +1,1 @@
+"""Meldcode: the persistence layer of this area."""

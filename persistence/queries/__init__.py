@@ -1,1 +1,0 @@
-"""Query functions: each takes the session first and returns rows or plain values."""

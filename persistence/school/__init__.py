@@ -1,0 +1,1 @@
+"""School: the persistence layer of this area."""

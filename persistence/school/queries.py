@@ -1,0 +1,477 @@
+"""Queries of the school portal. Batch functions take keys and return results in key order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.core.roles import Role
+from persistence.batching import chunks, rows_by_ids
+from persistence.core.identity_models import Person, RoleAssignment
+from persistence.core.models import OrgUnit
+from persistence.school.models import (
+    CalendarFeed,
+    ClassMentor,
+    GuardianConsent,
+    GuardianLink,
+    LocationDetails,
+    Pupil,
+    PupilEnrolment,
+    SchoolAbsence,
+    SchoolAssessment,
+    SchoolGrade,
+    SchoolLesson,
+    SchoolSubject,
+)
+
+# --- the viewer's relations (run once per request, in portaal/auth.py) -----------------------
+
+
+async def school_relations(
+    session: AsyncSession, person_id: int
+) -> tuple[list[tuple[int, date, bool]], list[int]]:
+    """(pupil id, date of birth, consent given) per linked pupil, and the classes mentored.
+
+    One statement: a UNION ALL of both, so every request pays one extra query, not two.
+    """
+    guardian = (
+        sa.select(
+            sa.literal("G").label("k"),
+            GuardianLink.pupil_id.label("ref"),
+            Pupil.date_of_birth.label("dob"),
+            sa.func.coalesce(GuardianConsent.given, sa.false()).label("given"),
+        )
+        .join(Pupil, Pupil.id == GuardianLink.pupil_id)
+        .outerjoin(
+            GuardianConsent,
+            sa.and_(
+                GuardianConsent.pupil_id == GuardianLink.pupil_id,
+                GuardianConsent.guardian_person_id == GuardianLink.guardian_person_id,
+            ),
+        )
+        .where(GuardianLink.guardian_person_id == person_id)
+    )
+    # A mentor counts only while still a teacher of the class's location or school.
+    class_unit, teacher_unit = aliased(OrgUnit), aliased(OrgUnit)
+    still_teacher = (
+        sa.select(RoleAssignment.id)
+        .join(teacher_unit, teacher_unit.id == RoleAssignment.org_unit_id)
+        .where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.role == Role.TEACHER,
+            class_unit.path.startswith(teacher_unit.path),
+        )
+        .exists()
+    )
+    mentor = (
+        sa.select(
+            sa.literal("M").label("k"),
+            ClassMentor.class_unit_id.label("ref"),
+            sa.cast(sa.null(), sa.Date).label("dob"),
+            sa.false().label("given"),
+        )
+        .join(class_unit, class_unit.id == ClassMentor.class_unit_id)
+        .where(ClassMentor.teacher_person_id == person_id, still_teacher)
+    )
+    rows = (await session.execute(sa.union_all(guardian, mentor))).all()
+    links = [(int(ref), dob, bool(given)) for k, ref, dob, given in rows if k == "G"]
+    classes = [int(ref) for k, ref, _dob, _given in rows if k == "M"]
+    return links, classes
+
+
+# --- pupils -----------------------------------------------------------------------------------
+
+
+async def pupils_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Pupil | None]:
+    return await rows_by_ids(session, Pupil, ids)
+
+
+async def pupils_by_person(session: AsyncSession, person_ids: Sequence[int]) -> list[Pupil | None]:
+    found: dict[int, Pupil] = {}
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        result = await session.execute(sa.select(Pupil).where(Pupil.person_id.in_(part)))
+        found.update({row.person_id: row for row in result.scalars()})
+    return [found.get(pid) for pid in person_ids]
+
+
+async def pupil_by_student_number(
+    session: AsyncSession, school_unit_id: int, number: str
+) -> Pupil | None:
+    stmt = sa.select(Pupil).where(
+        Pupil.school_unit_id == school_unit_id, Pupil.student_number == number
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+def _class_pupils_where(class_unit_id: int) -> list[Any]:
+    return [Pupil.class_unit_id == class_unit_id]
+
+
+async def class_pupils_page(
+    session: AsyncSession, class_unit_id: int, offset: int, limit: int | None
+) -> list[tuple[Pupil, Person]]:
+    stmt = (
+        sa.select(Pupil, Person)
+        .join(Person, Person.id == Pupil.person_id)
+        .where(*_class_pupils_where(class_unit_id))
+        .order_by(Person.family_name, Person.given_name, Pupil.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return [(p, person) for p, person in (await session.execute(stmt)).all()]
+
+
+async def class_pupils_count(session: AsyncSession, class_unit_id: int) -> int:
+    stmt = sa.select(sa.func.count()).select_from(Pupil).where(*_class_pupils_where(class_unit_id))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def location_details_by_units(
+    session: AsyncSession, unit_ids: Sequence[int]
+) -> list[LocationDetails | None]:
+    found: dict[int, LocationDetails] = {}
+    for part in chunks(list(dict.fromkeys(unit_ids))):
+        result = await session.execute(
+            sa.select(LocationDetails).where(LocationDetails.org_unit_id.in_(part))
+        )
+        found.update({row.org_unit_id: row for row in result.scalars()})
+    return [found.get(uid) for uid in unit_ids]
+
+
+async def location_details(session: AsyncSession, unit_id: int) -> LocationDetails | None:
+    return await session.get(LocationDetails, unit_id)
+
+
+async def mentors_by_class(session: AsyncSession, class_ids: Sequence[int]) -> list[list[Person]]:
+    grouped: dict[int, list[Person]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(class_ids))):
+        stmt = (
+            sa.select(ClassMentor.class_unit_id, Person)
+            .join(Person, Person.id == ClassMentor.teacher_person_id)
+            .where(ClassMentor.class_unit_id.in_(part))
+            .order_by(ClassMentor.id)
+        )
+        for class_id, person in (await session.execute(stmt)).all():
+            grouped[class_id].append(person)
+    return [grouped.get(cid, []) for cid in class_ids]
+
+
+async def class_mentor(
+    session: AsyncSession, class_unit_id: int, person_id: int
+) -> ClassMentor | None:
+    stmt = sa.select(ClassMentor).where(
+        ClassMentor.class_unit_id == class_unit_id, ClassMentor.teacher_person_id == person_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def roles_on_units(
+    session: AsyncSession, person_id: int, unit_ids: Sequence[int]
+) -> list[RoleAssignment]:
+    stmt = sa.select(RoleAssignment).where(
+        RoleAssignment.person_id == person_id, RoleAssignment.org_unit_id.in_(list(unit_ids))
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def enrolments_by_pupil(
+    session: AsyncSession, pupil_ids: Sequence[int]
+) -> list[list[PupilEnrolment]]:
+    grouped: dict[int, list[PupilEnrolment]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(pupil_ids))):
+        stmt = (
+            sa.select(PupilEnrolment)
+            .where(PupilEnrolment.pupil_id.in_(part))
+            .order_by(PupilEnrolment.school_year.desc())
+        )
+        for row in (await session.execute(stmt)).scalars():
+            grouped[row.pupil_id].append(row)
+    return [grouped.get(pid, []) for pid in pupil_ids]
+
+
+async def enrolments_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[PupilEnrolment | None]:
+    return await rows_by_ids(session, PupilEnrolment, ids)
+
+
+# --- guardians and consent ----------------------------------------------------------------------
+
+
+async def links_by_guardian(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[tuple[GuardianLink, Pupil, Person, GuardianConsent | None]]]:
+    """Per guardian: each link with its pupil, the pupil's person and the consent row."""
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(GuardianLink, Pupil, Person, GuardianConsent)
+            .join(Pupil, Pupil.id == GuardianLink.pupil_id)
+            .join(Person, Person.id == Pupil.person_id)
+            .outerjoin(
+                GuardianConsent,
+                sa.and_(
+                    GuardianConsent.pupil_id == GuardianLink.pupil_id,
+                    GuardianConsent.guardian_person_id == GuardianLink.guardian_person_id,
+                ),
+            )
+            .where(GuardianLink.guardian_person_id.in_(part))
+            .order_by(Person.given_name, Pupil.id)
+        )
+        for link, pupil, person, consent in (await session.execute(stmt)).all():
+            grouped[link.guardian_person_id].append((link, pupil, person, consent))
+    return [grouped.get(pid, []) for pid in person_ids]
+
+
+async def links_by_pupil(
+    session: AsyncSession, pupil_ids: Sequence[int]
+) -> list[list[GuardianLink]]:
+    grouped: dict[int, list[GuardianLink]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(pupil_ids))):
+        stmt = (
+            sa.select(GuardianLink).where(GuardianLink.pupil_id.in_(part)).order_by(GuardianLink.id)
+        )
+        for link in (await session.execute(stmt)).scalars():
+            grouped[link.pupil_id].append(link)
+    return [grouped.get(pid, []) for pid in pupil_ids]
+
+
+async def links_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[GuardianLink | None]:
+    return await rows_by_ids(session, GuardianLink, ids)
+
+
+async def consents_by_link(
+    session: AsyncSession, keys: Sequence[tuple[int, int]]
+) -> list[GuardianConsent | None]:
+    """Consent rows for (pupil id, guardian person id) keys."""
+    found: dict[tuple[int, int], GuardianConsent] = {}
+    pupil_ids = list(dict.fromkeys(k[0] for k in keys))
+    for part in chunks(pupil_ids):
+        result = await session.execute(
+            sa.select(GuardianConsent).where(GuardianConsent.pupil_id.in_(part))
+        )
+        found.update({(c.pupil_id, c.guardian_person_id): c for c in result.scalars()})
+    return [found.get(k) for k in keys]
+
+
+async def link_of(session: AsyncSession, guardian_id: int, pupil_id: int) -> GuardianLink | None:
+    stmt = sa.select(GuardianLink).where(
+        GuardianLink.guardian_person_id == guardian_id, GuardianLink.pupil_id == pupil_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def consent_of(
+    session: AsyncSession, pupil_id: int, guardian_id: int
+) -> GuardianConsent | None:
+    stmt = sa.select(GuardianConsent).where(
+        GuardianConsent.pupil_id == pupil_id, GuardianConsent.guardian_person_id == guardian_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+# --- subjects, tests and grades -------------------------------------------------------------------
+
+
+async def subjects_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SchoolSubject | None]:
+    return await rows_by_ids(session, SchoolSubject, ids)
+
+
+async def subject_by_code(
+    session: AsyncSession, school_unit_id: int, school_year: int, code: str
+) -> SchoolSubject | None:
+    stmt = sa.select(SchoolSubject).where(
+        SchoolSubject.school_unit_id == school_unit_id,
+        SchoolSubject.school_year == school_year,
+        SchoolSubject.code == code,
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def assessments_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[SchoolAssessment | None]:
+    return await rows_by_ids(session, SchoolAssessment, ids)
+
+
+async def grades_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SchoolGrade | None]:
+    return await rows_by_ids(session, SchoolGrade, ids)
+
+
+async def has_sub_tests(session: AsyncSession, assessment_id: int) -> bool:
+    stmt = sa.select(SchoolAssessment.id).where(SchoolAssessment.parent_id == assessment_id)
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def has_grades(session: AsyncSession, assessment_id: int) -> bool:
+    stmt = sa.select(SchoolGrade.id).where(SchoolGrade.assessment_id == assessment_id)
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def grade_of(
+    session: AsyncSession, assessment_id: int, pupil_id: int, attempt: int
+) -> SchoolGrade | None:
+    stmt = sa.select(SchoolGrade).where(
+        SchoolGrade.assessment_id == assessment_id,
+        SchoolGrade.pupil_id == pupil_id,
+        SchoolGrade.attempt == attempt,
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+ResultRow = tuple[SchoolGrade, SchoolAssessment, SchoolAssessment | None, SchoolSubject]
+
+
+async def results_by_pupil(
+    session: AsyncSession, pupil_ids: Sequence[int]
+) -> list[list[ResultRow]]:
+    """Per pupil every grade with its test, the test's parent (for a sub-test) and the subject:
+    one statement for any number of pupils and grades."""
+    parent = aliased(SchoolAssessment)
+    grouped: dict[int, list[ResultRow]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(pupil_ids))):
+        stmt = (
+            sa.select(SchoolGrade, SchoolAssessment, parent, SchoolSubject)
+            .join(SchoolAssessment, SchoolAssessment.id == SchoolGrade.assessment_id)
+            .outerjoin(parent, parent.id == SchoolAssessment.parent_id)
+            .join(SchoolSubject, SchoolSubject.id == SchoolAssessment.subject_id)
+            .where(SchoolGrade.pupil_id.in_(part))
+            .order_by(SchoolGrade.taken_on, SchoolGrade.id)
+        )
+        for grade, test, parent_test, subject in (await session.execute(stmt)).all():
+            grouped[grade.pupil_id].append((grade, test, parent_test, subject))
+    return [grouped.get(pid, []) for pid in pupil_ids]
+
+
+# --- timetable and absences -----------------------------------------------------------------------
+
+LessonRow = tuple[SchoolLesson, SchoolSubject]
+
+
+async def lessons_by_class_range(
+    session: AsyncSession, keys: Sequence[tuple[int, datetime, datetime]]
+) -> list[list[LessonRow]]:
+    """For keys (class id, from, until) the lessons starting in [from, until), with subjects;
+    one statement per distinct period (in practice one)."""
+    by_period: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    for class_id, start, end in keys:
+        by_period[(start, end)].append(class_id)
+    found: dict[tuple[int, datetime, datetime], list[LessonRow]] = defaultdict(list)
+    for (start, end), class_ids in by_period.items():
+        for part in chunks(list(dict.fromkeys(class_ids))):
+            stmt = (
+                sa.select(SchoolLesson, SchoolSubject)
+                .join(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
+                .where(
+                    SchoolLesson.class_unit_id.in_(part),
+                    SchoolLesson.starts_at >= start,
+                    SchoolLesson.starts_at < end,
+                )
+                .order_by(SchoolLesson.starts_at, SchoolLesson.id)
+            )
+            for lesson, subject in (await session.execute(stmt)).all():
+                found[(lesson.class_unit_id, start, end)].append((lesson, subject))
+    return [found.get(key, []) for key in keys]
+
+
+async def lessons_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SchoolLesson | None]:
+    return await rows_by_ids(session, SchoolLesson, ids)
+
+
+AbsenceRow = tuple[SchoolAbsence, SchoolLesson, SchoolSubject]
+
+
+async def absences_by_pupil_range(
+    session: AsyncSession, keys: Sequence[tuple[int, datetime, datetime]]
+) -> list[list[AbsenceRow]]:
+    """For keys (pupil id, from, until) the pupil's absences of lessons starting in the period."""
+    by_period: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    for pupil_id, start, end in keys:
+        by_period[(start, end)].append(pupil_id)
+    found: dict[tuple[int, datetime, datetime], list[AbsenceRow]] = defaultdict(list)
+    for (start, end), pupil_ids in by_period.items():
+        for part in chunks(list(dict.fromkeys(pupil_ids))):
+            stmt = (
+                sa.select(SchoolAbsence, SchoolLesson, SchoolSubject)
+                .join(SchoolLesson, SchoolLesson.id == SchoolAbsence.lesson_id)
+                .join(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
+                .where(
+                    SchoolAbsence.pupil_id.in_(part),
+                    SchoolLesson.starts_at >= start,
+                    SchoolLesson.starts_at < end,
+                )
+                .order_by(SchoolLesson.starts_at.desc(), SchoolLesson.id)
+            )
+            for absence, lesson, subject in (await session.execute(stmt)).all():
+                found[(absence.pupil_id, start, end)].append((absence, lesson, subject))
+    return [found.get(key, []) for key in keys]
+
+
+async def absences_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SchoolAbsence | None]:
+    return await rows_by_ids(session, SchoolAbsence, ids)
+
+
+async def absence_of(session: AsyncSession, pupil_id: int, lesson_id: int) -> SchoolAbsence | None:
+    stmt = sa.select(SchoolAbsence).where(
+        SchoolAbsence.pupil_id == pupil_id, SchoolAbsence.lesson_id == lesson_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+# --- calendar feeds -------------------------------------------------------------------------------
+
+
+async def feed_by_hash(
+    session: AsyncSession, token_hash: str
+) -> tuple[CalendarFeed, Pupil, Person] | None:
+    """The unrevoked feed with this hash, its pupil and the pupil's person (one statement)."""
+    stmt = (
+        sa.select(CalendarFeed, Pupil, Person)
+        .join(Pupil, Pupil.id == CalendarFeed.pupil_id)
+        .join(Person, Person.id == Pupil.person_id)
+        .where(CalendarFeed.token_hash == token_hash, CalendarFeed.revoked_at.is_(None))
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def feeds_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[CalendarFeed | None]:
+    return await rows_by_ids(session, CalendarFeed, ids)
+
+
+async def feeds_of(
+    session: AsyncSession, keys: Sequence[tuple[int, int]]
+) -> list[list[CalendarFeed]]:
+    """For keys (owner person id, pupil id) the owner's unrevoked feeds of that pupil."""
+    grouped: dict[tuple[int, int], list[CalendarFeed]] = defaultdict(list)
+    owners = list(dict.fromkeys(k[0] for k in keys))
+    for part in chunks(owners):
+        stmt = (
+            sa.select(CalendarFeed)
+            .where(CalendarFeed.person_id.in_(part), CalendarFeed.revoked_at.is_(None))
+            .order_by(CalendarFeed.id)
+        )
+        for feed in (await session.execute(stmt)).scalars():
+            grouped[(feed.person_id, feed.pupil_id)].append(feed)
+    return [grouped.get(k, []) for k in keys]
+
+
+async def class_and_location(
+    session: AsyncSession, class_unit_id: int
+) -> tuple[OrgUnit, OrgUnit | None] | None:
+    """A class and the location above it."""
+    location = aliased(OrgUnit)
+    stmt = (
+        sa.select(OrgUnit, location)
+        .outerjoin(location, location.id == OrgUnit.parent_id)
+        .where(OrgUnit.id == class_unit_id)
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None

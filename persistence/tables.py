@@ -1,0 +1,65 @@
+"""All tables; importing this module registers them on SQLModel.metadata."""
+
+from persistence.academy.models import (
+    AccreditationReport,
+    AccreditationReportLine,
+    Certificate,
+    ClusterSeats,
+    Course,
+    CourseAccreditation,
+    Enrolment,
+    ExamAttempt,
+    ExamQuestion,
+    Label,
+    LabelAssignment,
+    Learner,
+    Lesson,
+    LessonCompletion,
+    Membership,
+    MembershipCourse,
+    RefresherModule,
+    RegistrationNumber,
+)
+from persistence.background.mail_models import OutboxMail
+from persistence.background.models import ExportFile, ExportJob, Job
+from persistence.core.identity_models import (
+    AccessToken,
+    AuditEvent,
+    OneTimeToken,
+    Person,
+    RoleAssignment,
+    ThrottleEvent,
+)
+from persistence.core.models import OrgUnit
+
+__all__ = [
+    "AccessToken",
+    "AccreditationReport",
+    "AccreditationReportLine",
+    "AuditEvent",
+    "Certificate",
+    "ClusterSeats",
+    "Course",
+    "CourseAccreditation",
+    "Enrolment",
+    "ExamAttempt",
+    "ExamQuestion",
+    "ExportFile",
+    "ExportJob",
+    "Job",
+    "Label",
+    "LabelAssignment",
+    "Learner",
+    "Lesson",
+    "LessonCompletion",
+    "Membership",
+    "MembershipCourse",
+    "OneTimeToken",
+    "OrgUnit",
+    "OutboxMail",
+    "Person",
+    "RefresherModule",
+    "RegistrationNumber",
+    "RoleAssignment",
+    "ThrottleEvent",
+]

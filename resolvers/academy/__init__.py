@@ -1,0 +1,1 @@
+"""Academy: the resolvers layer of this area."""

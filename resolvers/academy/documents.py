@@ -1,0 +1,101 @@
+"""Certificate PDFs behind signed links, and the magazine's unsubscribe link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fpdf import FPDF
+
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.signing import sign, verify
+from persistence.types import utcnow
+from resolvers.context import Context
+
+LINK_LIFETIME = timedelta(hours=1)
+
+
+def certificate_url(ctx: Context, certificate_id: int, person_id: int) -> str:
+    expires = int((utcnow() + LINK_LIFETIME).timestamp())
+    signature = sign(ctx.settings.secret_key, "certificate", certificate_id, person_id, expires)
+    return f"{ctx.settings.public_url}/certificates/{certificate_id}.pdf?person={person_id}&expires={expires}&signature={signature}"
+
+
+def certificate_link_valid(secret_key: str, certificate_id: int, query: Any) -> int | None:
+    """The person the link was made for, or None when it is forged or expired."""
+    try:
+        person_id, expires = int(query.get("person", "")), int(query.get("expires", ""))
+    except ValueError:
+        return None
+    if not verify(
+        secret_key, query.get("signature", ""), "certificate", certificate_id, person_id, expires
+    ):
+        return None
+    if utcnow().timestamp() > expires:
+        return None
+    return person_id
+
+
+def certificate_pdf(
+    learner: str, course: str, issued_on: str, score: int | None, code: str, language: str
+) -> bytes:
+    """One A4 page. The score is the highest exam score; pass or fail is never printed."""
+    nl = language != "en"
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 28)
+    pdf.cell(
+        0,
+        30,
+        "Certificaat van deelname" if nl else "Certificate of participation",
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("helvetica", size=16)
+    pdf.cell(
+        0, 14, ("uitgereikt aan" if nl else "awarded to"), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("helvetica", "B", 22)
+    pdf.cell(0, 16, _latin(learner), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=16)
+    pdf.cell(
+        0,
+        14,
+        ("voor de cursus" if nl else "for the course"),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("helvetica", "B", 18)
+    pdf.cell(0, 14, _latin(course), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=14)
+    if score is not None:
+        label = "Hoogste examenscore" if nl else "Highest exam score"
+        pdf.cell(0, 12, f"{label}: {score}%", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 12, f"{'Datum' if nl else 'Date'}: {issued_on}", align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 20, f"{'Verificatiecode' if nl else 'Verification code'}: {code}", align="C")
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    # The core PDF fonts are Latin-1; names like "Özil" fit, anything else is replaced visibly.
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def magazine_unsubscribe_url(public_url: str, secret_key: str, person_id: int) -> str:
+    signature = sign(secret_key, "magazine", person_id)
+    return f"{public_url}/magazine/unsubscribe?person={person_id}&signature={signature}"
+
+
+def magazine_link_person(secret_key: str, query: Any) -> int:
+    try:
+        person_id = int(query.get("person", ""))
+    except ValueError:
+        raise DomainError(ErrorCode.TOKEN_INVALID, "This link is not valid.") from None
+    if not verify(secret_key, query.get("signature", ""), "magazine", person_id):
+        raise DomainError(ErrorCode.TOKEN_INVALID, "This link is not valid.")
+    return person_id

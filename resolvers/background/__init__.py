@@ -1,0 +1,1 @@
+"""Background: the resolvers layer of this area."""

@@ -1,0 +1,74 @@
+"""Rendering mails from mail_templates/ and writing them to the outbox in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistence.background.mail_models import OutboxMail
+from persistence.background.outbox import add_once
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "mail_templates"
+LANGUAGES = ("nl", "en")
+
+
+@cache
+def _env() -> jinja2.Environment:
+    # Autoescape HTML always: names and admin text are user input.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    template: str
+    language: str
+    subject: str
+    text: str
+    html: str
+
+
+def render(template: str, language: str, **values: Any) -> RenderedMail:
+    lang = language if language in LANGUAGES else "nl"
+    env = _env()
+    subject = env.get_template(f"{template}/{lang}.subject").render(**values).strip()
+    text = env.get_template(f"{template}/{lang}.txt").render(**values)
+    html = env.get_template(f"{template}/{lang}.html").render({**values, "subject": subject})
+    return RenderedMail(template, lang, " ".join(subject.split()), text, html)
+
+
+async def enqueue(
+    session: AsyncSession,
+    mail: RenderedMail,
+    *,
+    to: str,
+    idempotency_key: str,
+    person_id: int | None = None,
+    sender_name: str = "Portaal",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Queue in the caller's transaction; the same key twice queues once."""
+    await add_once(
+        session,
+        OutboxMail(
+            idempotency_key=idempotency_key,
+            template=mail.template,
+            language=mail.language,
+            to_address=to,
+            person_id=person_id,
+            sender_name=sender_name,
+            subject=mail.subject,
+            text_body=mail.text,
+            html_body=mail.html,
+            headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
+        ),
+    )

@@ -1,0 +1,58 @@
+"""Resolvers for exports and the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.background.exports import ExportFormat
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.pagination import PageRequest
+from persistence.background import jobs as jobs_q
+from persistence.background import outbox as outbox_q
+from persistence.background.mail_models import MailStatus, OutboxMail
+from persistence.background.models import ExportJob
+from persistence.core import people as identity_q
+from persistence.types import utcnow
+from resolvers.background.exports import start_export as _start
+from resolvers.context import Context
+from resolvers.core.pagination import Page, paginate
+
+
+async def start_export(
+    ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None
+) -> ExportJob:
+    return await _start(ctx, kind, fmt, unit_id)
+
+
+async def requeue_mail(ctx: Context, mail_id: int) -> OutboxMail:
+    async with ctx.db.write() as session:
+        mail = await outbox_q.requeue(session, mail_id, utcnow())
+        if mail is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such mail.", "id")
+        await identity_q.audit(
+            session,
+            "MAIL_REQUEUED",
+            actor=ctx.viewer.person_id,
+            address=ctx.client_address,
+            detail=f"mail {mail_id}",
+        )
+    return mail
+
+
+async def my_exports(info: Any) -> list[ExportJob]:
+    ctx = info.context
+    return await ctx.db.read(jobs_q.exports_of, ctx.viewer.person_id)
+
+
+async def outbox_page(
+    info: Any, request: PageRequest, status: MailStatus | None
+) -> Page[OutboxMail]:
+    db = info.context.db
+
+    async def fetch(offset: int, limit: int | None) -> list[OutboxMail]:
+        return await db.read(outbox_q.mail_page, status, offset, limit)
+
+    async def count() -> int:
+        return await db.read(outbox_q.mail_count, status)
+
+    return await paginate(request, fetch, count)

@@ -1,0 +1,1 @@
+"""Core: the resolvers layer of this area."""

@@ -1,0 +1,400 @@
+"""Accounts and sessions: login, logout, passwords, single-use links, profile, acting-as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.core import accounts, ratelimit
+from domain.core.emails import normalize_email
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.hashing import (
+    hash_password,
+    hash_secret,
+    needs_rehash,
+    new_secret,
+    verify_password,
+)
+from domain.core.passwords import check_password
+from domain.core.roles import ACTING_ROLES
+from persistence.background import jobs as jobs_q
+from persistence.core import people as q
+from persistence.core.identity_models import (
+    AccessToken,
+    Language,
+    OneTimePurpose,
+    OneTimeToken,
+    Person,
+    TokenKind,
+)
+from persistence.types import utcnow
+from resolvers.background.mail import enqueue, render
+from resolvers.context import Context
+
+GENERIC_LOGIN_ERROR = "The e-mail address or password is wrong."
+
+
+@dataclass
+class NewSession:
+    secret: str
+    expires_at: datetime
+    person: Person
+    token_id: int
+
+
+def _names(person: Person) -> list[str]:
+    return [person.given_name, person.name_prefix, person.family_name]
+
+
+async def _check_rate(
+    session: Any, limits: list[tuple[ratelimit.Limit, str]], now: datetime
+) -> None:
+    window = max(limit.window for limit, _ in limits)
+    times = await q.throttle_times(session, [key for _, key in limits], now - window)
+    waits = [ratelimit.retry_after(limit, times[key], now) for limit, key in limits]
+    wait = max((w for w in waits if w is not None), default=None)
+    if wait is not None:
+        minutes = max(1, round(wait / 60))
+        raise DomainError(
+            ErrorCode.RATE_LIMITED,
+            f"Too many attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''} "
+            f"(after {wait} seconds).",
+        )
+
+
+async def _start_session(
+    ctx: Context, session: Any, person: Person, remember: bool, now: datetime
+) -> NewSession:
+    secret = new_secret()
+    lifetime = accounts.session_lifetime(
+        remember, ctx.settings.session_hours, ctx.settings.remember_days
+    )
+    token = await q.add(
+        session,
+        AccessToken(
+            kind=TokenKind.SESSION,
+            token_hash=hash_secret(secret),
+            person_id=person.id,  # type: ignore[arg-type]
+            remember=remember,
+            expires_at=now + lifetime,
+            last_used_at=now,
+        ),
+    )
+    return NewSession(secret=secret, expires_at=now + lifetime, person=person, token_id=token.id)
+
+
+def _cookie(ctx: Context, new: NewSession, remember: bool) -> None:
+    # Without "remember me" the cookie is a browser-session cookie: closing the browser forgets it.
+    max_age = int((new.expires_at - utcnow()).total_seconds()) if remember else None
+    ctx.cookie_to_set = (new.secret, max_age)
+
+
+async def login(
+    ctx: Context, email: str, password: str, remember_me: bool, set_cookie: bool
+) -> NewSession:
+    now = utcnow()
+    try:
+        address = normalize_email(email)
+    except DomainError:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, GENERIC_LOGIN_ERROR) from None
+    limits = [
+        (ratelimit.LOGIN_PER_ACCOUNT, f"login:account:{address}"),
+        (ratelimit.LOGIN_PER_ADDRESS, f"login:address:{ctx.client_address}"),
+    ]
+    async with ctx.db.write() as session:
+        await _check_rate(session, limits, now)
+        person = await q.person_by_email(session, address)
+        ok = verify_password(person.password_hash if person else None, password)
+        if not ok or person is None or person.deactivated_at is not None:
+            await q.record_throttle(session, [key for _, key in limits], now)
+            await q.audit(
+                session,
+                "LOGIN_FAILED",
+                subject=person.id if person else None,
+                address=ctx.client_address,
+                detail=f"email={address}",
+            )
+            failed = True
+        else:
+            failed = False
+            if person.password_hash and needs_rehash(person.password_hash):
+                person.password_hash = hash_password(password)
+            await q.clear_throttle(session, [limits[0][1]])
+            new = await _start_session(ctx, session, person, remember_me, now)
+            await q.audit(session, "LOGIN", actor=person.id, address=ctx.client_address)
+    # The failed attempt is committed above, so the limiter counts it.
+    if failed:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, GENERIC_LOGIN_ERROR)
+    if set_cookie:
+        _cookie(ctx, new, remember_me)
+    ctx.loaders.clear()
+    return new
+
+
+async def logout(ctx: Context) -> None:
+    now = utcnow()
+    async with ctx.db.write() as session:
+        if ctx.token_id is not None:
+            token = await q.token_by_id(session, ctx.token_id)
+            if token and token.kind == TokenKind.SESSION and token.revoked_at is None:
+                token.revoked_at = now
+                await q.audit(
+                    session, "LOGOUT", actor=ctx.viewer.person_id, address=ctx.client_address
+                )
+    ctx.cookie_to_clear = True
+
+
+def require_login_session(ctx: Context) -> None:
+    """Your own account is changed from a login, never by a script's API token."""
+    if ctx.viewer.token_scoped:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "An API token cannot change its owner's own account."
+        )
+
+
+async def _me(ctx: Context, session: Any) -> Person:
+    require_login_session(ctx)
+    person = await session.get(Person, ctx.viewer.person_id)
+    if person is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "You need to log in to do this.")
+    return person
+
+
+async def change_password(ctx: Context, old: str, new: str, confirmation: str) -> Person:
+    require_login_session(ctx)
+    now = utcnow()
+    limit = [(ratelimit.LOGIN_PER_ACCOUNT, f"password:account:{ctx.viewer.person_id}")]
+    async with ctx.db.write() as session:
+        await _check_rate(session, limit, now)
+        person = await _me(ctx, session)
+        wrong = not verify_password(person.password_hash, old)
+        if wrong:
+            await q.record_throttle(session, [limit[0][1]], now)
+    if wrong:
+        raise DomainError(
+            ErrorCode.WRONG_PASSWORD, "Your current password is wrong.", "oldPassword"
+        )
+    if new != confirmation:
+        raise DomainError(ErrorCode.INVALID, "The two new passwords differ.", "confirmation")
+    if new == old:
+        raise DomainError(
+            ErrorCode.INVALID, "Choose a password other than the current one.", "newPassword"
+        )
+    check_password(new, names=_names(person), email=person.email, field="newPassword")
+    async with ctx.db.write() as session:
+        person = await _me(ctx, session)
+        person.password_hash = hash_password(new)
+        # Other devices logged in with the old password are logged out; this one stays.
+        await q.revoke_sessions(session, person.id, now, except_id=ctx.token_id)  # type: ignore[arg-type]
+        await q.audit(session, "PASSWORD_CHANGED", actor=person.id, address=ctx.client_address)
+    ctx.loaders.clear()
+    return person
+
+
+async def issue_link(
+    session: Any,
+    person: Person,
+    purpose: OneTimePurpose,
+    now: datetime,
+) -> str:
+    secret = new_secret()
+    lifetime = (
+        accounts.RESET_LINK_LIFETIME
+        if purpose is OneTimePurpose.PASSWORD_RESET
+        else accounts.ACTIVATION_LINK_LIFETIME
+    )
+    await q.add(
+        session,
+        OneTimeToken(
+            purpose=purpose,
+            token_hash=hash_secret(secret),
+            person_id=person.id,  # type: ignore[arg-type]
+            expires_at=now + lifetime,
+        ),
+    )
+    return secret
+
+
+async def send_activation(
+    ctx: Context, session: Any, person: Person, template: str = "activation", **values: Any
+) -> None:
+    """An activation link, never a password (we depart from the seeds' account mails here)."""
+    secret = await issue_link(session, person, OneTimePurpose.ACTIVATION, utcnow())
+    mail = render(
+        template,
+        person.language.value,
+        name=person.given_name or person.email,
+        email=person.email,
+        link=f"{ctx.settings.public_url}/activate?token={secret}",
+        **values,
+    )
+    await enqueue(
+        session,
+        mail,
+        to=person.email,
+        person_id=person.id,
+        idempotency_key=f"{template}:{person.id}:{hash_secret(secret)}",
+    )
+
+
+async def request_password_reset(ctx: Context, email: str) -> None:
+    """Same answer and the same work for every address: the request only queues a job, and
+    the worker looks the address up. Timing cannot tell who has an account."""
+    now = utcnow()
+    address = normalize_email(email)
+    limits = [
+        (ratelimit.RESET_PER_ACCOUNT, f"reset:account:{address}"),
+        (ratelimit.RESET_PER_ADDRESS, f"reset:address:{ctx.client_address}"),
+    ]
+    async with ctx.db.write() as session:
+        await _check_rate(session, limits, now)
+        await q.record_throttle(session, [key for _, key in limits], now)
+        await jobs_q.schedule(
+            session,
+            "password_reset",
+            f"password_reset:{new_secret()}",
+            now,
+            {"email": address, "client_address": ctx.client_address},
+        )
+
+
+async def send_password_reset(
+    database: Any, settings: Any, address: str, client_address: str
+) -> str:
+    """The job behind requestPasswordReset: a single-use link for an existing, active account."""
+    now = utcnow()
+    async with database.transaction() as session:
+        person = await q.person_by_email(session, address)
+        if person is None or person.deactivated_at is not None:
+            return "no account"
+        secret = await issue_link(session, person, OneTimePurpose.PASSWORD_RESET, now)
+        mail = render(
+            "password_reset",
+            person.language.value,
+            name=person.given_name or person.email,
+            link=f"{settings.public_url}/reset-password?token={secret}",
+        )
+        await enqueue(
+            session,
+            mail,
+            to=person.email,
+            person_id=person.id,
+            idempotency_key=f"reset:{hash_secret(secret)}",
+        )
+        await q.audit(
+            session, "PASSWORD_RESET_REQUESTED", subject=person.id, address=client_address
+        )
+    return "sent"
+
+
+async def use_link(
+    ctx: Context,
+    purpose: OneTimePurpose,
+    secret: str,
+    password: str,
+    profile: dict[str, str] | None = None,
+    remember_me: bool = False,
+) -> NewSession:
+    """Reset or activation: single use, ends every other session, logs this one in."""
+    now = utcnow()
+    async with ctx.db.write() as session:
+        link = await q.one_time_token(session, purpose, hash_secret(secret))
+        state = accounts.LinkState(link.used_at, link.expires_at) if link else None
+        accounts.check_link(state, now)
+        assert link is not None
+        person = await session.get(Person, link.person_id)
+        assert person is not None
+        if profile:
+            for key, value in profile.items():
+                setattr(person, key, value)
+        check_password(password, names=_names(person), email=person.email)
+        if not await q.consume_one_time_token(session, link.id, now):  # type: ignore[arg-type]
+            raise DomainError(ErrorCode.TOKEN_USED, "This link has already been used.", "token")
+        await q.expire_one_time_tokens(session, person.id, purpose, now)  # type: ignore[arg-type]
+        person.password_hash = hash_password(password)
+        if purpose is OneTimePurpose.ACTIVATION:
+            person.profile_completed = bool(person.given_name and person.family_name)
+        await q.revoke_sessions(session, person.id, now)  # type: ignore[arg-type]
+        await q.audit(
+            session,
+            "PASSWORD_RESET" if purpose is OneTimePurpose.PASSWORD_RESET else "ACCOUNT_ACTIVATED",
+            actor=person.id,
+            address=ctx.client_address,
+        )
+        new = await _start_session(ctx, session, person, remember_me, now)
+    ctx.loaders.clear()
+    return new
+
+
+async def update_profile(ctx: Context, changes: dict[str, Any]) -> Person:
+    require_login_session(ctx)
+    cleaned: dict[str, Any] = {}
+    for key in ("given_name", "name_prefix", "family_name"):
+        if changes.get(key) is not None:
+            field = {
+                "given_name": "givenName",
+                "name_prefix": "namePrefix",
+                "family_name": "familyName",
+            }[key]
+            cleaned[key] = accounts.clean_name(changes[key], field, required=key != "name_prefix")
+    if changes.get("language") is not None:
+        cleaned["language"] = Language(changes["language"])
+    if changes.get("phone") is not None:
+        phone = changes["phone"].strip()
+        if (phone and not all(c.isdigit() or c in "+ -()" for c in phone)) or len(phone) > 40:
+            raise DomainError(
+                ErrorCode.INVALID, "A phone number has digits, spaces, + - ( ) only", "phone"
+            )
+        cleaned["phone"] = phone or None
+    async with ctx.db.write() as session:
+        person = await _me(ctx, session)
+        for key, value in cleaned.items():
+            setattr(person, key, value)
+        person.profile_completed = bool(person.given_name and person.family_name)
+    ctx.loaders.clear()
+    return person
+
+
+async def act_as(ctx: Context, unit_id: int | None) -> int | None:
+    """Act as yourself (None) or for an organisation you belong to ("organisatie kiezen")."""
+    if unit_id is not None and not any(
+        g.unit_id == unit_id and g.role in ACTING_ROLES for g in ctx.viewer.grants
+    ):
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            "You can only act for an organisation you belong to.",
+            "organisationId",
+        )
+    if ctx.token_id is None or ctx.viewer.token_scoped:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a login session can choose whom it acts for.")
+    async with ctx.db.write() as session:
+        token = await q.token_by_id(session, ctx.token_id)
+        assert token is not None
+        token.acting_for_unit_id = unit_id
+        await q.audit(
+            session,
+            "ACTING_AS",
+            actor=ctx.viewer.person_id,
+            unit=unit_id,
+            address=ctx.client_address,
+        )
+    from dataclasses import replace
+
+    ctx.viewer = replace(ctx.viewer, acting_for_unit_id=unit_id)
+    ctx.loaders.clear()
+    return unit_id
+
+
+def profile_changes(
+    given_name: str | None, name_prefix: str | None, family_name: str | None
+) -> dict[str, str]:
+    """Checked name fields to set at activation; None leaves a field as the admin entered it."""
+    changes: dict[str, str] = {}
+    if given_name is not None:
+        changes["given_name"] = accounts.clean_name(given_name, "givenName", required=True)
+    if name_prefix is not None:
+        changes["name_prefix"] = accounts.clean_name(name_prefix, "namePrefix")
+    if family_name is not None:
+        changes["family_name"] = accounts.clean_name(family_name, "familyName", required=True)
+    return changes

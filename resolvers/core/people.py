@@ -1,0 +1,67 @@
+"""Read resolvers for people, roles, the viewer and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.core.pagination import PageRequest
+from domain.core.roles import ACTING_ROLES, ADMIN_ROLES
+from persistence.core import people as q
+from persistence.core.identity_models import Person, RoleAssignment
+from persistence.core.models import OrgUnit
+from resolvers.core.pagination import Page, paginate
+
+
+async def viewer_person(info: Any) -> Person | None:
+    pid = info.context.viewer.person_id
+    return await info.context.loaders.person_by_id.load(pid) if pid else None
+
+
+async def viewer_assignments(info: Any) -> list[RoleAssignment]:
+    ctx = info.context
+    rows = await ctx.loaders.assignments_by_person.load(ctx.viewer.person_id)
+    allowed = {g.assignment_id for g in ctx.viewer.grants}
+    return [r for r in rows if r.id in allowed]
+
+
+async def _units(info: Any, ids: list[int]) -> list[OrgUnit]:
+    units = await info.context.loaders.unit_by_id.load_many(list(dict.fromkeys(ids)))
+    return [u for u in units if u is not None]
+
+
+async def administered_units(info: Any) -> list[OrgUnit]:
+    grants = info.context.viewer.effective_grants
+    return await _units(info, [g.unit_id for g in grants if g.role in ADMIN_ROLES])
+
+
+async def acting_for(info: Any) -> OrgUnit | None:
+    uid = info.context.viewer.acting_for_unit_id
+    return await info.context.loaders.unit_by_id.load(uid) if uid else None
+
+
+async def can_act_for(info: Any) -> list[OrgUnit]:
+    grants = info.context.viewer.grants
+    return await _units(info, [g.unit_id for g in grants if g.role in ACTING_ROLES])
+
+
+async def api_tokens(info: Any) -> list[Any]:
+    ctx = info.context
+    return await ctx.db.read(q.api_tokens_of, ctx.viewer.person_id)
+
+
+async def assignment(info: Any, assignment_id: int | None) -> RoleAssignment | None:
+    if assignment_id is None:
+        return None
+    return await info.context.db.read(q.assignment_by_id, assignment_id)
+
+
+async def audit_events(info: Any, request: PageRequest, kind: str | None) -> Page[Any]:
+    db = info.context.db
+
+    async def fetch(offset: int, limit: int | None) -> list[Any]:
+        return await db.read(q.audit_page, offset, limit, kind)
+
+    async def count() -> int:
+        return await db.read(q.audit_count, kind)
+
+    return await paginate(request, fetch, count)

@@ -1,0 +1,1 @@
+"""Institute: the resolvers layer of this area."""

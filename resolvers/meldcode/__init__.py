@@ -1,0 +1,1 @@
+"""Meldcode: the resolvers layer of this area."""

@@ -1,0 +1,1 @@
+"""School: the resolvers layer of this area."""

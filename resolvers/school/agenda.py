@@ -1,0 +1,272 @@
+"""School resolvers for the agenda: a class's or pupil's lessons per view, scheduling lessons
+and homework, and the pupil's calendar (ICS) feeds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.hashing import hash_secret, new_secret
+from domain.core.orgtree import OrgUnitKind, path_ids
+from domain.core.roles import Role, Scope
+from domain.school.timetable import AgendaView, DateRange, LessonTime, from_utc, to_utc, view_range
+from persistence.core import people as identity_q
+from persistence.core.identity_models import Person
+from persistence.core.models import OrgUnit
+from persistence.school import queries as q
+from persistence.school.models import CalendarFeed, Pupil, SchoolLesson, SchoolSubject
+from persistence.types import utcnow
+from resolvers.context import Context
+from resolvers.school.access import (
+    STAFF,
+    PupilView,
+    allowed_pupils,
+    check_on,
+    clean_text,
+    not_found,
+    path_ids_str,
+    today,
+    unit_of_kind,
+)
+
+FEED_DAYS_BACK = 28
+FEED_DAYS_AHEAD = 56
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The UTC instants of local midnight before `first` and after `last`."""
+    return to_utc(first, time(0)), to_utc(last + timedelta(days=1), time(0))
+
+
+# --- reads: agenda ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class LessonView:
+    lesson: SchoolLesson
+    subject: SchoolSubject
+    scope: Scope
+
+    @property
+    def time(self) -> LessonTime:
+        day, start = from_utc(self.lesson.starts_at)
+        _, end = from_utc(self.lesson.ends_at)
+        return LessonTime(day, start, end, self.lesson.first_hour, self.lesson.last_hour)
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    lessons: list[LessonView]
+
+
+@dataclass
+class AgendaResult:
+    view: AgendaView
+    period: DateRange
+    days: list[AgendaDay]
+
+
+def lesson_scope(class_unit: OrgUnit, pupil: PupilView | None) -> Scope:
+    """A lesson read through a pupil's agenda carries the pupil (guardians read it as such)."""
+    if pupil is None:
+        return Scope(unit_paths=(class_unit.path,), class_unit_id=class_unit.id)
+    return pupil.scope
+
+
+async def agenda(
+    ctx: Context,
+    class_unit: OrgUnit,
+    pupil: PupilView | None,
+    view: AgendaView,
+    day: date | None,
+    end_date: date | None,
+) -> AgendaResult:
+    period = view_range(view, day or today(), end_date)
+    start, end = day_bounds(period.first, period.last)
+    rows = await ctx.loaders.school.lessons_by_class_range.load((class_unit.id, start, end))
+    scope = lesson_scope(class_unit, pupil)
+    per_day: dict[date, list[LessonView]] = defaultdict(list)
+    for lesson, subject in rows:
+        per_day[from_utc(lesson.starts_at)[0]].append(LessonView(lesson, subject, scope))
+    days = [AgendaDay(d, per_day.get(d, [])) for d in period.dates()]
+    if view is AgendaView.LIST:
+        days = [d for d in days if d.lessons]  # a list shows only days with lessons
+    return AgendaResult(view, period, days)
+
+
+# --- calendar feeds ---------------------------------------------------------------------------------------
+
+
+def feed_url(ctx: Context, secret: str) -> str:
+    return f"{ctx.settings.public_url}/ics/{secret}"
+
+
+def _may_subscribe(ctx: Context, pupil: Pupil) -> bool:
+    if ctx.viewer.token_scoped:
+        return False
+    return pupil.person_id == ctx.viewer.person_id or pupil.id in ctx.viewer.guardian_of
+
+
+@dataclass
+class NewFeed:
+    url: str
+    feed: CalendarFeed
+
+
+async def create_calendar_feed(ctx: Context, pupil_id: int) -> NewFeed:
+    secret = new_secret()
+    async with ctx.db.write() as session:
+        pupil = await session.get(Pupil, pupil_id)
+        if pupil is None or not _may_subscribe(ctx, pupil):
+            raise not_found("pupilId")
+        feed = await identity_q.add(
+            session,
+            CalendarFeed(
+                person_id=ctx.viewer.person_id, pupil_id=pupil.id, token_hash=hash_secret(secret)
+            ),
+        )
+        await identity_q.audit(
+            session,
+            "CALENDAR_FEED_CREATED",
+            actor=ctx.viewer.person_id,
+            subject=pupil.person_id,
+            address=ctx.client_address,
+        )
+    ctx.loaders.clear()
+    return NewFeed(feed_url(ctx, secret), feed)
+
+
+async def revoke_calendar_feed(ctx: Context, feed_id: int) -> CalendarFeed:
+    async with ctx.db.write() as session:
+        feed = await session.get(CalendarFeed, feed_id)
+        if feed is None or feed.person_id != ctx.viewer.person_id or ctx.viewer.token_scoped:
+            raise not_found("id")
+        if feed.revoked_at is None:
+            feed.revoked_at = utcnow()
+            await identity_q.audit(
+                session,
+                "CALENDAR_FEED_REVOKED",
+                actor=ctx.viewer.person_id,
+                address=ctx.client_address,
+            )
+    ctx.loaders.clear()
+    return feed
+
+
+@dataclass
+class FeedContent:
+    pupil: Pupil
+    person: Person
+    lessons: list[tuple[SchoolLesson, SchoolSubject]]
+    class_unit: OrgUnit
+    location: OrgUnit | None
+
+
+async def feed_content(session: Any, secret: str) -> FeedContent | None:
+    """The lessons behind a feed secret, or None when revoked, unknown or no longer allowed.
+
+    Access is decided now, as for a GraphQL request: a guardian whose adult child withdraws
+    consent gets nothing from the next refresh on.
+    """
+    found = await q.feed_by_hash(session, hash_secret(secret))
+    if found is None:
+        return None
+    feed, pupil, person = found
+    on = today()
+    if feed.person_id != pupil.person_id:
+        links, _ = await q.school_relations(session, feed.person_id)
+        if pupil.id not in allowed_pupils(links, on):
+            return None
+    start, end = day_bounds(
+        on - timedelta(days=FEED_DAYS_BACK), on + timedelta(days=FEED_DAYS_AHEAD)
+    )
+    lessons = (await q.lessons_by_class_range(session, [(pupil.class_unit_id, start, end)]))[0]
+    units = await q.class_and_location(session, pupil.class_unit_id)
+    if units is None:
+        return None
+    return FeedContent(pupil, person, lessons, units[0], units[1])
+
+
+# --- writes: timetable and homework ----------------------------------------------------------------------
+
+
+@dataclass
+class LessonInput:
+    subject_id: int
+    day: date
+    start: time
+    end: time
+    first_hour: int
+    last_hour: int | None = None
+    room: str = ""
+    teacher_code: str = ""
+    teacher_id: int | None = None
+    homework: str | None = None
+
+
+async def schedule_lesson(ctx: Context, class_id: int, data: LessonInput) -> SchoolLesson:
+    slot = LessonTime(
+        data.day,
+        data.start,
+        data.end,
+        data.first_hour,
+        data.first_hour if data.last_hour is None else data.last_hour,
+    )
+    async with ctx.db.write() as session:
+        class_unit = await unit_of_kind(session, class_id, OrgUnitKind.CLASS, "classId")
+        check_on(ctx, STAFF, class_unit, "classId")
+        subject = await session.get(SchoolSubject, data.subject_id)
+        if subject is None or str(subject.school_unit_id) not in path_ids_str(class_unit.path):
+            raise not_found("subjectId")
+        if data.teacher_id is not None:
+            # Only a teacher of this school or location: any other id would name a stranger.
+            roles = await q.roles_on_units(session, data.teacher_id, path_ids(class_unit.path))
+            if not any(r.role is Role.TEACHER for r in roles):
+                raise not_found("teacherId")
+        lesson = await identity_q.add(
+            session,
+            SchoolLesson(
+                class_unit_id=class_unit.id,
+                subject_id=subject.id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                first_hour=slot.first_hour,
+                last_hour=slot.last_hour,
+                room=clean_text(data.room, "room", 40),
+                teacher_code=clean_text(data.teacher_code, "teacherCode", 12).upper(),
+                teacher_person_id=data.teacher_id,
+                homework=_homework(data.homework),
+            ),
+        )
+    ctx.loaders.clear()
+    return lesson
+
+
+def _homework(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    if len(text) > 4000:
+        raise DomainError(ErrorCode.INVALID, "Homework is at most 4000 characters", "homework")
+    return text.strip()
+
+
+async def lesson_for_staff(ctx: Context, session: Any, lesson_id: int) -> SchoolLesson:
+    lesson = await session.get(SchoolLesson, lesson_id)
+    if lesson is None:
+        raise not_found("lessonId")
+    unit = await identity_q.unit_by_id(session, lesson.class_unit_id)
+    check_on(ctx, STAFF, unit, "lessonId")
+    return lesson
+
+
+async def set_homework(ctx: Context, lesson_id: int, homework: str | None) -> SchoolLesson:
+    text = _homework(homework)
+    async with ctx.db.write() as session:
+        lesson = await lesson_for_staff(ctx, session, lesson_id)
+        lesson.homework = text
+    ctx.loaders.clear()
+    return lesson

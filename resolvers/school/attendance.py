@@ -1,0 +1,167 @@
+"""School resolvers for attendance: a pupil's absences and rates over a period, registering
+presence for a lesson and handling an absence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.roles import Role
+from domain.school.attendance import Absence, IsoWeek, attendance_rates, iso_week
+from domain.school.grades import SchoolYear, school_year_of
+from domain.school.timetable import DateRange, from_utc
+from persistence.core import people as identity_q
+from persistence.school import queries as q
+from persistence.school.models import Pupil, SchoolAbsence, SchoolLesson, SchoolSubject
+from resolvers.context import Context
+from resolvers.school.access import PupilView, check_on, clean_text, not_found, today
+from resolvers.school.agenda import day_bounds, lesson_for_staff
+
+MAX_ATTENDANCE_DAYS = 366
+
+
+# --- reads: attendance ----------------------------------------------------------------------------------
+
+
+@dataclass
+class AbsenceLine:
+    absence: SchoolAbsence
+    lesson: SchoolLesson
+    subject: SchoolSubject
+    domain: Absence
+
+
+@dataclass
+class AbsenceWeek:
+    week: IsoWeek
+    absences: list[AbsenceLine]
+
+
+@dataclass
+class AttendanceView:
+    period: DateRange
+    registered_lessons: int
+    absent_lessons: int
+    absence_percent: Decimal | None
+    presence_percent: Decimal | None
+    weeks: list[AbsenceWeek] = field(default_factory=list)
+
+
+async def attendance(
+    ctx: Context, view: PupilView, first: date | None, last: date | None
+) -> AttendanceView:
+    on = today()
+    last = last or on
+    first = first or SchoolYear(school_year_of(last).start_year).first_day
+    period = DateRange(first, last)
+    if period.days > MAX_ATTENDANCE_DAYS:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"A period of at most {MAX_ATTENDANCE_DAYS} days; {period.days} were asked for",
+            "to",
+        )
+    start, end = day_bounds(first, last)
+    lessons = await ctx.loaders.school.lessons_by_class_range.load(
+        (view.pupil.class_unit_id, start, end)
+    )
+    rows = await ctx.loaders.school.absences_by_pupil_range.load((view.pupil.id, start, end))
+    # Registered: lessons of the class whose attendance the teacher registered, plus any lesson
+    # the pupil was recorded absent from (also one of an earlier class).
+    registered = {lesson.id for lesson, _ in lessons if lesson.attendance_registered}
+    registered |= {a.lesson_id for a, _, _ in rows}
+    rates = attendance_rates(len(registered), len({a.lesson_id for a, _, _ in rows}))
+    lines = [
+        AbsenceLine(
+            absence,
+            lesson,
+            subject,
+            Absence(
+                day=from_utc(lesson.starts_at)[0],
+                lesson_hour=lesson.first_hour,
+                subject=subject.name,
+                reason=absence.reason,
+                authorised=absence.authorised,
+                handled=absence.handled,
+            ),
+        )
+        for absence, lesson, subject in rows
+    ]
+    weeks: dict[IsoWeek, list[AbsenceLine]] = defaultdict(list)
+    for line in lines:
+        weeks[iso_week(line.domain.day)].append(line)
+    # The seed's order: latest week first, in a week the latest day first, hours in order.
+    ordered = [
+        AbsenceWeek(
+            week,
+            sorted(items, key=lambda x: (-x.domain.day.toordinal(), x.domain.lesson_hour)),
+        )
+        for week, items in sorted(weeks.items(), key=lambda kv: kv[0], reverse=True)
+    ]
+    return AttendanceView(
+        period,
+        rates.registered_lessons,
+        rates.absent_lessons,
+        rates.absence_percent,
+        rates.presence_percent,
+        ordered,
+    )
+
+
+# --- writes: attendance ----------------------------------------------------------------------------------
+
+
+async def register_attendance(
+    ctx: Context, lesson_id: int, absent_pupil_ids: list[int]
+) -> tuple[SchoolLesson, list[SchoolAbsence]]:
+    """The teacher registers presence for a lesson; the pupils named were absent. A new
+    absence has no reason yet, so it is unauthorised and not handled."""
+    if len(absent_pupil_ids) > 100:
+        raise DomainError(ErrorCode.INVALID, "At most 100 pupils at once", "absentPupilIds")
+    async with ctx.db.write() as session:
+        lesson = await lesson_for_staff(ctx, session, lesson_id)
+        lesson.attendance_registered = True
+        absences = []
+        for pid in dict.fromkeys(absent_pupil_ids):
+            pupil = await session.get(Pupil, pid)
+            if pupil is None or pupil.class_unit_id != lesson.class_unit_id:
+                raise not_found("absentPupilIds")
+            absence = await q.absence_of(session, pid, lesson.id)  # type: ignore[arg-type]
+            if absence is None:
+                absence = await identity_q.add(
+                    session, SchoolAbsence(pupil_id=pid, lesson_id=lesson.id)
+                )
+            absences.append(absence)
+        await session.flush()
+    ctx.loaders.clear()
+    return lesson, absences
+
+
+async def handle_absence(
+    ctx: Context, absence_id: int, reason: str | None, authorised: bool, handled: bool
+) -> SchoolAbsence:
+    """The mentor (or the administration) records the reason and follow-up of an absence."""
+    text = None if reason is None or not reason.strip() else clean_text(reason, "reason", 300)
+    async with ctx.db.write() as session:
+        absence = await session.get(SchoolAbsence, absence_id)
+        if absence is None:
+            raise not_found("absenceId")
+        lesson = await session.get(SchoolLesson, absence.lesson_id)
+        pupil = await session.get(Pupil, absence.pupil_id)
+        assert lesson is not None and pupil is not None
+        unit = await identity_q.unit_by_id(session, pupil.class_unit_id)
+        assert unit is not None
+        mentor = pupil.class_unit_id in ctx.viewer.mentor_of and not ctx.viewer.token_scoped
+        if not mentor:
+            check_on(ctx, (Role.SCHOOL_ADMIN,), unit, "absenceId")
+        day = from_utc(lesson.starts_at)[0]
+        # The domain rule: without a known reason an absence is unauthorised and not handled.
+        Absence(day, lesson.first_hour, "", text, authorised, handled)
+        absence.reason = text
+        absence.authorised = authorised
+        absence.handled = handled
+        absence.handled_by = ctx.viewer.person_id
+    ctx.loaders.clear()
+    return absence

@@ -1,0 +1,99 @@
+"""Per-request dataloaders of the school portal: one batch per relation, keyed by pupil or class.
+
+A guardian's dashboard with several children therefore costs the same number of statements as
+one with a single child: every child's lessons, grades and absences load in one query each.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from persistence.school import queries as q
+from resolvers.core.loader_group import LoaderGroup
+
+
+class SchoolLoaders(LoaderGroup):
+    """The school portal's loaders, reached as `ctx.loaders.school`."""
+
+    @cached_property
+    def pupil_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.pupils_by_ids)
+
+    @cached_property
+    def pupil_by_person(self) -> DataLoader[int, Any]:
+        return self._loader(q.pupils_by_person)
+
+    @cached_property
+    def location_details(self) -> DataLoader[int, Any]:
+        return self._loader(q.location_details_by_units)
+
+    @cached_property
+    def mentors_by_class(self) -> DataLoader[int, Any]:
+        return self._loader(q.mentors_by_class)
+
+    @cached_property
+    def enrolments_by_pupil(self) -> DataLoader[int, Any]:
+        return self._loader(q.enrolments_by_pupil)
+
+    @cached_property
+    def enrolment_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.enrolments_by_ids)
+
+    @cached_property
+    def links_by_guardian(self) -> DataLoader[int, Any]:
+        return self._loader(q.links_by_guardian)
+
+    @cached_property
+    def links_by_pupil(self) -> DataLoader[int, Any]:
+        return self._loader(q.links_by_pupil)
+
+    @cached_property
+    def link_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.links_by_ids)
+
+    @cached_property
+    def consent_by_link(self) -> DataLoader[tuple[int, int], Any]:
+        return self._loader(q.consents_by_link)
+
+    @cached_property
+    def subject_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.subjects_by_ids)
+
+    @cached_property
+    def assessment_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.assessments_by_ids)
+
+    @cached_property
+    def grade_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.grades_by_ids)
+
+    @cached_property
+    def results_by_pupil(self) -> DataLoader[int, Any]:
+        return self._loader(q.results_by_pupil)
+
+    @cached_property
+    def lessons_by_class_range(self) -> DataLoader[tuple[Any, ...], Any]:
+        return self._loader(q.lessons_by_class_range)
+
+    @cached_property
+    def lesson_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.lessons_by_ids)
+
+    @cached_property
+    def absences_by_pupil_range(self) -> DataLoader[tuple[Any, ...], Any]:
+        return self._loader(q.absences_by_pupil_range)
+
+    @cached_property
+    def absence_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.absences_by_ids)
+
+    @cached_property
+    def feed_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(q.feeds_by_ids)
+
+    @cached_property
+    def feeds_of(self) -> DataLoader[tuple[int, int], Any]:
+        return self._loader(q.feeds_of)

@@ -1,0 +1,1 @@
+"""Academy: the schema layer of this area."""

@@ -1,0 +1,508 @@
+"""The academy in GraphQL: courses, learners (users of a cluster), enrolments, exams,
+certificates, labels, registration numbers and report rows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from domain.academy import accreditation
+from domain.academy.exams import AttemptResult, attempts_left
+from domain.core.ids import encode_global_id
+from domain.core.roles import Relation, Requirement, Scope, allows
+from domain.core.roles import Role as R
+from persistence.academy.models import Certificate, Course, Enrolment, ExamAttempt, Label, Learner
+from persistence.academy.models import RegistrationNumber as RegistrationRow
+from schema.core.identity import PersonNode
+from schema.core.node import plain, register_node
+from schema.core.org import OrgUnitNode
+from schema.core.permissions import public_fields, requires
+from schema.core.relay import Node
+
+ADMINS = (R.PLATFORM_ADMIN, R.ACADEMY_ORG_ADMIN, R.CLUSTER_ADMIN)
+CATALOGUE_READ = Requirement.of((*ADMINS, R.LEARNER))
+LEARNER_READ = Requirement.of(ADMINS, [Relation.SELF])
+LABEL_READ = Requirement.of(ADMINS)
+SELF_ONLY = Requirement.of((), [Relation.SELF])
+
+
+def _f(req: Requirement, description: str) -> Any:
+    return requires(req.roles, req.relations, description=description)
+
+
+async def _visible(info: Any, nodes: list[Any]) -> list[Any]:
+    return [n for n in nodes if allows(info.context.viewer, type(n).READ, n.scope)]
+
+
+@strawberry.enum(description="Where a learner is in a course.")
+class CourseStatus(Enum):
+    NOT_STARTED = strawberry.enum_value("NOT_STARTED", description="No lesson completed yet.")
+    IN_PROGRESS = strawberry.enum_value("IN_PROGRESS", description="Some lessons completed.")
+    COMPLETED = strawberry.enum_value("COMPLETED", description="Every lesson completed.")
+
+
+@strawberry.type(description="A lesson of a course.")
+class Lesson:
+    row: strawberry.Private[Any]
+    scope: strawberry.Private[Scope | None] = None
+
+    @_f(CATALOGUE_READ, "Global ID of the lesson.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_global_id("Lesson", self.row.id))
+
+    @_f(CATALOGUE_READ, "Position in the course, from 1.")
+    def position(self) -> int:
+        return self.row.position
+
+    @_f(CATALOGUE_READ, "Title of the module the lesson belongs to.")
+    def module_title(self) -> str:
+        return self.row.module_title
+
+    @_f(CATALOGUE_READ, "Title of the lesson.")
+    def title(self) -> str:
+        return self.row.title
+
+    @_f(CATALOGUE_READ, "Estimated duration in minutes.")
+    def duration_minutes(self) -> int:
+        return self.row.duration_minutes
+
+
+@public_fields
+@strawberry.type(description="Points a course earns with a professional register.")
+class Accreditation:
+    register_code: str = strawberry.field(description="Code of the register, e.g. BIG or KNGF.")
+    register_name: str = strawberry.field(description="Name of the register.")
+    points: int = strawberry.field(description="Accreditation points.")
+
+
+@strawberry.type(name="Course", description="A course of the catalogue.")
+class CourseNode(Node):
+    row: strawberry.Private[Course]
+    scope: strawberry.Private[Scope | None]
+    READ = CATALOGUE_READ
+
+    @classmethod
+    def from_row(cls, row: Course) -> CourseNode:
+        return cls(id=strawberry.ID(encode_global_id("Course", row.id)), row=row, scope=None)  # type: ignore[arg-type]
+
+    @_f(CATALOGUE_READ, "Title.")
+    def title(self) -> str:
+        return self.row.title
+
+    @_f(CATALOGUE_READ, "What the course is about.")
+    def description(self) -> str:
+        return self.row.description
+
+    @_f(CATALOGUE_READ, "Estimated study time in minutes.")
+    def estimated_minutes(self) -> int:
+        return self.row.estimated_minutes
+
+    @_f(CATALOGUE_READ, "Lessons in order.")
+    async def lessons(self, info: strawberry.Info) -> list[Lesson]:
+        return [
+            Lesson(row=r)
+            for r in await info.context.loaders.academy.lessons_by_course.load(self.row.id)
+        ]
+
+    @_f(CATALOGUE_READ, "Whether the course ends with an exam (pass mark 70%, at most 2 resits).")
+    async def has_exam(self, info: strawberry.Info) -> bool:
+        return bool(await info.context.loaders.academy.questions_by_course.load(self.row.id))
+
+    @_f(CATALOGUE_READ, "Accreditation with professional registers.")
+    async def accreditations(self, info: strawberry.Info) -> list[Accreditation]:
+        rows = await info.context.loaders.academy.accreditations_by_course.load(self.row.id)
+        registers = {r.code: r.name for r in accreditation.REGISTERS.values()}
+        return [
+            Accreditation(
+                register_code=r.register_code,
+                register_name=registers.get(r.register_code, r.register_code),
+                points=r.points,
+            )
+            for r in rows
+        ]
+
+
+@strawberry.type(name="Label", description="A label (kenmerk) an admin puts on users.")
+class LabelNode(Node):
+    row: strawberry.Private[Label]
+    scope: strawberry.Private[Scope]
+    READ = LABEL_READ
+
+    @classmethod
+    async def build(cls, ctx: Any, row: Label) -> LabelNode:
+        unit = await ctx.loaders.unit_by_id.load(row.owner_unit_id)
+        return cls(
+            id=strawberry.ID(encode_global_id("Label", row.id)),
+            row=row,
+            scope=Scope(unit_paths=(unit.path,)),
+        )  # type: ignore[arg-type]
+
+    @_f(LABEL_READ, "Name of the label.")
+    def name(self) -> str:
+        return self.row.name
+
+    @_f(LABEL_READ, "Colour (GREY, RED, ORANGE, …).")
+    def colour(self) -> str:
+        return self.row.colour
+
+    @_f(LABEL_READ, "The academy or cluster whose admins made it.")
+    async def unit(self, info: strawberry.Info) -> OrgUnitNode:
+        return OrgUnitNode.from_row(
+            await info.context.loaders.unit_by_id.load(self.row.owner_unit_id)
+        )
+
+
+@public_fields
+@strawberry.type(description="A lesson of your course and whether you completed it.")
+class LessonProgress:
+    lesson: Lesson = strawberry.field(description="The lesson.")
+    completed: bool = strawberry.field(description="Whether it is completed.")
+
+
+@strawberry.type(
+    name="ExamAttempt",
+    description="One attempt at a course's exam. Only the score is kept, never the answers.",
+)
+class ExamAttemptNode:
+    row: strawberry.Private[ExamAttempt]
+    scope: strawberry.Private[Scope]
+    READ = LEARNER_READ
+
+    @_f(LEARNER_READ, "Global ID of the attempt; pass it to submitExamAttempt.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_global_id("ExamAttempt", self.row.id))
+
+    @_f(LEARNER_READ, "1 for the first try, 2 and 3 for resits.")
+    def number(self) -> int:
+        return self.row.number
+
+    @_f(LEARNER_READ, "When it started.")
+    def started_at(self) -> datetime:
+        return self.row.started_at
+
+    @_f(LEARNER_READ, "When it was submitted; null while open.")
+    def finished_at(self) -> datetime | None:
+        return self.row.finished_at
+
+    @_f(LEARNER_READ, "Score in percent, once submitted.")
+    def score_percent(self) -> int | None:
+        return self.row.score_percent
+
+    @_f(LEARNER_READ, "Passed (70% or more), once submitted.")
+    def passed(self) -> bool | None:
+        return self.row.passed
+
+
+def _attempt_results(rows: list[ExamAttempt]) -> list[AttemptResult]:
+    return [
+        AttemptResult.OPEN
+        if a.finished_at is None
+        else AttemptResult.PASSED
+        if a.passed
+        else AttemptResult.FAILED
+        for a in rows
+    ]
+
+
+@strawberry.type(
+    name="Certificate",
+    description="Certificate of participation: it shows the highest exam score, never pass or fail.",
+)
+class CertificateNode(Node):
+    row: strawberry.Private[Certificate]
+    scope: strawberry.Private[Scope]
+    READ = LEARNER_READ
+
+    @classmethod
+    async def build(cls, ctx: Any, row: Certificate) -> CertificateNode:
+        enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
+        unit = await ctx.loaders.unit_by_id.load(enrolment.cluster_id)
+        return cls(
+            id=strawberry.ID(encode_global_id("Certificate", row.id)),
+            row=row,  # type: ignore[arg-type]
+            scope=Scope(unit_paths=(unit.path,), person_id=enrolment.person_id),
+        )
+
+    @_f(LEARNER_READ, "Code anyone can check with `verifyCertificate`.")
+    def verification_code(self) -> str:
+        return self.row.verification_code
+
+    @_f(LEARNER_READ, "When it was issued.")
+    def issued_at(self) -> datetime:
+        return self.row.issued_at
+
+    @_f(LEARNER_READ, "Highest exam score in percent; null when no exam was taken.")
+    def highest_score_percent(self) -> int | None:
+        return self.row.highest_score_percent
+
+    @_f(LEARNER_READ, "The course.")
+    async def course(self, info: strawberry.Info) -> CourseNode:
+        enrolment = await info.context.loaders.academy.enrolment_by_id.load(self.row.enrolment_id)
+        return CourseNode.from_row(
+            await info.context.loaders.academy.course_by_id.load(enrolment.course_id)
+        )
+
+    @requires(
+        (),
+        [Relation.SELF],
+        description="Signed link to the PDF, valid for an hour; only for the learner.",
+    )
+    def pdf_url(self, info: strawberry.Info) -> str | None:
+        from resolvers.academy.documents import certificate_url
+
+        return certificate_url(info.context, self.row.id, self.scope.person_id)  # type: ignore[arg-type]
+
+
+@strawberry.type(name="Enrolment", description="A course given to a learner, with progress.")
+class EnrolmentNode(Node):
+    row: strawberry.Private[Enrolment]
+    scope: strawberry.Private[Scope]
+    READ = LEARNER_READ
+
+    @classmethod
+    async def build(cls, ctx: Any, row: Enrolment) -> EnrolmentNode:
+        unit = await ctx.loaders.unit_by_id.load(row.cluster_id)
+        return cls(
+            id=strawberry.ID(encode_global_id("Enrolment", row.id)),
+            row=row,  # type: ignore[arg-type]
+            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
+        )
+
+    @classmethod
+    async def many(cls, info: Any, rows: list[Enrolment]) -> list[EnrolmentNode]:
+        return await _visible(
+            info, list(await asyncio.gather(*(cls.build(info.context, r) for r in rows)))
+        )
+
+    @_f(LEARNER_READ, "The course.")
+    async def course(self, info: strawberry.Info) -> CourseNode:
+        return CourseNode.from_row(
+            await info.context.loaders.academy.course_by_id.load(self.row.course_id)
+        )
+
+    @_f(LEARNER_READ, "Where the learner is.")
+    def status(self) -> CourseStatus:
+        return CourseStatus(self.row.status.value)
+
+    @_f(LEARNER_READ, "Completed lessons as a percentage of all lessons (rounded down).")
+    def progress_percent(self) -> int:
+        return self.row.progress_percent
+
+    @_f(LEARNER_READ, "When the course was given.")
+    def assigned_at(self) -> datetime:
+        return self.row.assigned_at
+
+    @_f(LEARNER_READ, "When the first lesson was completed.")
+    def started_at(self) -> datetime | None:
+        return self.row.started_at
+
+    @_f(LEARNER_READ, "When the last lesson was completed.")
+    def completed_at(self) -> datetime | None:
+        return self.row.completed_at
+
+    @_f(LEARNER_READ, "Each lesson and whether it is completed.")
+    async def lessons(self, info: strawberry.Info) -> list[LessonProgress]:
+        loaders = info.context.loaders.academy
+        lessons, done = await asyncio.gather(
+            loaders.lessons_by_course.load(self.row.course_id),
+            loaders.completions_by_enrolment.load(self.row.id),
+        )
+        finished = {c.lesson_id for c in done}
+        return [LessonProgress(lesson=Lesson(row=r), completed=r.id in finished) for r in lessons]
+
+    @_f(LEARNER_READ, "Exam attempts so far.")
+    async def exam_attempts(self, info: strawberry.Info) -> list[ExamAttemptNode]:
+        rows = await info.context.loaders.academy.attempts_by_enrolment.load(self.row.id)
+        return [ExamAttemptNode(row=r, scope=self.scope) for r in rows]
+
+    @_f(LEARNER_READ, "Attempts still possible: 3 in all, none after a pass.")
+    async def exam_attempts_left(self, info: strawberry.Info) -> int:
+        rows = await info.context.loaders.academy.attempts_by_enrolment.load(self.row.id)
+        return attempts_left(_attempt_results(rows))
+
+    @_f(LEARNER_READ, "The certificate, once the course is completed.")
+    async def certificate(self, info: strawberry.Info) -> CertificateNode | None:
+        row = await info.context.loaders.academy.certificate_by_enrolment.load(self.row.id)
+        return await CertificateNode.build(info.context, row) if row else None
+
+
+@strawberry.type(
+    name="Learner", description="A person as a user of one academy cluster (gebruiker)."
+)
+class LearnerNode(Node):
+    row: strawberry.Private[Learner]
+    scope: strawberry.Private[Scope]
+    READ = LEARNER_READ
+
+    @classmethod
+    async def build(cls, ctx: Any, row: Learner) -> LearnerNode:
+        unit = await ctx.loaders.unit_by_id.load(row.cluster_id)
+        return cls(
+            id=strawberry.ID(encode_global_id("Learner", row.id)),
+            row=row,  # type: ignore[arg-type]
+            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
+        )
+
+    @_f(LEARNER_READ, "The person.")
+    async def person(self, info: strawberry.Info) -> PersonNode:
+        return await PersonNode.load(
+            info, await info.context.loaders.person_by_id.load(self.row.person_id)
+        )
+
+    @_f(LEARNER_READ, "The cluster.")
+    async def cluster(self, info: strawberry.Info) -> OrgUnitNode:
+        return OrgUnitNode.from_row(await info.context.loaders.unit_by_id.load(self.row.cluster_id))
+
+    @_f(LEARNER_READ, "When the user was added to the cluster (for 'recently uploaded').")
+    def added_at(self) -> datetime:
+        return self.row.added_at
+
+    @_f(LEARNER_READ, "Whether admins hid the user from their lists.")
+    def hidden(self) -> bool:
+        return self.row.hidden_at is not None
+
+    @_f(LEARNER_READ, "Whether the user receives the magazine.")
+    def magazine(self) -> bool:
+        return self.row.magazine
+
+    @_f(LEARNER_READ, "Courses given to the user, limited to those you may see.")
+    async def enrolments(self, info: strawberry.Info) -> list[EnrolmentNode]:
+        rows = await info.context.loaders.academy.enrolments_by_person.load(self.row.person_id)
+        return await EnrolmentNode.many(info, rows)
+
+    @_f(LEARNER_READ, "Labels on the user, limited to those you may see.")
+    async def labels(self, info: strawberry.Info) -> list[LabelNode]:
+        loaders = info.context.loaders.academy
+        ids = await loaders.label_ids_by_person.load(self.row.person_id)
+        rows = [r for r in await loaders.label_by_id.load_many(ids) if r is not None]
+        return await _visible(
+            info, list(await asyncio.gather(*(LabelNode.build(info.context, r) for r in rows)))
+        )
+
+
+@strawberry.type(description="A learner's number with a professional register.")
+class RegistrationNumber:
+    row: strawberry.Private[RegistrationRow]
+    scope: strawberry.Private[Scope]
+    READ = SELF_ONLY
+
+    @_f(SELF_ONLY, "Code of the register.")
+    def register_code(self) -> str:
+        return self.row.register_code
+
+    @_f(SELF_ONLY, "The registration number, normalised.")
+    def number(self) -> str:
+        return self.row.number
+
+    @_f(SELF_ONLY, "When it was entered.")
+    def entered_at(self) -> datetime:
+        return self.row.entered_at
+
+
+@public_fields
+@strawberry.type(description="A professional register the academy reports attendance to.")
+class Register:
+    code: str = strawberry.field(description="Code, e.g. BIG.")
+    name: str = strawberry.field(description="Name of the register.")
+    format_hint: str = strawberry.field(description="What a registration number looks like.")
+    reported_by_academy: bool = strawberry.field(
+        description="Whether the academy reports attendance every six weeks; otherwise the learner sends the certificate."
+    )
+
+
+@public_fields
+@strawberry.type(description="The public answer to `verifyCertificate`.")
+class CertificateVerification:
+    valid: bool = strawberry.field(description="Whether a certificate with this code exists.")
+    learner_name: str | None = strawberry.field(
+        description="Name on the certificate.", default=None
+    )
+    course_title: str | None = strawberry.field(description="The course.", default=None)
+    issued_on: date | None = strawberry.field(description="Date of issue.", default=None)
+    highest_score_percent: int | None = strawberry.field(
+        description="Highest exam score, if an exam was taken.", default=None
+    )
+
+
+@public_fields
+@strawberry.type(description="One row of the academy report: a cluster and a course.")
+class AcademyReportRow:
+    cluster_row: strawberry.Private[Any]
+    course_row: strawberry.Private[Any]
+    not_started: int = strawberry.field(description="Learners who have not started.")
+    in_progress: int = strawberry.field(description="Learners under way.")
+    completed: int = strawberry.field(description="Learners who completed the course.")
+    average_best_score_percent: float | None = strawberry.field(
+        description="Average of each learner's best exam score."
+    )
+
+    @strawberry.field(description="The cluster.")
+    def cluster(self) -> OrgUnitNode:
+        return OrgUnitNode.from_row(self.cluster_row)
+
+    @strawberry.field(description="The course.")
+    def course(self) -> CourseNode:
+        return CourseNode.from_row(self.course_row)
+
+
+@public_fields
+@strawberry.type(description="Seats of a cluster.")
+class SeatUsage:
+    cluster_row: strawberry.Private[Any]
+    seat_limit: int = strawberry.field(
+        description="Maximum number of users, set by the organisation admin."
+    )
+    seats_used: int = strawberry.field(description="Users in the cluster, hidden ones included.")
+
+    @strawberry.field(description="Seats still free.")
+    def seats_left(self) -> int:
+        return max(0, self.seat_limit - self.seats_used)
+
+    @strawberry.field(description="The cluster.")
+    def cluster(self) -> OrgUnitNode:
+        return OrgUnitNode.from_row(self.cluster_row)
+
+
+@public_fields
+@strawberry.type(description="An exam question while you take the exam: no correct answer here.")
+class ExamQuestion:
+    id: strawberry.ID = strawberry.field(description="Pass it back with your answer.")
+    text: str = strawberry.field(description="The question.")
+    options: list[str] = strawberry.field(
+        description="Possible answers; answer with the index, from 0."
+    )
+
+
+@public_fields
+@strawberry.type(
+    description="A question after submitting: your answer and the correct one. Shown once."
+)
+class QuestionReview:
+    question: ExamQuestion = strawberry.field(description="The question.")
+    chosen_option: int | None = strawberry.field(description="Your answer; null if unanswered.")
+    correct_option: int = strawberry.field(description="The correct answer.")
+    correct: bool = strawberry.field(description="Whether you answered correctly.")
+
+
+def question_of(row: Any) -> ExamQuestion:
+    return ExamQuestion(
+        id=strawberry.ID(encode_global_id("ExamQuestion", row.id)),
+        text=row.text,
+        options=json.loads(row.options_json),
+    )
+
+
+register_node("Course", plain(CourseNode.from_row), lambda ctx: ctx.loaders.academy.course_by_id)
+register_node("Learner", LearnerNode.build, lambda ctx: ctx.loaders.academy.learner_by_id)
+register_node("Enrolment", EnrolmentNode.build, lambda ctx: ctx.loaders.academy.enrolment_by_id)
+register_node(
+    "Certificate", CertificateNode.build, lambda ctx: ctx.loaders.academy.certificate_by_id
+)
+register_node("Label", LabelNode.build, lambda ctx: ctx.loaders.academy.label_by_id)
+
+ACADEMY_NODE_TYPES = [CourseNode, LearnerNode, EnrolmentNode, CertificateNode, LabelNode]

@@ -1,0 +1,1 @@
+"""Background: the schema layer of this area."""

@@ -1,0 +1,108 @@
+"""Admin mails to people they manage, with a preview of exactly what will be sent."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from domain.core.ids import decode_expected, encode_global_id
+from resolvers.background import messages
+from schema.core.payloads import arg, attempt, errors_field
+from schema.core.permissions import ALL_ADMINS, public, requires
+from schema.core.relay import UserError
+
+PERSON_IDS = arg("The people to write to; people you do not administer are left out and listed.")
+SUBJECT = arg("Subject line.")
+BODY = arg("The message; blank lines separate paragraphs. Inserted as text, never as HTML.")
+SENDER = arg("Sender name shown to the recipients.")
+
+
+@strawberry.type(description="What `sendMessage` would send, rendered for the first recipient.")
+class MessagePreview:
+    recipient_count: int = public(description="How many people will get the mail.", default=0)
+    not_allowed_ids: list[strawberry.ID] = public(
+        description="IDs left out: unknown, or not people you administer.", default_factory=list
+    )
+    subject: str | None = public(description="The subject as sent.", default=None)
+    text_body: str | None = public(description="The plain-text part as sent.", default=None)
+    html_body: str | None = public(description="The HTML part as sent.", default=None)
+    errors: list[UserError] = errors_field("What is wrong with the input.")
+
+
+@strawberry.type(description="Result of sending a message.")
+class SendMessagePayload:
+    queued_count: int = public(description="Mails queued for delivery.", default=0)
+    not_allowed_ids: list[strawberry.ID] = public(
+        description="IDs left out: unknown, or not people you administer.", default_factory=list
+    )
+    errors: list[UserError] = errors_field()
+
+
+def _ids(person_ids: list[strawberry.ID]) -> list[int]:
+    return [decode_expected(pid, "Person", "personIds") for pid in person_ids]
+
+
+def _gids(ids: list[int]) -> list[strawberry.ID]:
+    return [strawberry.ID(encode_global_id("Person", i)) for i in ids]
+
+
+@strawberry.type
+class MessageQueries:
+    @requires(
+        ALL_ADMINS,
+        description="Preview a message to people you administer: how many get "
+        "it, and the mail exactly as it will be sent.",
+    )
+    async def preview_message(
+        self,
+        info: strawberry.Info,
+        person_ids: Annotated[list[strawberry.ID], PERSON_IDS],
+        subject: Annotated[str, SUBJECT],
+        body: Annotated[str, BODY],
+        sender_name: Annotated[str, SENDER],
+    ) -> MessagePreview:
+        async def work() -> MessagePreview:
+            planned = await messages.plan(
+                info.context, _ids(person_ids), subject, body, sender_name
+            )
+            first = messages.first_mail(planned)
+            return MessagePreview(
+                recipient_count=len(planned.recipients),
+                not_allowed_ids=_gids(planned.not_allowed),
+                subject=first.subject if first else None,
+                text_body=first.text if first else None,
+                html_body=first.html if first else None,
+            )
+
+        return await attempt(MessagePreview, work)
+
+
+@strawberry.type
+class MessageMutations:
+    @requires(
+        ALL_ADMINS,
+        description="Send a message (e.g. a reminder) to people you administer. "
+        "Pass an idempotencyKey so a retried request does not mail twice.",
+    )
+    async def send_message(
+        self,
+        info: strawberry.Info,
+        person_ids: Annotated[list[strawberry.ID], PERSON_IDS],
+        subject: Annotated[str, SUBJECT],
+        body: Annotated[str, BODY],
+        sender_name: Annotated[str, SENDER],
+        idempotency_key: Annotated[
+            str | None, arg("Any unique string per intended sending, e.g. a UUID.")
+        ] = None,
+    ) -> SendMessagePayload:
+        async def work() -> SendMessagePayload:
+            planned = await messages.plan(
+                info.context, _ids(person_ids), subject, body, sender_name
+            )
+            count = await messages.send(info.context, planned, idempotency_key)
+            return SendMessagePayload(
+                queued_count=count, not_allowed_ids=_gids(planned.not_allowed)
+            )
+
+        return await attempt(SendMessagePayload, work)

@@ -1,0 +1,1 @@
+"""Core: the schema layer of this area."""

@@ -1,0 +1,1 @@
+"""Mutations of this area, one module per topic."""

@@ -1,0 +1,1 @@
+"""Institute: the schema layer of this area."""

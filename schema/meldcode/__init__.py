@@ -1,0 +1,1 @@
+"""Meldcode: the schema layer of this area."""

@@ -1,1 +1,0 @@
-"""Mutations, one module per business area."""

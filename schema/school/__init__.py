@@ -1,0 +1,1 @@
+"""School: the schema layer of this area."""
