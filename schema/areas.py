@@ -1,10 +1,22 @@
-"""The business areas that make up the schema. Adding an area means adding its classes here."""
+"""The area registry: each business area lists its root query, mutation and Node classes once.
+
+Adding a portal means adding its folder in each layer and one entry here.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from schema.academy.api import AcademyMutations, AcademyQueries
+from schema.academy.mutations.accreditation import AcademyAccreditationMutations
+from schema.academy.mutations.assignment import AcademyAssignmentMutations
+from schema.academy.mutations.catalogue import AcademyCatalogueMutations
+from schema.academy.mutations.labels import AcademyLabelMutations
+from schema.academy.mutations.learning import AcademyLearningMutations
+from schema.academy.mutations.mail import AcademyMailMutations
+from schema.academy.mutations.seats import AcademySeatMutations
+from schema.academy.mutations.users import AcademyUserMutations
+from schema.academy.queries import AcademyQueries
 from schema.academy.types import ACADEMY_NODE_TYPES
 from schema.background.mutations.exports import BackgroundMutations
 from schema.background.mutations.messages import MessageMutations, MessageQueries
@@ -13,26 +25,69 @@ from schema.core.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleA
 from schema.core.mutations.access import AccessMutations
 from schema.core.mutations.accounts import AccountMutations
 from schema.core.org import OrgUnitNode
-from schema.school.api import SCHOOL_NODE_TYPES, SchoolMutations, SchoolQueries
+from schema.school.mutations.agenda import SchoolAgendaMutations
+from schema.school.mutations.attendance import SchoolAttendanceMutations
+from schema.school.mutations.consent import SchoolConsentMutations
+from schema.school.mutations.pupils import SchoolPupilMutations
+from schema.school.mutations.results import SchoolResultMutations
+from schema.school.nodes import SCHOOL_TYPES
+from schema.school.queries import SchoolQueries
 
-QUERY_PARTS: tuple[type, ...] = (MessageQueries, AcademyQueries, SchoolQueries)
-MUTATION_PARTS: tuple[type, ...] = (
-    AccountMutations,
-    AccessMutations,
-    BackgroundMutations,
-    MessageMutations,
-    AcademyMutations,
-    SchoolMutations,
+
+@dataclass(frozen=True)
+class Area:
+    """One business area's contribution to the schema."""
+
+    name: str
+    queries: tuple[type, ...] = ()
+    mutations: tuple[type, ...] = ()
+    # Types reachable only through the Node interface must be listed to appear in the schema.
+    node_types: tuple[Any, ...] = ()
+
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        "core",
+        mutations=(AccountMutations, AccessMutations),
+        node_types=(OrgUnitNode, PersonNode, RoleAssignmentNode, ApiTokenNode, AuditEventNode),
+    ),
+    Area(
+        "background",
+        queries=(MessageQueries,),
+        mutations=(BackgroundMutations, MessageMutations),
+        node_types=(ExportJobNode, OutboxMailNode),
+    ),
+    Area(
+        "academy",
+        queries=(AcademyQueries,),
+        mutations=(
+            AcademyCatalogueMutations,
+            AcademyMailMutations,
+            AcademyUserMutations,
+            AcademySeatMutations,
+            AcademyAssignmentMutations,
+            AcademyLabelMutations,
+            AcademyLearningMutations,
+            AcademyAccreditationMutations,
+        ),
+        node_types=tuple(ACADEMY_NODE_TYPES),
+    ),
+    Area(
+        "school",
+        queries=(SchoolQueries,),
+        mutations=(
+            SchoolPupilMutations,
+            SchoolConsentMutations,
+            SchoolResultMutations,
+            SchoolAgendaMutations,
+            SchoolAttendanceMutations,
+        ),
+        node_types=tuple(SCHOOL_TYPES),
+    ),
+    Area("institute"),
+    Area("meldcode"),
 )
-# Types reachable only through the Node interface must be listed to appear in the schema.
-NODE_TYPES: list[Any] = [
-    OrgUnitNode,
-    PersonNode,
-    RoleAssignmentNode,
-    ApiTokenNode,
-    AuditEventNode,
-    ExportJobNode,
-    OutboxMailNode,
-    *ACADEMY_NODE_TYPES,
-    *SCHOOL_NODE_TYPES,
-]
+
+QUERY_PARTS: tuple[type, ...] = tuple(q for area in AREAS for q in area.queries)
+MUTATION_PARTS: tuple[type, ...] = tuple(m for area in AREAS for m in area.mutations)
+NODE_TYPES: list[Any] = [t for area in AREAS for t in area.node_types]

@@ -1,0 +1,1 @@
+"""Academy mutations, one module per topic."""

@@ -1,0 +1,73 @@
+"""Academy mail mutations: mail to selected users and the magazine."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from domain.core.ids import decode_expected
+from resolvers.academy import admin
+from resolvers.background import messages
+from schema.academy.inputs import ORG_ADMINS, UserSelectionInput, to_selection
+from schema.academy.payloads import MagazinePayload, UserMailPayload
+from schema.academy.types import (
+    ADMINS,
+)
+from schema.core.payloads import arg, attempt
+from schema.core.permissions import requires
+
+
+@strawberry.type
+class AcademyMailMutations:
+    @requires(
+        ADMINS,
+        description="Mail users (e.g. a reminder) chosen by IDs or by the list's filter. "
+        "Preview it first with `previewUserMail`.",
+    )
+    async def send_user_mail(
+        self,
+        info: strawberry.Info,
+        selection: Annotated[UserSelectionInput, arg("The users.")],
+        subject: Annotated[str, arg("Subject line.")],
+        body: Annotated[str, arg("The message; blank lines separate paragraphs.")],
+        sender_name: Annotated[str, arg("Sender name.")],
+        idempotency_key: Annotated[
+            str | None, arg("Any unique string per sending, so a retry does not mail twice.")
+        ] = None,
+    ) -> UserMailPayload:
+        async def work() -> UserMailPayload:
+            ids = await admin.selected_person_ids(info.context, to_selection(selection))
+            planned = await messages.plan(info.context, ids, subject, body, sender_name)
+            return UserMailPayload(
+                queued_count=await messages.send(info.context, planned, idempotency_key)
+            )
+
+        return await attempt(UserMailPayload, work)
+
+    @requires(
+        ORG_ADMINS,
+        description="Send the magazine to every subscribed user of an academy organisation; each mail "
+        "carries a one-click unsubscribe link that works without logging in.",
+    )
+    async def send_magazine(
+        self,
+        info: strawberry.Info,
+        academy_id: Annotated[strawberry.ID, arg("The academy organisation.")],
+        subject: Annotated[str, arg("Subject line.")],
+        body: Annotated[str, arg("The text; blank lines separate paragraphs.")],
+        idempotency_key: Annotated[
+            str | None, arg("Any unique string per issue, so a retry does not mail twice.")
+        ] = None,
+    ) -> MagazinePayload:
+        async def work() -> MagazinePayload:
+            count = await admin.send_magazine(
+                info.context,
+                decode_expected(academy_id, "OrgUnit", "academyId"),
+                subject,
+                body,
+                idempotency_key,
+            )
+            return MagazinePayload(queued_count=count)
+
+        return await attempt(MagazinePayload, work)

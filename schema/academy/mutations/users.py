@@ -1,0 +1,135 @@
+"""Academy user mutations: add, hide, show, delete and move users."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from domain.core.ids import decode_expected
+from resolvers.academy import admin
+from schema.academy.inputs import ORG_ADMINS, UserSelectionInput, to_selection
+from schema.academy.payloads import (
+    AddUserOutcome,
+    AddUserResult,
+    AddUsersPayload,
+    DeleteUserResult,
+    DeleteUsersPayload,
+    UsersPayload,
+    _learners,
+)
+from schema.academy.types import (
+    ADMINS,
+    LearnerNode,
+)
+from schema.core.payloads import arg, attempt
+from schema.core.permissions import requires
+
+
+@strawberry.type
+class AcademyUserMutations:
+    @requires(
+        ADMINS,
+        description="Add users by e-mail address, one per line as pasted. Trims, removes duplicates, "
+        "checks each; refuses the whole list when the cluster's seat limit would be exceeded. New people get an "
+        "activation mail. Atomic.",
+    )
+    async def add_users(
+        self,
+        info: strawberry.Info,
+        cluster_id: Annotated[strawberry.ID, arg("The cluster.")],
+        emails: Annotated[
+            list[str],
+            arg("Addresses; a line may also hold several, separated by commas or semicolons."),
+        ],
+    ) -> AddUsersPayload:
+        async def work() -> AddUsersPayload:
+            result = await admin.add_users(
+                info.context, decode_expected(cluster_id, "OrgUnit", "clusterId"), emails
+            )
+            out = []
+            for r in result.results:
+                learner = await LearnerNode.build(info.context, r.learner) if r.learner else None
+                out.append(
+                    AddUserResult(
+                        entry=r.entry,
+                        outcome=AddUserOutcome(r.outcome.value),
+                        message=r.message,
+                        learner=learner,
+                    )
+                )
+            return AddUsersPayload(
+                results=out, seats_left=result.seats_left, duplicates_skipped=result.duplicates
+            )
+
+        return await attempt(AddUsersPayload, work)
+
+    @requires(ADMINS, description="Hide users from the lists (their data stays).")
+    async def hide_users(
+        self, info: strawberry.Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+    ) -> UsersPayload:
+        async def work() -> UsersPayload:
+            return UsersPayload(
+                users=await _learners(
+                    info, await admin.set_hidden(info.context, to_selection(selection), True)
+                )
+            )
+
+        return await attempt(UsersPayload, work)
+
+    @requires(ADMINS, description="Show hidden users again.")
+    async def show_users(
+        self, info: strawberry.Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+    ) -> UsersPayload:
+        async def work() -> UsersPayload:
+            return UsersPayload(
+                users=await _learners(
+                    info, await admin.set_hidden(info.context, to_selection(selection), False)
+                )
+            )
+
+        return await attempt(UsersPayload, work)
+
+    @requires(
+        ADMINS,
+        description="Delete users who have not started any training; the others are listed with the reason.",
+    )
+    async def delete_users(
+        self, info: strawberry.Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+    ) -> DeleteUsersPayload:
+        async def work() -> DeleteUsersPayload:
+            from domain.core.ids import encode_global_id
+
+            outcomes = await admin.delete_users(info.context, to_selection(selection))
+            return DeleteUsersPayload(
+                results=[
+                    DeleteUserResult(
+                        user_id=strawberry.ID(encode_global_id("Learner", o.learner.id)),
+                        deleted=o.deleted,
+                        reason=o.reason,
+                    )  # type: ignore[arg-type]
+                    for o in outcomes
+                ]
+            )
+
+        return await attempt(DeleteUsersPayload, work)
+
+    @requires(
+        ORG_ADMINS,
+        description="Move a user to another cluster of the organisation (organisation admins only).",
+    )
+    async def move_user_to_cluster(
+        self,
+        info: strawberry.Info,
+        user_id: Annotated[strawberry.ID, arg("The user (Learner ID).")],
+        cluster_id: Annotated[strawberry.ID, arg("The target cluster.")],
+    ) -> UsersPayload:
+        async def work() -> UsersPayload:
+            learner = await admin.move_user(
+                info.context,
+                decode_expected(user_id, "Learner", "userId"),
+                decode_expected(cluster_id, "OrgUnit", "clusterId"),
+            )
+            return UsersPayload(users=await _learners(info, [learner]))
+
+        return await attempt(UsersPayload, work)

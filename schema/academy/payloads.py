@@ -1,0 +1,264 @@
+"""Academy mutation payloads and the result rows they carry."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from resolvers.academy import admin
+from schema.academy.types import (
+    CourseNode,
+    EnrolmentNode,
+    ExamAttemptNode,
+    ExamQuestion,
+    LabelNode,
+    LearnerNode,
+    QuestionReview,
+    RegistrationNumber,
+    SeatUsage,
+)
+from schema.background.types import ExportJobNode
+from schema.core.payloads import errors_field
+from schema.core.permissions import public_fields
+from schema.core.relay import UserError
+
+
+async def _learners(info: strawberry.Info, rows: list) -> list[LearnerNode]:
+    return list(await asyncio.gather(*(LearnerNode.build(info.context, r) for r in rows)))
+
+
+@strawberry.enum(description="What happened to one pasted address.")
+class AddUserOutcome(Enum):
+    ADDED = strawberry.enum_value(
+        "ADDED",
+        description="Added; a new account gets an activation mail, an existing one a notice. "
+        "Which of the two is not disclosed.",
+    )
+    ALREADY_PRESENT = strawberry.enum_value(
+        "ALREADY_PRESENT", description="Already a user of this cluster."
+    )
+    IN_OTHER_CLUSTER = strawberry.enum_value(
+        "IN_OTHER_CLUSTER", description="User of another cluster of the organisation."
+    )
+    INVALID = strawberry.enum_value("INVALID", description="Not a valid e-mail address.")
+    DUPLICATE = strawberry.enum_value(
+        "DUPLICATE", description="Pasted more than once; counted once."
+    )
+
+
+@public_fields
+@strawberry.type(description="What happened to one pasted address.")
+class AddUserResult:
+    entry: str = strawberry.field(description="The address as pasted.")
+    outcome: AddUserOutcome = strawberry.field(description="What happened.")
+    message: str = strawberry.field(description="Explanation.")
+    learner: LearnerNode | None = strawberry.field(
+        description="The user, when added or present.", default=None
+    )
+
+
+@public_fields
+@strawberry.type(description="Result of adding users.")
+class AddUsersPayload:
+    results: list[AddUserResult] = strawberry.field(
+        default_factory=list, description="Per pasted address, in order."
+    )
+    seats_left: int | None = strawberry.field(
+        default=None, description="Seats still free in the cluster."
+    )
+    duplicates_skipped: int = strawberry.field(
+        default=0, description="Addresses pasted more than once (counted once)."
+    )
+    errors: list[UserError] = errors_field("Why nothing was added, if so.")
+
+
+@public_fields
+@strawberry.type(description="How many users get a course, and how many have it already.")
+class CourseAssignmentCount:
+    course: CourseNode = strawberry.field(description="The course.")
+    receiving: int = strawberry.field(description="Users who will get it.")
+    already_has: int = strawberry.field(description="Users who have it already (not given twice).")
+
+
+@public_fields
+@strawberry.type(description="The preview of a course assignment: who gets what, and the mail.")
+class CourseAssignmentPreview:
+    user_count: int = strawberry.field(default=0, description="Users selected.")
+    courses: list[CourseAssignmentCount] = strawberry.field(
+        default_factory=list, description="Per course."
+    )
+    mail_subject: str | None = strawberry.field(default=None, description="Subject as sent.")
+    mail_text: str | None = strawberry.field(
+        default=None, description="Plain-text part as sent to the first user."
+    )
+    mail_html: str | None = strawberry.field(
+        default=None, description="HTML part as sent to the first user."
+    )
+    errors: list[UserError] = errors_field("What is wrong with the input.")
+
+
+@public_fields
+@strawberry.type(description="Result of assigning courses.")
+class AssignCoursesPayload:
+    enrolments_created: int = strawberry.field(default=0, description="New enrolments.")
+    courses: list[CourseAssignmentCount] = strawberry.field(
+        default_factory=list, description="Per course."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of a bulk action on users.")
+class UsersPayload:
+    users: list[LearnerNode] = strawberry.field(
+        default_factory=list, description="The users as changed."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Whether one user was deleted, and why not.")
+class DeleteUserResult:
+    user_id: strawberry.ID = strawberry.field(description="The user.")
+    deleted: bool = strawberry.field(description="Whether deleted.")
+    reason: str | None = strawberry.field(description="Why not.", default=None)
+
+
+@public_fields
+@strawberry.type(description="Result of deleting users.")
+class DeleteUsersPayload:
+    results: list[DeleteUserResult] = strawberry.field(
+        default_factory=list, description="Per user."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of a label change.")
+class LabelPayload:
+    label: LabelNode | None = strawberry.field(default=None, description="The label.")
+    changed_users: int = strawberry.field(default=0, description="Users that got or lost it.")
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of a change to a cluster.")
+class ClusterPayload:
+    usage: SeatUsage | None = strawberry.field(default=None, description="The cluster's seats now.")
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of a learner action on a course.")
+class EnrolmentPayload:
+    enrolment: EnrolmentNode | None = strawberry.field(
+        default=None, description="The course as it is now."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="An exam attempt just started: the questions, without answers.")
+class StartExamPayload:
+    attempt: ExamAttemptNode | None = strawberry.field(default=None, description="The attempt.")
+    questions: list[ExamQuestion] = strawberry.field(
+        default_factory=list, description="The questions; answer with option indexes."
+    )
+    errors: list[UserError] = errors_field("Why it did not start.")
+
+
+@public_fields
+@strawberry.type(description="The result of an attempt, with the one-time review of the questions.")
+class SubmitExamPayload:
+    attempt: ExamAttemptNode | None = strawberry.field(
+        default=None, description="The attempt, scored."
+    )
+    score_percent: int | None = strawberry.field(default=None, description="Score in percent.")
+    passed: bool | None = strawberry.field(default=None, description="70% or more.")
+    attempts_left: int | None = strawberry.field(
+        default=None, description="Attempts still possible."
+    )
+    review: list[QuestionReview] = strawberry.field(
+        default_factory=list,
+        description="Questions with the correct answers: shown this once only.",
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of entering a registration number.")
+class RegistrationNumberPayload:
+    registration_number: RegistrationNumber | None = strawberry.field(
+        default=None, description="As stored."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of starting an export.")
+class AccreditationExportPayload:
+    export_job: ExportJobNode | None = strawberry.field(
+        default=None, description="The export; poll it."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="One report to a professional register.")
+class AccreditationReportInfo:
+    id: strawberry.ID = strawberry.field(
+        description="Pass it to startAccreditationExport(reportId:) for the file."
+    )
+    register_code: str = strawberry.field(description="The register.")
+    created_at: datetime = strawberry.field(description="When it was made.")
+    completions: int = strawberry.field(description="Completions it reports.")
+    automatic: bool = strawberry.field(
+        description="Made by the six-weekly schedule (not by a person)."
+    )
+
+
+@public_fields
+@strawberry.type(description="Result of creating a course.")
+class CoursePayload:
+    course: CourseNode | None = strawberry.field(default=None, description="The new course.")
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Result of mailing users.")
+class UserMailPayload:
+    queued_count: int = strawberry.field(default=0, description="Mails queued.")
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="What `sendUserMail` would send.")
+class UserMailPreview:
+    recipient_count: int = strawberry.field(default=0, description="Users who get the mail.")
+    subject: str | None = strawberry.field(default=None, description="Subject as sent.")
+    text_body: str | None = strawberry.field(
+        default=None, description="Plain-text part as sent to the first user."
+    )
+    html_body: str | None = strawberry.field(
+        default=None, description="HTML part as sent to the first user."
+    )
+    errors: list[UserError] = errors_field("What is wrong with the input.")
+
+
+@public_fields
+@strawberry.type(description="Result of sending the magazine.")
+class MagazinePayload:
+    queued_count: int = strawberry.field(default=0, description="Mails queued.")
+    errors: list[UserError] = errors_field()
+
+
+def _counts(plan: admin.AssignmentPlan) -> list[CourseAssignmentCount]:
+    return [
+        CourseAssignmentCount(
+            course=CourseNode.from_row(c.course), receiving=c.receiving, already_has=c.already_has
+        )
+        for c in plan.counts
+    ]

@@ -1,0 +1,70 @@
+"""Who may read what in the school portal, and the small helpers its types share."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import strawberry
+
+from domain.core.ids import encode_global_id
+from domain.core.roles import Relation, Requirement
+from domain.core.roles import Role as R
+from domain.school.grades import AssessmentKind as DomainKind
+from domain.school.grades import (
+    round_half_up,
+)
+from schema.core.permissions import requires
+from schema.school.enums import AssessmentKind
+
+ADMIN = (R.SCHOOL_ADMIN,)
+
+
+STAFF = (R.SCHOOL_ADMIN, R.TEACHER)
+
+
+# The pupil card, results, attendance and agenda: staff of the class, its mentor, the pupil
+# and guardians who may see the pupil today.
+PUPIL_READ = Requirement.of(STAFF, [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR])
+
+
+# Who the guardians are and their consent state: administration, mentor, and the pupil, who
+# manages consent. Separated parents do not see each other's details.
+GUARDIANS_READ = Requirement.of([R.SCHOOL_ADMIN], [Relation.SELF, Relation.MENTOR])
+
+
+# The timetable of a class is also visible to its pupils (PUPIL on the class).
+LESSON_READ = Requirement.of((*STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR])
+
+
+SUBJECT_READ = Requirement.of(
+    (*STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR, Relation.MEMBER]
+)
+
+
+STAFF_READ = Requirement.of(STAFF, [Relation.MENTOR])
+
+
+OWN_READ = Requirement.of((), [Relation.SELF])
+
+
+def _f(requirement: Requirement, description: str) -> Any:
+    return requires(requirement.roles, requirement.relations, description=description)
+
+
+def _gid(type_name: str, pk: int | None) -> strawberry.ID:
+    assert pk is not None
+    return strawberry.ID(encode_global_id(type_name, pk))
+
+
+def _dec(value: Fraction | None) -> Decimal | None:
+    return None if value is None else round_half_up(value)
+
+
+def _percent(share: Fraction) -> Decimal:
+    return round_half_up(share * 100)
+
+
+def _kind(kind: AssessmentKind | None) -> DomainKind | None:
+    return None if kind is None else DomainKind(kind.value)

@@ -1,0 +1,1 @@
+"""School mutations, one module per topic."""

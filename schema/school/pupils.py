@@ -1,0 +1,486 @@
+"""The pupil card, a guardian's view of a child, enrolments and guardian links."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from domain.core.ids import decode_expected
+from domain.core.roles import Scope, allows
+from domain.school.consent import age_on, guardian_access
+from domain.school.grades import YearResult as DomainYearResult
+from domain.school.grades import (
+    averages_per_year,
+    explain_average,
+)
+from domain.school.timetable import AgendaView as DomainView
+from persistence.school.models import (
+    GuardianLink,
+    Pupil,
+    PupilEnrolment,
+)
+from resolvers.school import access as resolve
+from resolvers.school import agenda as school_agenda
+from resolvers.school import attendance as school_attendance
+from resolvers.school import pupils as school_pupils
+from resolvers.school import results as school_results
+from schema.core.payloads import arg
+from schema.core.relay import Node
+from schema.school.agenda import Agenda, CalendarFeedNode
+from schema.school.attendance import Attendance
+from schema.school.enums import (
+    AgendaView,
+    AssessmentKind,
+    AverageDifferenceReason,
+    GuardianAccessReason,
+)
+from schema.school.fields import GUARDIANS_READ, OWN_READ, PUPIL_READ, _f, _gid, _kind
+from schema.school.results import (
+    AverageExplanation,
+    ExplainedTestLine,
+    OverviewSubject,
+    ResultsMatrix,
+    ResultsOverview,
+    SubjectResults,
+    YearAverage,
+)
+
+MAX_MENTORS = 5
+
+
+@strawberry.type(description="A postal address.")
+class PostalAddress:
+    scope: strawberry.Private[Scope]
+    street: str = _f(PUPIL_READ, "Street and house number.")
+    postcode: str = _f(PUPIL_READ, "Postcode, e.g. 1234 AB.")
+    city: str = _f(PUPIL_READ, "City.")
+
+
+@strawberry.type(description="A location of the school ('vestiging'): name, address, phone.")
+class SchoolLocation:
+    scope: strawberry.Private[Scope]
+    name: str = _f(PUPIL_READ, "Name of the location.")
+    address: PostalAddress | None = _f(PUPIL_READ, "Address; null while not registered.")
+    phone: str | None = _f(
+        PUPIL_READ, "General phone number ('telefoon algemeen'); null while not registered."
+    )
+
+
+@strawberry.type(description="A member of staff as families see them: a name.")
+class StaffMember:
+    scope: strawberry.Private[Scope]
+    display_name: str = _f(PUPIL_READ, "Full name.")
+
+
+@strawberry.type(
+    name="Pupil",
+    description="A pupil ('leerling'/'student') with the school's record: the pupil card, "
+    "results, attendance and agenda. Guardians of a pupil of 18 or over see it only with the "
+    "pupil's consent.",
+)
+class PupilNode(Node):
+    row: strawberry.Private[Pupil]
+    view: strawberry.Private[resolve.PupilView]
+    scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
+
+    @classmethod
+    async def build(cls, ctx: Any, row: Pupil) -> PupilNode:
+        view = await resolve.pupil_view(ctx, row)
+        return cls(id=_gid("Pupil", row.id), row=row, view=view, scope=view.scope)
+
+    @classmethod
+    async def visible(cls, info: strawberry.Info, rows: list[Pupil]) -> list[PupilNode]:
+        nodes = await asyncio.gather(*(cls.build(info.context, r) for r in rows))
+        return [n for n in nodes if allows(info.context.viewer, cls.READ, n.scope)]
+
+    @_f(PUPIL_READ, "Given name.")
+    def given_name(self) -> str:
+        return self.view.person.given_name
+
+    @_f(PUPIL_READ, "Name prefix (tussenvoegsel).")
+    def name_prefix(self) -> str:
+        return self.view.person.name_prefix
+
+    @_f(PUPIL_READ, "Family name.")
+    def family_name(self) -> str:
+        return self.view.person.family_name
+
+    @_f(PUPIL_READ, "Full name for display.")
+    def display_name(self) -> str:
+        return self.view.person.display_name
+
+    @_f(PUPIL_READ, "Student number ('studentnummer'), unique within the school.")
+    def student_number(self) -> str:
+        return self.row.student_number
+
+    @_f(PUPIL_READ, "Date of birth (ISO 8601).")
+    def date_of_birth(self) -> date:
+        return self.row.date_of_birth
+
+    @_f(PUPIL_READ, "Age in whole years today (Europe/Amsterdam).")
+    def age_years(self) -> int:
+        return age_on(self.row.date_of_birth, resolve.today())
+
+    @_f(
+        PUPIL_READ,
+        "Whether guardians need this pupil's consent to see the data (18 or over today).",
+    )
+    def guardians_need_consent(self) -> bool:
+        return resolve.consent_needed(self.row)
+
+    @_f(PUPIL_READ, "Phone number of the pupil's contact details; null if none.")
+    def phone(self) -> str | None:
+        return self.row.phone or None
+
+    @_f(PUPIL_READ, "Home address of the pupil's contact details.")
+    def address(self) -> PostalAddress:
+        return PostalAddress(
+            scope=self.scope,
+            street=self.row.street,
+            postcode=self.row.postcode,
+            city=self.row.city,
+        )
+
+    @_f(PUPIL_READ, "Programme ('opleiding'), e.g. 'vmbo-kader Zorg en Welzijn'.")
+    def programme(self) -> str:
+        return self.row.programme
+
+    @_f(PUPIL_READ, "Name of the pupil's current class.")
+    def class_name(self) -> str:
+        return self.view.class_unit.name
+
+    @_f(PUPIL_READ, "The location ('vestiging') the pupil is enrolled at, with address and phone.")
+    async def location(self, info: strawberry.Info) -> SchoolLocation | None:
+        found = await school_pupils.location_of(info.context, self.view.class_unit)
+        if found is None:
+            return None
+        details = found.details
+        address = (
+            PostalAddress(
+                scope=self.scope,
+                street=details.street,
+                postcode=details.postcode,
+                city=details.city,
+            )
+            if details
+            else None
+        )
+        return SchoolLocation(
+            scope=self.scope,
+            name=found.unit.name,
+            address=address,
+            phone=(details.phone or None) if details else None,
+        )
+
+    @_f(PUPIL_READ, f"Mentors of the pupil's class (at most {MAX_MENTORS}).")
+    async def mentors(self, info: strawberry.Info) -> list[StaffMember]:
+        people = await info.context.loaders.school.mentors_by_class.load(self.row.class_unit_id)
+        return [
+            StaffMember(scope=self.scope, display_name=p.display_name) for p in people[:MAX_MENTORS]
+        ]
+
+    @_f(PUPIL_READ, "Enrolments ('verbintenissen') per school year, newest first.")
+    async def enrolments(self, info: strawberry.Info) -> list[PupilEnrolmentNode]:
+        rows = await info.context.loaders.school.enrolments_by_pupil.load(self.row.id)
+        return [PupilEnrolmentNode.make(r, self.view) for r in rows]
+
+    @_f(
+        GUARDIANS_READ,
+        "Guardians linked to the pupil, with their consent state (the pupil manages consent "
+        "here). At most 20.",
+    )
+    async def guardians(self, info: strawberry.Info) -> list[GuardianLinkNode] | None:
+        links = await info.context.loaders.school.links_by_pupil.load(self.row.id)
+        return [GuardianLinkNode.make(link, self.view) for link in links[:20]]
+
+    @_f(
+        PUPIL_READ,
+        "The results matrix ('matrix'): the subjects of the current school year with their "
+        "grades and running average. Families never receive unfinalised exam results.",
+    )
+    async def results_matrix(
+        self,
+        info: strawberry.Info,
+        kind: Annotated[
+            AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
+        ] = AssessmentKind.REGULAR,
+    ) -> ResultsMatrix:
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
+        year = school_results.school_year_of(resolve.today())
+        current = [t for t in tests if t.subject.school_year == year.start_year]
+        return ResultsMatrix(
+            scope=self.scope,
+            school_year=year.label,
+            kind=kind,
+            subjects=[
+                SubjectResults.make(subject, items, self.scope)
+                for subject, items in school_results.by_subject(current)
+            ],
+        )
+
+    @_f(
+        PUPIL_READ,
+        "The results overview ('overzicht'): all subjects of an enrolment per school year, "
+        "with the average per year.",
+    )
+    async def results_overview(
+        self,
+        info: strawberry.Info,
+        enrolment_id: Annotated[
+            strawberry.ID | None,
+            arg("The enrolment; null for the enrolment of the current school year."),
+        ] = None,
+        kind: Annotated[
+            AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
+        ] = AssessmentKind.REGULAR,
+    ) -> ResultsOverview:
+        chosen = (
+            decode_expected(enrolment_id, "PupilEnrolment", "enrolmentId") if enrolment_id else None
+        )
+        scope_ = await school_results.overview_scope(info.context, self.view, chosen)
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
+        years = {y.start_year for y in scope_.years}
+        in_scope = [t for t in tests if t.subject.school_year in years]
+        names = {t.subject.code: t.subject.name for t in in_scope}
+        rows = averages_per_year(
+            DomainYearResult(t.subject.code, t.school_year, t.assessment) for t in in_scope
+        )
+        subjects: dict[str, list[YearAverage]] = {}
+        for row in rows:
+            subjects.setdefault(row.subject, []).append(
+                YearAverage(
+                    scope=self.scope,
+                    school_year=row.school_year.label,
+                    average=row.shown_average,
+                    test_count=row.test_count,
+                )
+            )
+        return ResultsOverview(
+            scope=self.scope,
+            enrolment=PupilEnrolmentNode.make(scope_.enrolment, self.view)
+            if scope_.enrolment
+            else None,
+            school_years=[y.label for y in scope_.years],
+            kind=kind,
+            subjects=[
+                OverviewSubject(scope=self.scope, code=code, name=names[code], years=years_)
+                for code, years_ in sorted(subjects.items(), key=lambda kv: names[kv[0]])
+            ],
+        )
+
+    @_f(
+        PUPIL_READ,
+        "Why a subject's running average is what it is: each test's grade, weight, share and "
+        "sub-tests, and why it differs from the plain mean of the shown grades.",
+    )
+    async def average_explanation(
+        self,
+        info: strawberry.Info,
+        subject_id: Annotated[strawberry.ID, arg("The subject (of one school year).")],
+        kind: Annotated[
+            AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
+        ] = AssessmentKind.REGULAR,
+    ) -> AverageExplanation:
+        sid = decode_expected(subject_id, "SchoolSubject", "subjectId")
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
+        mine = [t for t in tests if t.subject.id == sid]
+        explained = explain_average([t.assessment for t in mine])
+        return AverageExplanation(
+            scope=self.scope,
+            subject_name=mine[0].subject.name if mine else "",
+            kind=kind,
+            tests=[ExplainedTestLine.make(t, self.scope) for t in explained.tests],
+            average=explained.shown_average,
+            plain_mean=explained.shown_plain_mean,
+            plain_mean_of_entered=explained.shown_plain_mean_of_entered,
+            reasons=[AverageDifferenceReason(r.value) for r in explained.reasons],
+            sentence=explained.sentence,
+        )
+
+    @_f(
+        PUPIL_READ,
+        "Attendance ('presentie') over a period: absence and presence percentages and the "
+        "week overview of absences, latest first.",
+    )
+    async def attendance(
+        self,
+        info: strawberry.Info,
+        first_day: Annotated[
+            date | None, arg("First day; null for the start of the school year of `lastDay`.")
+        ] = None,
+        last_day: Annotated[date | None, arg("Last day (included); null for today.")] = None,
+    ) -> Attendance:
+        found = await school_attendance.attendance(info.context, self.view, first_day, last_day)
+        return Attendance.make(found, self.scope)
+
+    @_f(
+        PUPIL_READ,
+        "The agenda of the pupil's class: lessons with details and homework, per day.",
+    )
+    async def agenda(
+        self,
+        info: strawberry.Info,
+        view: Annotated[AgendaView, arg("WEEK (default), WORK_WEEK or LIST.")] = AgendaView.WEEK,
+        date_: Annotated[
+            date | None,
+            strawberry.argument(
+                name="date",
+                description="A day in the week to show, or LIST's first day; null for today.",
+            ),
+        ] = None,
+        end_date: Annotated[
+            date | None, arg("LIST only: the last day (default 14 days, at most 62).")
+        ] = None,
+    ) -> Agenda:
+        found = await school_agenda.agenda(
+            info.context,
+            self.view.class_unit,
+            self.view,
+            DomainView(view.value),
+            date_,
+            end_date,
+        )
+        return Agenda.make(found, self.scope)
+
+    @_f(PUPIL_READ, "Your own calendar feeds of this pupil's timetable (secrets are not shown).")
+    async def calendar_feeds(self, info: strawberry.Info) -> list[CalendarFeedNode]:
+        rows = await info.context.loaders.school.feeds_of.load(
+            (info.context.viewer.person_id, self.row.id)
+        )
+        return [CalendarFeedNode.from_row(r) for r in rows]
+
+
+@strawberry.type(
+    description="One line of a guardian's dashboard: a linked child, whether you see the "
+    "child's data today, and why (answers 'I don't see my child's data')."
+)
+class ChildAccess:
+    scope: strawberry.Private[Scope]
+    first_name: str = _f(OWN_READ, "The child's first name (shown also without consent).")
+    legal_representative: bool = _f(OWN_READ, "Whether you are registered as legal representative.")
+    access_allowed: bool = _f(OWN_READ, "Whether you see the child's data today.")
+    access_reason: GuardianAccessReason = _f(OWN_READ, "Why you do or do not.")
+    message: str = _f(OWN_READ, "The reason as a sentence, with what to do about it.")
+    pupil: PupilNode | None = _f(
+        OWN_READ, "The child's record; null while you may not see it (see `accessReason`)."
+    )
+
+
+@strawberry.type(
+    name="PupilEnrolment",
+    description="An enrolment ('verbintenis') of a pupil for one school year.",
+)
+class PupilEnrolmentNode(Node):
+    row: strawberry.Private[PupilEnrolment]
+    scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
+
+    @classmethod
+    def make(cls, row: PupilEnrolment, view: resolve.PupilView) -> PupilEnrolmentNode:
+        return cls(id=_gid("PupilEnrolment", row.id), row=row, scope=view.scope)
+
+    @classmethod
+    async def build(cls, ctx: Any, row: PupilEnrolment) -> PupilEnrolmentNode:
+        pupil = await ctx.loaders.school.pupil_by_id.load(row.pupil_id)
+        return cls.make(row, await resolve.pupil_view(ctx, pupil))
+
+    @_f(PUPIL_READ, "The school year, e.g. '2025-2026'.")
+    def school_year(self) -> str:
+        return school_results.SchoolYear(self.row.school_year).label
+
+    @_f(PUPIL_READ, "First calendar year of the school year (2025 for 2025-2026).")
+    def school_year_start(self) -> int:
+        return self.row.school_year
+
+    @_f(PUPIL_READ, "Programme ('opleiding') of this enrolment.")
+    def programme(self) -> str:
+        return self.row.programme
+
+    @_f(PUPIL_READ, "Name of the class that year.")
+    async def class_name(self, info: strawberry.Info) -> str:
+        unit = await info.context.loaders.unit_by_id.load(self.row.class_unit_id)
+        return unit.name if unit else ""
+
+
+@strawberry.type(
+    name="GuardianLink",
+    description="A guardian ('ouder/verzorger/wettelijk vertegenwoordiger') linked to a pupil "
+    "by the school administration, with the pupil's consent for this guardian.",
+)
+class GuardianLinkNode(Node):
+    row: strawberry.Private[GuardianLink]
+    pupil: strawberry.Private[Pupil]
+    scope: strawberry.Private[Scope]
+    READ = GUARDIANS_READ
+
+    @classmethod
+    def make(cls, row: GuardianLink, view: resolve.PupilView) -> GuardianLinkNode:
+        return cls(id=_gid("GuardianLink", row.id), row=row, pupil=view.pupil, scope=view.scope)
+
+    @classmethod
+    async def build(cls, ctx: Any, row: GuardianLink) -> GuardianLinkNode:
+        pupil = await ctx.loaders.school.pupil_by_id.load(row.pupil_id)
+        return cls.make(row, await resolve.pupil_view(ctx, pupil))
+
+    async def _consent(self, info: strawberry.Info) -> Any:
+        return await info.context.loaders.school.consent_by_link.load(
+            (self.row.pupil_id, self.row.guardian_person_id)
+        )
+
+    @_f(GUARDIANS_READ, "The guardian's full name.")
+    async def guardian_name(self, info: strawberry.Info) -> str:
+        person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
+        return person.display_name
+
+    @_f(GUARDIANS_READ, "The guardian's e-mail address (their own: no two guardians share one).")
+    async def guardian_email(self, info: strawberry.Info) -> str:
+        person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
+        return person.email
+
+    @_f(GUARDIANS_READ, "Whether the guardian has activated their account.")
+    async def guardian_activated(self, info: strawberry.Info) -> bool:
+        person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
+        return person.password_hash is not None
+
+    @_f(GUARDIANS_READ, "Registered as legal representative ('wettelijk vertegenwoordiger').")
+    def legal_representative(self) -> bool:
+        return self.row.legal_representative
+
+    @_f(GUARDIANS_READ, "When the link was made (ISO 8601, UTC).")
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @_f(GUARDIANS_READ, "Whether the pupil has given this guardian consent (counts from 18).")
+    async def consent_given(self, info: strawberry.Info) -> bool:
+        consent = await self._consent(info)
+        return bool(consent and consent.given)
+
+    @_f(GUARDIANS_READ, "When consent was last given; null if never.")
+    async def consent_given_at(self, info: strawberry.Info) -> datetime | None:
+        consent = await self._consent(info)
+        return consent.given_at if consent else None
+
+    @_f(GUARDIANS_READ, "When consent was last withdrawn; null if never.")
+    async def consent_withdrawn_at(self, info: strawberry.Info) -> datetime | None:
+        consent = await self._consent(info)
+        return consent.withdrawn_at if consent else None
+
+    @_f(GUARDIANS_READ, "Whether this guardian sees the pupil's data today.")
+    async def guardian_sees_data(self, info: strawberry.Info) -> bool:
+        consent = await self._consent(info)
+        access = guardian_access(
+            self.pupil.date_of_birth, resolve.today(), bool(consent and consent.given)
+        )
+        return access.allowed
+
+    @_f(GUARDIANS_READ, "Why this guardian does or does not see the pupil's data today.")
+    async def access_reason(self, info: strawberry.Info) -> GuardianAccessReason:
+        consent = await self._consent(info)
+        access = guardian_access(
+            self.pupil.date_of_birth, resolve.today(), bool(consent and consent.given)
+        )
+        return GuardianAccessReason(access.reason.value)

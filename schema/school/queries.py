@@ -1,0 +1,111 @@
+"""School root queries for families and staff."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+
+from domain.core.ids import decode_expected
+from domain.core.roles import Scope
+from domain.school.timetable import AgendaView as DomainView
+from persistence.school import queries as school_q
+from resolvers.core.pagination import paginate
+from resolvers.school import agenda as school_agenda
+from resolvers.school import pupils as school_pupils
+from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
+from schema.core.payloads import arg
+from schema.core.permissions import authenticated, requires
+from schema.core.relay import Connection
+from schema.school.agenda import Agenda
+from schema.school.enums import AgendaView, GuardianAccessReason
+from schema.school.fields import STAFF
+from schema.school.pupils import ChildAccess, PupilNode
+
+
+@strawberry.type
+class SchoolQueries:
+    @authenticated(
+        description="Your linked children as a guardian (at most 20): for each, whether you "
+        "see the child's data today and why. An 18+ child without consent shows only a first "
+        "name and the reason."
+    )
+    async def my_children(self, info: strawberry.Info) -> list[ChildAccess]:
+        children = await school_pupils.my_children(info.context)
+        scope = Scope(person_id=info.context.viewer.person_id)
+        pupils = [c.pupil for c in children if c.pupil is not None]
+        nodes = {n.row.id: n for n in await PupilNode.visible(info, pupils)}
+        return [
+            ChildAccess(
+                scope=scope,
+                first_name=c.first_name,
+                legal_representative=c.legal_representative,
+                access_allowed=c.access.allowed,
+                access_reason=GuardianAccessReason(c.access.reason.value),
+                message=c.access.message,
+                pupil=nodes.get(c.pupil.id) if c.pupil else None,
+            )
+            for c in children
+        ]
+
+    @authenticated(description="Your own pupil record, when you are a pupil; null otherwise.")
+    async def my_pupil_record(self, info: strawberry.Info) -> PupilNode | None:
+        row = await school_pupils.my_pupil_record(info.context)
+        return await PupilNode.build(info.context, row) if row else None
+
+    @requires(
+        STAFF,
+        description="Pupils of a class, by name: for the school administration and teachers of "
+        "the class's location or school, and the class's mentor.",
+    )
+    async def class_pupils(
+        self,
+        info: strawberry.Info,
+        class_id: Annotated[strawberry.ID, arg("The class.")],
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
+    ) -> Connection[PupilNode]:
+        ctx = info.context
+        unit = await school_pupils.class_pupils_check(
+            ctx, decode_expected(class_id, "OrgUnit", "classId")
+        )
+
+        async def fetch(offset: int, limit: int | None) -> list[Any]:
+            rows = await ctx.db.read(school_q.class_pupils_page, unit.id, offset, limit)
+            return [pupil for pupil, _person in rows]
+
+        async def count() -> int:
+            return int(await ctx.db.read(school_q.class_pupils_count, unit.id))
+
+        page = await paginate(page_request(first, after, last, before), fetch, count)
+        nodes = {n.row.id: n for n in await PupilNode.visible(info, page.items)}
+        page.items = [nodes[p.id] for p in page.items if p.id in nodes]
+        return to_connection(page, lambda node: node)
+
+    @requires(
+        STAFF,
+        description="The agenda of a class, for its staff and mentor (families use "
+        "`Pupil.agenda`).",
+    )
+    async def class_agenda(
+        self,
+        info: strawberry.Info,
+        class_id: Annotated[strawberry.ID, arg("The class.")],
+        view: Annotated[AgendaView, arg("WEEK (default), WORK_WEEK or LIST.")] = AgendaView.WEEK,
+        date_: Annotated[
+            date | None,
+            strawberry.argument(
+                name="date", description="A day in the week to show; null for today."
+            ),
+        ] = None,
+        end_date: Annotated[date | None, arg("LIST only: the last day.")] = None,
+    ) -> Agenda:
+        ctx = info.context
+        unit = await school_pupils.class_pupils_check(
+            ctx, decode_expected(class_id, "OrgUnit", "classId")
+        )
+        found = await school_agenda.agenda(ctx, unit, None, DomainView(view.value), date_, end_date)
+        return Agenda.make(found, school_agenda.lesson_scope(unit, None))
