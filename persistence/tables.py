@@ -20,17 +20,16 @@ from persistence.academy.models import (
     RefresherModule,
     RegistrationNumber,
 )
-from persistence.background.mail_models import OutboxMail
-from persistence.background.models import ExportFile, ExportJob, Job
-from persistence.core.identity_models import (
+from persistence.background.models import ExportFile, ExportJob, Job, OutboxMail
+from persistence.core.models import (
     AccessToken,
     AuditEvent,
     OneTimeToken,
+    OrgUnit,
     Person,
     RoleAssignment,
     ThrottleEvent,
 )
-from persistence.core.models import OrgUnit
 
 __all__ = [
     "AccessToken",

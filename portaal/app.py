@@ -246,6 +246,7 @@ async def certificate_pdf(request: Request) -> Response:
 async def magazine_unsubscribe(request: Request) -> Response:
     """One click from the magazine mail, no login: the signed link says who (RFC 8058 POST too)."""
     from domain.core.errors import DomainError
+    from persistence.academy import queries as academy_q
     from persistence.core import people as iq
     from resolvers.academy.documents import magazine_link_person
 
@@ -264,7 +265,7 @@ async def magazine_unsubscribe(request: Request) -> Response:
             media_type="text/html",
         )
     async with db.transaction() as session:
-        await iq.unsubscribe_magazine(session, person_id)
+        await academy_q.unsubscribe_magazine(session, person_id)
         await iq.audit(session, "MAGAZINE_UNSUBSCRIBED", subject=person_id)
     return Response(
         "<!doctype html><meta charset=utf-8><title>Afgemeld</title>"

@@ -8,7 +8,7 @@ from typing import Any
 from domain.core.hashing import hash_secret
 from domain.core.roles import Viewer
 from persistence.core import people as identity_q
-from persistence.core.identity_models import TokenKind
+from persistence.core.models import TokenKind
 from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.school.access import school_relations

@@ -9,8 +9,7 @@ from domain.core.hashing import hash_password
 from domain.core.orgtree import OrgUnitKind as K
 from domain.core.roles import Role
 from persistence.core import people as identity_q
-from persistence.core.identity_models import Person
-from persistence.core.models import OrgUnit
+from persistence.core.models import OrgUnit, Person
 from persistence.core.tree import create_unit
 from persistence.db import Database
 from portaal.demo_academy import load_academy_demo

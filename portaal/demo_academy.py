@@ -31,7 +31,7 @@ from persistence.academy.models import (
     RegistrationNumber,
 )
 from persistence.core import people as iq
-from persistence.core.identity_models import Person
+from persistence.core.models import Person
 from persistence.types import utcnow
 
 COURSES = [

@@ -20,7 +20,7 @@ from domain.school.attendance import week_start
 from domain.school.grades import AssessmentKind, school_year_of
 from domain.school.timetable import LessonTime
 from persistence.core import people as identity_q
-from persistence.core.identity_models import Person
+from persistence.core.models import Person
 from persistence.school.models import (
     ClassMentor,
     GuardianLink,

@@ -7,7 +7,7 @@ from email.utils import formataddr, parseaddr
 
 import aiosmtplib
 
-from persistence.background.mail_models import OutboxMail
+from persistence.background.models import OutboxMail
 from portaal.settings import Settings
 
 

@@ -9,7 +9,7 @@ from strawberry.tools import merge_types
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.roles import Role as DomainRole
-from persistence.background.mail_models import MailStatus as DomainMailStatus
+from persistence.background.models import MailStatus as DomainMailStatus
 from resolvers.background import queries as background_resolvers
 from resolvers.core import people as identity_resolvers
 from schema.areas import QUERY_PARTS

@@ -177,7 +177,7 @@ class Api:
 
     async def person_id(self, email: str) -> str:
         from domain.core.ids import encode_global_id
-        from persistence.core.identity_models import Person
+        from persistence.core.models import Person
 
         async with self.database.transaction() as s:
             person = (

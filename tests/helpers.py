@@ -6,8 +6,8 @@ import re
 
 import sqlalchemy as sa
 
-from persistence.background.mail_models import OutboxMail
-from persistence.core.identity_models import AuditEvent
+from persistence.background.models import OutboxMail
+from persistence.core.models import AuditEvent
 from persistence.db import Database
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.core.ids import encode_global_id
-from persistence.core.identity_models import Person
+from persistence.core.models import Person
 from persistence.school.models import Pupil, SchoolSubject
 from tests.conftest import Api
 from tests.helpers import link_token, outbox

@@ -9,9 +9,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from persistence.academy.models import Enrolment, ExamAttempt, Learner
-from persistence.background.mail_models import OutboxMail
-from persistence.background.models import Job
-from persistence.core.identity_models import Person
+from persistence.background.models import Job, OutboxMail
+from persistence.core.models import Person
 from persistence.types import utcnow
 from portaal.worker import Worker
 from tests.conftest import Api, make_settings

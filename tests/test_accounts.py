@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from domain.core.hashing import hash_secret
-from persistence.core.identity_models import AccessToken, OneTimeToken, Person, ThrottleEvent
+from persistence.core.models import AccessToken, OneTimeToken, Person, ThrottleEvent
 from persistence.types import utcnow
 from portaal.demo import DEMO_PASSWORD
 from portaal.worker import Worker

@@ -113,7 +113,7 @@ async def _pupil_id(api: Api, email: str) -> str:
     import sqlalchemy as sa
 
     from domain.core.ids import encode_global_id
-    from persistence.core.identity_models import Person
+    from persistence.core.models import Person
     from persistence.school.models import Pupil
 
     async with api.database.transaction() as s:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from persistence.background import jobs as jobs_q
 from persistence.background.models import Job, JobStatus
-from persistence.core.identity_models import AccessToken, AuditEvent
+from persistence.core.models import AccessToken, AuditEvent
 from persistence.types import utcnow
 from portaal.worker import Worker
 from resolvers.background import jobs as job_handlers
@@ -71,7 +71,7 @@ async def test_people_export_as_excel(api: Api) -> None:
 async def test_people_export_as_csv_guards_against_formulas(api: Api) -> None:
     token = await api.login("noord@zorgacademie.example")
     async with api.database.transaction() as s:
-        from persistence.core.identity_models import Person
+        from persistence.core.models import Person
 
         await s.execute(
             sa.update(Person)

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from domain.background.retry import LEASE, MAX_ATTEMPTS
 from persistence.background import outbox as outbox_q
-from persistence.background.mail_models import MailStatus, OutboxMail
-from persistence.core.identity_models import Person
+from persistence.background.models import MailStatus, OutboxMail
+from persistence.core.models import Person
 from persistence.types import utcnow
 from portaal.worker import Worker
 from tests.conftest import Api, make_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from persistence.core.identity_models import Person, RoleAssignment
+from persistence.core.models import Person, RoleAssignment
 from tests.conftest import Api
 from tests.helpers import outbox
 from tests.school_setup import ADMIN, SANDRA, TEACHER, TIM, link_guardian, pupil_id, subject_id

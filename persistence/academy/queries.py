@@ -13,6 +13,7 @@ import sqlalchemy.orm
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.academy.enrolments import CourseStatus
+from domain.core.roles import Role
 from persistence.academy.models import (
     AccreditationReportLine,
     Certificate,
@@ -33,8 +34,11 @@ from persistence.academy.models import (
     RegistrationNumber,
 )
 from persistence.batching import chunks, rows_by_ids
-from persistence.core.identity_models import Person
-from persistence.core.models import OrgUnit
+from persistence.core.models import (
+    OrgUnit,
+    Person,
+    RoleAssignment,
+)
 
 
 def _grouped(rows: Sequence[Any], key: str, keys: Sequence[int]) -> list[list[Any]]:
@@ -525,3 +529,73 @@ async def accreditation_reports(session: AsyncSession, register_code: str | None
     if register_code:
         stmt = stmt.where(AccreditationReport.register_code == register_code.upper())
     return list((await session.execute(stmt)).scalars())
+
+
+async def delete_learner(session: AsyncSession, learner: Any) -> None:
+    """A learner leaves the cluster: the row and the LEARNER role there; their labels stay theirs."""
+    from persistence.academy.models import Learner
+
+    await session.execute(
+        sa.delete(RoleAssignment).where(
+            RoleAssignment.person_id == learner.person_id,
+            RoleAssignment.role == Role.LEARNER,
+            RoleAssignment.org_unit_id == learner.cluster_id,
+        )
+    )
+    await session.execute(sa.delete(Learner).where(Learner.id == learner.id))
+
+
+async def move_learner(session: AsyncSession, learner: Any, cluster_id: int) -> None:
+    from persistence.academy.models import Enrolment
+
+    await session.execute(
+        sa.update(RoleAssignment)
+        .where(
+            RoleAssignment.person_id == learner.person_id,
+            RoleAssignment.role == Role.LEARNER,
+            RoleAssignment.org_unit_id == learner.cluster_id,
+        )
+        .values(org_unit_id=cluster_id)
+    )
+    await session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.person_id == learner.person_id, Enrolment.cluster_id == learner.cluster_id)
+        .values(cluster_id=cluster_id)
+    )
+    learner.cluster_id = cluster_id
+    await session.flush()
+
+
+async def set_label_assignments(
+    session: AsyncSession, label_id: int, person_ids: Sequence[int], on: bool
+) -> int:
+    from persistence.academy.models import LabelAssignment
+
+    have = set(
+        (
+            await session.execute(
+                sa.select(LabelAssignment.person_id).where(LabelAssignment.label_id == label_id)
+            )
+        ).scalars()
+    )
+    if on:
+        new = [pid for pid in person_ids if pid not in have]
+        session.add_all([LabelAssignment(label_id=label_id, person_id=pid) for pid in new])
+        await session.flush()
+        return len(new)
+    gone = [pid for pid in person_ids if pid in have]
+    for part in chunks(gone):
+        await session.execute(
+            sa.delete(LabelAssignment).where(
+                LabelAssignment.label_id == label_id, LabelAssignment.person_id.in_(part)
+            )
+        )
+    return len(gone)
+
+
+async def unsubscribe_magazine(session: AsyncSession, person_id: int) -> None:
+    from persistence.academy.models import Learner
+
+    await session.execute(
+        sa.update(Learner).where(Learner.person_id == person_id).values(magazine=False)
+    )

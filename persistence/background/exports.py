@@ -9,8 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from persistence.background.models import ExportJob
-from persistence.core.identity_models import AuditEvent, Person, RoleAssignment
-from persistence.core.models import OrgUnit
+from persistence.core.models import AuditEvent, OrgUnit, Person, RoleAssignment
 from persistence.db import Database
 
 

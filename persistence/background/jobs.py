@@ -81,7 +81,7 @@ async def fail_job(
 
 async def delete_expired(session: AsyncSession, now: datetime) -> int:
     """Remove expired sessions, used or expired links and old throttle rows."""
-    from persistence.core.identity_models import AccessToken, OneTimeToken, ThrottleEvent
+    from persistence.core.models import AccessToken, OneTimeToken, ThrottleEvent
 
     removed = 0
     for stmt in (

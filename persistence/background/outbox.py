@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.background.claims import claim
-from persistence.background.mail_models import MailStatus, OutboxMail
+from persistence.background.models import MailStatus, OutboxMail
 from persistence.batching import rows_by_ids
 
 

@@ -12,17 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core.roles import Grant, Role
 from persistence.batching import chunks, rows_by_ids
-from persistence.core.identity_models import (
+from persistence.core.models import (
     AccessToken,
     AuditEvent,
     OneTimePurpose,
     OneTimeToken,
+    OrgUnit,
     Person,
     RoleAssignment,
     ThrottleEvent,
     TokenKind,
 )
-from persistence.core.models import OrgUnit
 
 
 async def person_by_email(session: AsyncSession, email: str) -> Person | None:
@@ -289,73 +289,3 @@ async def api_tokens_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[A
 
 async def audit_events_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[AuditEvent | None]:
     return await rows_by_ids(session, AuditEvent, ids)
-
-
-async def delete_learner(session: AsyncSession, learner: Any) -> None:
-    """A learner leaves the cluster: the row and the LEARNER role there; their labels stay theirs."""
-    from persistence.academy.models import Learner
-
-    await session.execute(
-        sa.delete(RoleAssignment).where(
-            RoleAssignment.person_id == learner.person_id,
-            RoleAssignment.role == Role.LEARNER,
-            RoleAssignment.org_unit_id == learner.cluster_id,
-        )
-    )
-    await session.execute(sa.delete(Learner).where(Learner.id == learner.id))
-
-
-async def move_learner(session: AsyncSession, learner: Any, cluster_id: int) -> None:
-    from persistence.academy.models import Enrolment
-
-    await session.execute(
-        sa.update(RoleAssignment)
-        .where(
-            RoleAssignment.person_id == learner.person_id,
-            RoleAssignment.role == Role.LEARNER,
-            RoleAssignment.org_unit_id == learner.cluster_id,
-        )
-        .values(org_unit_id=cluster_id)
-    )
-    await session.execute(
-        sa.update(Enrolment)
-        .where(Enrolment.person_id == learner.person_id, Enrolment.cluster_id == learner.cluster_id)
-        .values(cluster_id=cluster_id)
-    )
-    learner.cluster_id = cluster_id
-    await session.flush()
-
-
-async def set_label_assignments(
-    session: AsyncSession, label_id: int, person_ids: Sequence[int], on: bool
-) -> int:
-    from persistence.academy.models import LabelAssignment
-
-    have = set(
-        (
-            await session.execute(
-                sa.select(LabelAssignment.person_id).where(LabelAssignment.label_id == label_id)
-            )
-        ).scalars()
-    )
-    if on:
-        new = [pid for pid in person_ids if pid not in have]
-        session.add_all([LabelAssignment(label_id=label_id, person_id=pid) for pid in new])
-        await session.flush()
-        return len(new)
-    gone = [pid for pid in person_ids if pid in have]
-    for part in chunks(gone):
-        await session.execute(
-            sa.delete(LabelAssignment).where(
-                LabelAssignment.label_id == label_id, LabelAssignment.person_id.in_(part)
-            )
-        )
-    return len(gone)
-
-
-async def unsubscribe_magazine(session: AsyncSession, person_id: int) -> None:
-    from persistence.academy.models import Learner
-
-    await session.execute(
-        sa.update(Learner).where(Learner.person_id == person_id).values(magazine=False)
-    )

@@ -13,8 +13,7 @@ from sqlalchemy.orm import aliased
 
 from domain.core.roles import Role
 from persistence.batching import chunks, rows_by_ids
-from persistence.core.identity_models import Person, RoleAssignment
-from persistence.core.models import OrgUnit
+from persistence.core.models import OrgUnit, Person, RoleAssignment
 from persistence.school.models import (
     CalendarFeed,
     ClassMentor,

@@ -34,7 +34,7 @@ from persistence.academy.models import (
 )
 from persistence.background import jobs as jobs_q
 from persistence.core import people as iq
-from persistence.core.identity_models import Person
+from persistence.core.models import Person
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context

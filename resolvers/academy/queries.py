@@ -11,7 +11,7 @@ from persistence.academy import queries as aq
 from persistence.academy.models import Course, Learner
 from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit
-from resolvers.academy.admin import ACADEMY_ADMINS, admin_paths
+from resolvers.academy.selection import ACADEMY_ADMINS, admin_paths
 from resolvers.core.pagination import Page, paginate
 
 

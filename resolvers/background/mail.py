@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistence.background.mail_models import OutboxMail
+from persistence.background.models import OutboxMail
 from persistence.background.outbox import add_once
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail_templates"

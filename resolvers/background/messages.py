@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from domain.background.messages import AdminMessage, check_message, check_recipient_count
 from domain.core.roles import ADMIN_ROLES
 from persistence.core import people as q
-from persistence.core.identity_models import Person
+from persistence.core.models import Person
 from resolvers.background.mail import RenderedMail, enqueue, render
 from resolvers.context import Context
 

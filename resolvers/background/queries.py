@@ -9,8 +9,7 @@ from domain.core.errors import DomainError, ErrorCode
 from domain.core.pagination import PageRequest
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
-from persistence.background.mail_models import MailStatus, OutboxMail
-from persistence.background.models import ExportJob
+from persistence.background.models import ExportJob, MailStatus, OutboxMail
 from persistence.core import people as identity_q
 from persistence.types import utcnow
 from resolvers.background.exports import start_export as _start

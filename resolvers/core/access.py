@@ -12,14 +12,14 @@ from domain.core.hashing import hash_secret, new_secret
 from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import PERSON_READ, Role, Scope, allows, check_role_on_kind, may_assign
 from persistence.core import people as q
-from persistence.core.identity_models import (
+from persistence.core.models import (
     AccessToken,
     Language,
+    OrgUnit,
     Person,
     RoleAssignment,
     TokenKind,
 )
-from persistence.core.models import OrgUnit
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context

@@ -20,7 +20,7 @@ from domain.core.passwords import check_password
 from domain.core.roles import ACTING_ROLES
 from persistence.background import jobs as jobs_q
 from persistence.core import people as q
-from persistence.core.identity_models import (
+from persistence.core.models import (
     AccessToken,
     Language,
     OneTimePurpose,

@@ -7,8 +7,7 @@ from typing import Any
 from domain.core.pagination import PageRequest
 from domain.core.roles import ACTING_ROLES, ADMIN_ROLES
 from persistence.core import people as q
-from persistence.core.identity_models import Person, RoleAssignment
-from persistence.core.models import OrgUnit
+from persistence.core.models import OrgUnit, Person, RoleAssignment
 from resolvers.core.pagination import Page, paginate
 
 

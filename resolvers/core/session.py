@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.core.roles import Viewer
 from persistence.core import people as q
-from persistence.core.identity_models import Person
+from persistence.core.models import Person
 from resolvers.context import Context
 from resolvers.core.accounts import NewSession
 from resolvers.school.access import school_relations

@@ -21,8 +21,7 @@ from domain.core.roles import Relation, Role, Scope, Viewer
 from domain.school.consent import check_may_set_consent, guardian_access, needs_consent
 from domain.school.timetable import local_date
 from persistence.core import people as identity_q
-from persistence.core.identity_models import Person
-from persistence.core.models import OrgUnit
+from persistence.core.models import OrgUnit, Person
 from persistence.school import queries as q
 from persistence.school.models import GuardianConsent, GuardianLink, Pupil
 from persistence.types import utcnow

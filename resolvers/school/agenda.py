@@ -14,8 +14,7 @@ from domain.core.orgtree import OrgUnitKind, path_ids
 from domain.core.roles import Role, Scope
 from domain.school.timetable import AgendaView, DateRange, LessonTime, from_utc, to_utc, view_range
 from persistence.core import people as identity_q
-from persistence.core.identity_models import Person
-from persistence.core.models import OrgUnit
+from persistence.core.models import OrgUnit, Person
 from persistence.school import queries as q
 from persistence.school.models import CalendarFeed, Pupil, SchoolLesson, SchoolSubject
 from persistence.types import utcnow

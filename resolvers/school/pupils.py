@@ -16,8 +16,7 @@ from domain.school.consent import GuardianAccess, age_on, guardian_access
 from domain.school.grades import school_year_of
 from persistence.core import people as identity_q
 from persistence.core import tree as org_q
-from persistence.core.identity_models import Language, Person
-from persistence.core.models import OrgUnit
+from persistence.core.models import Language, OrgUnit, Person
 from persistence.school import queries as q
 from persistence.school.models import (
     ClassMentor,

@@ -12,7 +12,8 @@ from domain.core.errors import DomainError, ErrorCode
 from domain.core.ids import decode_expected
 from domain.core.roles import Role as R
 from persistence.academy.queries import LearnerFilter
-from resolvers.academy import admin
+from resolvers.academy.assignment import AssignmentMail
+from resolvers.academy.selection import Selection
 from schema.academy.types import (
     CourseStatus,
 )
@@ -143,7 +144,7 @@ def to_filter(f: LearnerFilterInput | None) -> LearnerFilter:
     )
 
 
-def to_selection(s: UserSelectionInput) -> admin.Selection:
+def to_selection(s: UserSelectionInput) -> Selection:
     if (s.user_ids is None) == (s.filter is None):
         raise DomainError(
             ErrorCode.INVALID,
@@ -151,11 +152,9 @@ def to_selection(s: UserSelectionInput) -> admin.Selection:
             "selection",
         )
     if s.user_ids is not None:
-        return admin.Selection(
-            learner_ids=[decode_expected(i, "Learner", "userIds") for i in s.user_ids]
-        )
-    return admin.Selection(filter=to_filter(s.filter))
+        return Selection(learner_ids=[decode_expected(i, "Learner", "userIds") for i in s.user_ids])
+    return Selection(filter=to_filter(s.filter))
 
 
-def _mail(m: CourseMailInput) -> admin.AssignmentMail:
-    return admin.AssignmentMail(m.subject, m.introduction, m.closing, m.sender_name)
+def _mail(m: CourseMailInput) -> AssignmentMail:
+    return AssignmentMail(m.subject, m.introduction, m.closing, m.sender_name)

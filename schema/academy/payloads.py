@@ -8,7 +8,7 @@ from enum import Enum
 
 import strawberry
 
-from resolvers.academy import admin
+from resolvers.academy.assignment import AssignmentPlan
 from schema.academy.types import (
     CourseNode,
     EnrolmentNode,
@@ -255,7 +255,7 @@ class MagazinePayload:
     errors: list[UserError] = errors_field()
 
 
-def _counts(plan: admin.AssignmentPlan) -> list[CourseAssignmentCount]:
+def _counts(plan: AssignmentPlan) -> list[CourseAssignmentCount]:
     return [
         CourseAssignmentCount(
             course=CourseNode.from_row(c.course), receiving=c.receiving, already_has=c.already_has

@@ -11,8 +11,10 @@ from domain.academy import accreditation
 from domain.core.ids import decode_expected
 from domain.core.roles import Role as R
 from domain.core.roles import Scope
-from resolvers.academy import admin, learning
+from resolvers.academy import learning
 from resolvers.academy import queries as reads
+from resolvers.academy.assignment import preview_assignment
+from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
 from schema.academy.inputs import (
     LEARNERS,
@@ -100,7 +102,7 @@ class AcademyQueries:
     ) -> CourseAssignmentPreview:
         async def work() -> CourseAssignmentPreview:
             ids = [decode_expected(i, "Course", "courseIds") for i in course_ids]
-            plan, rendered = await admin.preview_assignment(
+            plan, rendered = await preview_assignment(
                 info.context, to_selection(selection), ids, _mail(mail)
             )
             return CourseAssignmentPreview(
@@ -126,7 +128,7 @@ class AcademyQueries:
         sender_name: Annotated[str, arg("Sender name.")],
     ) -> UserMailPreview:
         async def work() -> UserMailPreview:
-            ids = await admin.selected_person_ids(info.context, to_selection(selection))
+            ids = await selected_person_ids(info.context, to_selection(selection))
             planned = await messages.plan(info.context, ids, subject, body, sender_name)
             first = messages.first_mail(planned)
             return UserMailPreview(

@@ -11,8 +11,7 @@ import strawberry
 from domain.core.ids import encode_global_id
 from domain.core.roles import Relation, Requirement, Scope
 from domain.core.roles import Role as DomainRole
-from persistence.background.mail_models import OutboxMail
-from persistence.background.models import ExportJob
+from persistence.background.models import ExportJob, OutboxMail
 from resolvers.background.exports import download_url
 from schema.core.node import plain, register_node
 from schema.core.permissions import requires

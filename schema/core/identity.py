@@ -12,10 +12,10 @@ from domain.core.ids import encode_global_id
 from domain.core.roles import ADMIN_ROLES, Relation, Requirement, Scope, allows
 from domain.core.roles import PERSON_READ as DOMAIN_PERSON_READ
 from domain.core.roles import Role as DomainRole
-from persistence.core.identity_models import AccessToken
-from persistence.core.identity_models import AuditEvent as AuditRow
-from persistence.core.identity_models import Person as PersonRow
-from persistence.core.identity_models import RoleAssignment as AssignmentRow
+from persistence.core.models import AccessToken
+from persistence.core.models import AuditEvent as AuditRow
+from persistence.core.models import Person as PersonRow
+from persistence.core.models import RoleAssignment as AssignmentRow
 from resolvers.core import people as resolve
 from schema.background.types import ExportJobNode
 from schema.core.node import plain, register_node

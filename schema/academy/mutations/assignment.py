@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from resolvers.academy import admin
+from resolvers.academy.assignment import assign_courses
 from schema.academy.inputs import CourseMailInput, UserSelectionInput, _mail, to_selection
 from schema.academy.payloads import AssignCoursesPayload, _counts
 from schema.academy.types import (
@@ -37,7 +37,7 @@ class AcademyAssignmentMutations:
     ) -> AssignCoursesPayload:
         async def work() -> AssignCoursesPayload:
             ids = [decode_expected(i, "Course", "courseIds") for i in course_ids]
-            plan = await admin.assign_courses(
+            plan = await assign_courses(
                 info.context, to_selection(selection), ids, _mail(mail), idempotency_key
             )
             return AssignCoursesPayload(

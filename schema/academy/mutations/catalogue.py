@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.roles import Role as R
-from resolvers.academy import admin
+from resolvers.academy.catalogue import NewCourse, create_course
 from schema.academy.inputs import AccreditationInput, LessonInput, QuestionInput, RefresherInput
 from schema.academy.payloads import CoursePayload
 from schema.academy.types import (
@@ -42,9 +42,9 @@ class AcademyCatalogueMutations:
         ] = None,
     ) -> CoursePayload:
         async def work() -> CoursePayload:
-            course = await admin.create_course(
+            course = await create_course(
                 info.context,
-                admin.NewCourse(
+                NewCourse(
                     title=title,
                     description=description,
                     estimated_minutes=estimated_minutes,

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from resolvers.academy import admin
+from resolvers.academy.labels import create_label, delete_label, set_label
 from schema.academy.inputs import UserSelectionInput, to_selection
 from schema.academy.payloads import LabelPayload
 from schema.academy.types import (
@@ -22,7 +22,7 @@ async def _label_change(
     info: strawberry.Info, label_id: strawberry.ID, selection: UserSelectionInput, *, on: bool
 ) -> LabelPayload:
     async def work() -> LabelPayload:
-        label, changed = await admin.set_label(
+        label, changed = await set_label(
             info.context, decode_expected(label_id, "Label", "labelId"), to_selection(selection), on
         )
         return LabelPayload(label=await LabelNode.build(info.context, label), changed_users=changed)
@@ -43,7 +43,7 @@ class AcademyLabelMutations:
         colour: Annotated[str | None, arg("Colour name; default GREY.")] = None,
     ) -> LabelPayload:
         async def work() -> LabelPayload:
-            row = await admin.create_label(
+            row = await create_label(
                 info.context, decode_expected(unit_id, "OrgUnit", "unitId"), name, colour
             )
             return LabelPayload(label=await LabelNode.build(info.context, row))
@@ -55,7 +55,7 @@ class AcademyLabelMutations:
         self, info: strawberry.Info, label_id: Annotated[strawberry.ID, arg("The label.")]
     ) -> LabelPayload:
         async def work() -> LabelPayload:
-            await admin.delete_label(info.context, decode_expected(label_id, "Label", "labelId"))
+            await delete_label(info.context, decode_expected(label_id, "Label", "labelId"))
             return LabelPayload()
 
         return await attempt(LabelPayload, work)

@@ -7,7 +7,8 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from resolvers.academy import admin
+from resolvers.academy.magazine import send_magazine
+from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
 from schema.academy.inputs import ORG_ADMINS, UserSelectionInput, to_selection
 from schema.academy.payloads import MagazinePayload, UserMailPayload
@@ -37,7 +38,7 @@ class AcademyMailMutations:
         ] = None,
     ) -> UserMailPayload:
         async def work() -> UserMailPayload:
-            ids = await admin.selected_person_ids(info.context, to_selection(selection))
+            ids = await selected_person_ids(info.context, to_selection(selection))
             planned = await messages.plan(info.context, ids, subject, body, sender_name)
             return UserMailPayload(
                 queued_count=await messages.send(info.context, planned, idempotency_key)
@@ -61,7 +62,7 @@ class AcademyMailMutations:
         ] = None,
     ) -> MagazinePayload:
         async def work() -> MagazinePayload:
-            count = await admin.send_magazine(
+            count = await send_magazine(
                 info.context,
                 decode_expected(academy_id, "OrgUnit", "academyId"),
                 subject,

@@ -8,7 +8,7 @@ import strawberry
 
 from domain.core.ids import decode_expected
 from domain.core.roles import Role as R
-from resolvers.academy import admin
+from resolvers.academy.seats import set_membership, set_seat_limit
 from schema.academy.inputs import ORG_ADMINS
 from schema.academy.payloads import ClusterPayload
 from schema.academy.types import (
@@ -31,7 +31,7 @@ class AcademySeatMutations:
         seat_limit: Annotated[int, arg("Maximum number of users.")],
     ) -> ClusterPayload:
         async def work() -> ClusterPayload:
-            cluster = await admin.set_seat_limit(
+            cluster = await set_seat_limit(
                 info.context, decode_expected(cluster_id, "OrgUnit", "clusterId"), seat_limit
             )
             limit, used = await info.context.loaders.academy.seats_by_cluster.load(cluster.id)
@@ -53,7 +53,7 @@ class AcademySeatMutations:
         course_ids: Annotated[list[strawberry.ID], arg("Courses to add to the membership.")],
     ) -> ClusterPayload:
         async def work() -> ClusterPayload:
-            await admin.set_membership(
+            await set_membership(
                 info.context,
                 decode_expected(academy_id, "OrgUnit", "academyId"),
                 total_seats,

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from resolvers.academy import admin
+from resolvers.academy.users import add_users, delete_users, move_user, set_hidden
 from schema.academy.inputs import ORG_ADMINS, UserSelectionInput, to_selection
 from schema.academy.payloads import (
     AddUserOutcome,
@@ -44,7 +44,7 @@ class AcademyUserMutations:
         ],
     ) -> AddUsersPayload:
         async def work() -> AddUsersPayload:
-            result = await admin.add_users(
+            result = await add_users(
                 info.context, decode_expected(cluster_id, "OrgUnit", "clusterId"), emails
             )
             out = []
@@ -71,7 +71,7 @@ class AcademyUserMutations:
         async def work() -> UsersPayload:
             return UsersPayload(
                 users=await _learners(
-                    info, await admin.set_hidden(info.context, to_selection(selection), True)
+                    info, await set_hidden(info.context, to_selection(selection), True)
                 )
             )
 
@@ -84,7 +84,7 @@ class AcademyUserMutations:
         async def work() -> UsersPayload:
             return UsersPayload(
                 users=await _learners(
-                    info, await admin.set_hidden(info.context, to_selection(selection), False)
+                    info, await set_hidden(info.context, to_selection(selection), False)
                 )
             )
 
@@ -100,7 +100,7 @@ class AcademyUserMutations:
         async def work() -> DeleteUsersPayload:
             from domain.core.ids import encode_global_id
 
-            outcomes = await admin.delete_users(info.context, to_selection(selection))
+            outcomes = await delete_users(info.context, to_selection(selection))
             return DeleteUsersPayload(
                 results=[
                     DeleteUserResult(
@@ -125,7 +125,7 @@ class AcademyUserMutations:
         cluster_id: Annotated[strawberry.ID, arg("The target cluster.")],
     ) -> UsersPayload:
         async def work() -> UsersPayload:
-            learner = await admin.move_user(
+            learner = await move_user(
                 info.context,
                 decode_expected(user_id, "Learner", "userId"),
                 decode_expected(cluster_id, "OrgUnit", "clusterId"),

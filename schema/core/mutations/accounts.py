@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from persistence.core.identity_models import OneTimePurpose
+from persistence.core.models import OneTimePurpose
 from resolvers.core import accounts
 from resolvers.core import session as session_resolvers
 from schema.core.identity import Language, PersonNode, Viewer
