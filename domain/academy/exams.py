@@ -63,10 +63,11 @@ def check_may_start(course_completed: bool, attempts: Sequence[AttemptResult]) -
 
 
 def score_percent(correct: int, total: int) -> int:
-    """Whole percent, rounded half up (139 of 200 = 69.5% → 70%).
+    """Whole percent, rounded down (30 of 43 = 69.77% → 69%).
 
-    Half up rather than floor so the verdict always matches the percentage the learner
-    sees: a learner shown "70%" has passed.
+    Down, never up, so the percentage shown never reads as a pass for a fail: rounding
+    would show 70% for 69.5%. With a whole-number pass mark, floor(score) ≥ 70 exactly
+    when the fraction is ≥ 70%, so the shown score and `passes` always agree.
     """
     if total <= 0:
         raise DomainError(ErrorCode.INVALID, "An exam needs at least one question", "questions")
@@ -74,11 +75,17 @@ def score_percent(correct: int, total: int) -> int:
         raise DomainError(
             ErrorCode.INVALID, f"Correct answers must be between 0 and {total}", "correct"
         )
-    # Integer arithmetic: floor(100 * correct / total + 1/2) without float surprises.
-    return (200 * correct + total) // (2 * total)
+    return (100 * correct) // total  # integer arithmetic: no float surprises
+
+
+def passes(correct: int, total: int) -> bool:
+    """The verdict, on the exact fraction: correct / total ≥ 70%, in integers (no float)."""
+    score_percent(correct, total)  # the same checks of the counts
+    return correct * 100 >= PASS_MARK_PERCENT * total
 
 
 def passed(score: int) -> bool:
+    """For a score from `score_percent` (rounded down); grade with `passes` on the counts."""
     return score >= PASS_MARK_PERCENT
 
 
@@ -136,7 +143,7 @@ def grade(question_bank: Mapping[int, int], answers: Mapping[int, int]) -> Gradi
         correct_count=correct_count,
         question_count=len(question_bank),
         score_percent=score,
-        passed=passed(score),
+        passed=passes(correct_count, len(question_bank)),
         review=review,
     )
 

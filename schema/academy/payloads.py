@@ -176,8 +176,12 @@ class SubmitExamPayload:
     attempt: ExamAttemptNode | None = strawberry.field(
         default=None, description="The attempt, scored."
     )
-    score_percent: int | None = strawberry.field(default=None, description="Score in percent.")
-    passed: bool | None = strawberry.field(default=None, description="70% or more.")
+    score_percent: int | None = strawberry.field(
+        default=None, description="Score in whole percent, rounded down: 69.8% is 69, a fail."
+    )
+    passed: bool | None = strawberry.field(
+        default=None, description="70% or more of the questions right, on the exact fraction."
+    )
     attempts_left: int | None = strawberry.field(
         default=None, description="Attempts still possible."
     )

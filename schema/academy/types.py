@@ -189,7 +189,7 @@ class ExamAttemptNode:
     def finished_at(self) -> datetime | None:
         return self.row.finished_at
 
-    @_f(LEARNER_READ, "Score in percent, once submitted.")
+    @_f(LEARNER_READ, "Score in whole percent, rounded down, once submitted.")
     def score_percent(self) -> int | None:
         return self.row.score_percent
 

@@ -79,14 +79,14 @@ def test_sixty_nine_percent_fails_and_seventy_passes() -> None:
         (0, 10, 0),
         (10, 10, 100),
         (7, 10, 70),
-        (2, 3, 67),  # 66.67
+        (2, 3, 66),  # 66.67: down
         (1, 3, 33),  # 33.33
-        (139, 200, 70),  # 69.5: half up
-        (1, 8, 13),  # 12.5: half up
+        (139, 200, 69),  # 69.5: down, it is a fail
+        (1, 8, 12),  # 12.5: down
         (69, 100, 69),
     ],
 )
-def test_score_percent_rounds_half_up(correct: int, total: int, expected: int) -> None:
+def test_score_percent_rounds_down(correct: int, total: int, expected: int) -> None:
     assert score_percent(correct, total) == expected
 
 
