@@ -1,16 +1,25 @@
-"""Test fixtures: the real app over ASGI/HTTP, on SQLite and on PostgreSQL."""
+"""Test fixtures: the real app over ASGI/HTTP, on SQLite and on PostgreSQL.
+
+The demo is loaded once per backend and test session into a template; each test that needs
+it works on its own copy (a `CREATE DATABASE ... TEMPLATE` on PostgreSQL, a file copy on
+SQLite), so tests never see each other's writes and never pay for reloading the demo.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import warnings
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from persistence.db import Database
@@ -23,6 +32,8 @@ PG_URL = normalize_database_url(
     os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# How CREATE DATABASE copies the demo template (PostgreSQL 15+): FILE_COPY or WAL_LOG.
+PG_COPY_STRATEGY = os.environ.get("TEST_PG_COPY_STRATEGY", "WAL_LOG")
 _pg_problem: list[str] = []
 
 
@@ -68,12 +79,20 @@ def pg_url() -> str:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def backend_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every database test runs once per kind of database."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_url")  # skips (or fails under CI) when unreachable
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def backend_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated, empty database of each kind, once per test session."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
-        url = request.getfixturevalue("pg_url")
+        url = PG_URL
         reset_postgres(url)
     upgrade(sync_database_url(url))
     return url
@@ -108,11 +127,131 @@ def make_settings(url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+async def _migrated_demo(url: str) -> None:
+    upgrade(sync_database_url(url))
+    db = Database(url)
+    try:
+        await load_demo(db)
+    finally:
+        await db.dispose()  # no connection may stay open on a template
+
+
+class PostgresTemplates:
+    """The demo in a template database; each test gets `CREATE DATABASE ... TEMPLATE` of it.
+
+    The app commits in its own sessions, so a rolled-back transaction cannot isolate a
+    test: a copy can. Copies are named after the test database (`<name>_tmpl`, `<name>_copy`)
+    so that sessions on different test databases of one server never share one.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        base = self.url.database or "test"
+        self.template = f"{base}_tmpl"
+        self.copy_name = f"{base}_copy"
+        server = make_url(sync_database_url(url)).set(database="postgres")
+        # CREATE/DROP DATABASE cannot run in a transaction: an AUTOCOMMIT connection to the
+        # maintenance database, kept for the session.
+        self.server = sa.create_engine(server, isolation_level="AUTOCOMMIT", pool_size=1)
+        self._quote = self.server.dialect.identifier_preparer.quote
+        self.strategy = ""
+
+    def _run(self, *statements: str) -> None:
+        with self.server.connect() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+
+    def _drop(self, name: str) -> str:
+        return f"DROP DATABASE IF EXISTS {self._quote(name)} WITH (FORCE)"
+
+    async def build(self) -> None:
+        with self.server.connect() as conn:
+            version = int(conn.execute(sa.text("SHOW server_version_num")).scalar_one())
+        self.strategy = PG_COPY_STRATEGY if version >= 150000 else ""  # STRATEGY is new in 15
+        self._run(self._drop(self.copy_name), self._drop(self.template))
+        self._run(f"CREATE DATABASE {self._quote(self.template)}")
+        await _migrated_demo(self.url_of(self.template))
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def copy(self) -> str:
+        create = (
+            f"CREATE DATABASE {self._quote(self.copy_name)} TEMPLATE {self._quote(self.template)}"
+        )
+        if self.strategy:
+            create += f" STRATEGY {self.strategy}"
+        self._run(create)
+        return self.url_of(self.copy_name)
+
+    def discard(self, url: str) -> None:
+        self._run(self._drop(make_url(url).database or ""))
+
+    def close(self) -> None:
+        self._run(self._drop(self.copy_name), self._drop(self.template))
+        self.server.dispose()
+
+
+class SqliteTemplates:
+    """The demo in a template file; each test gets a copy of the file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.template = folder / "template.db"
+        self.copies = 0
+
+    async def build(self) -> None:
+        url = f"sqlite+aiosqlite:///{self.template}"
+        await _migrated_demo(url)
+        # Fold the write-ahead log into the file, so the file alone is the whole database.
+        conn = sqlite3.connect(self.template)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+
+    def copy(self) -> str:
+        self.copies += 1
+        path = self.folder / f"copy{self.copies}.db"
+        shutil.copyfile(self.template, path)
+        return f"sqlite+aiosqlite:///{path}"
+
+    def discard(self, url: str) -> None:
+        path = make_url(url).database or ""
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest_asyncio.fixture(scope="session")
+async def demo_templates(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[PostgresTemplates | SqliteTemplates]:
+    """The demo, loaded once per kind of database and test session."""
+    templates: PostgresTemplates | SqliteTemplates
+    if backend == "sqlite":
+        templates = SqliteTemplates(tmp_path_factory.mktemp("demo"))
+    else:
+        templates = PostgresTemplates(PG_URL)
+    await templates.build()
+    yield templates
+    templates.close()
+
+
 @pytest_asyncio.fixture
-async def database_with_demo(database: Database) -> Database:
-    await wipe(database)
-    await load_demo(database)
-    return database
+async def database_with_demo(
+    demo_templates: PostgresTemplates | SqliteTemplates,
+) -> AsyncIterator[Database]:
+    """A fresh copy of the demo for this test alone, with its own engine."""
+    url = demo_templates.copy()
+    db = Database(url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        demo_templates.discard(url)
 
 
 @pytest_asyncio.fixture
