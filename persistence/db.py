@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -18,8 +18,6 @@ from sqlalchemy.ext.asyncio import (
 )
 
 T = TypeVar("T")
-# Far above any real query; only a programming error (a read awaited inside a write) waits this long.
-LOCK_WAIT_SECONDS = 30
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +77,76 @@ class Database:
             yield session
 
 
+class Reader(Protocol):
+    """Where dataloaders run their batch queries: the request's session or a unit of work."""
+
+    async def read(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T: ...
+
+
+class UnitOfWork:
+    """One atomic change: its session, its audit trail, and work to do once it commits.
+
+    Resolvers call these methods (and query functions with `uow.session`); nothing outside
+    `persistence/` touches the session itself.
+    """
+
+    def __init__(self, session: AsyncSession, *, actor: int | None, address: str | None) -> None:
+        self.session = session
+        self.actor = actor
+        self.address = address
+        self.committed = False
+        self._after_commit: list[Callable[[], None]] = []
+        # Set by the resolver layer: dataloaders that read on this unit of work's session.
+        self.loaders: Any = None
+
+    async def read(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run a query function `fn(session, *args)` inside this unit of work."""
+        return await fn(self.session, *args)
+
+    def add(self, row: Any) -> Any:
+        self.session.add(row)
+        return row
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def get(self, model: type[T], pk: Any) -> T | None:
+        return await self.session.get(model, pk)
+
+    async def delete(self, row: Any) -> None:
+        await self.session.delete(row)
+
+    async def refresh(self, row: Any) -> None:
+        await self.session.refresh(row)
+
+    async def audit(
+        self, kind: str, *, subject: int | None = None, unit: int | None = None, detail: str = ""
+    ) -> None:
+        """An audit event with the acting person and client address filled in."""
+        from persistence.core.models import AuditEvent
+
+        self.session.add(
+            AuditEvent(
+                kind=kind,
+                actor_person_id=self.actor,
+                subject_person_id=subject,
+                org_unit_id=unit,
+                client_address=self.address,
+                detail=detail[:1000],
+            )
+        )
+        await self.session.flush()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self.committed = True
+        for callback in self._after_commit:
+            callback()
+
+
 class RequestSession:
     """The one session of a request, shared by its dataloaders and mutations.
 
@@ -90,6 +158,7 @@ class RequestSession:
         self._db = db
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._in_unit_of_work = False
 
     def _get(self) -> AsyncSession:
         if self._session is None:
@@ -98,32 +167,39 @@ class RequestSession:
 
     async def read(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run a query function `fn(session, *args)` under the request's lock."""
-        try:
-            await asyncio.wait_for(self._lock.acquire(), LOCK_WAIT_SECONDS)
-        except TimeoutError:
-            # A dataloader awaited inside `write()` would wait for itself: fail loudly, never hang.
+        if self._in_unit_of_work:
+            # It would wait for the unit of work that awaits it: read through `uow.loaders`.
             raise RuntimeError(
-                f"request session busy for {LOCK_WAIT_SECONDS}s: a read inside a write block?"
-            ) from None
-        try:
+                "a request loader was awaited inside a unit of work; use uow.loaders"
+            )
+        async with self._lock:
             return await fn(self._get(), *args)
-        finally:
-            self._lock.release()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: everything inside commits together or not at all."""
+    async def unit_of_work(
+        self, actor: int | None, address: str | None
+    ) -> AsyncIterator[UnitOfWork]:
+        """A unit of work on the request's connection: rolled back unless `commit()` is called."""
         async with self._lock:
             session = self._get()
             if session.in_transaction():
                 # End the read-only transaction of earlier loads: writes start fresh.
                 await session.commit()
+            uow = UnitOfWork(session, actor=actor, address=address)
+            self._in_unit_of_work = True
             try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+                yield uow
+            finally:
+                self._in_unit_of_work = False
+                if not uow.committed:
+                    await session.rollback()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """Deprecated: everything inside commits together or not at all; use `unit_of_work`."""
+        async with self.unit_of_work(None, None) as uow:
+            yield uow.session
+            await uow.commit()
 
     async def close(self) -> None:
         if self._session is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from domain.core.roles import ANONYMOUS, Viewer
-from persistence.db import Database, RequestSession
+from domain.core.roles import ANONYMOUS, Decisions, Requirement, Scope, Viewer
+from persistence.db import Database, RequestSession, UnitOfWork
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
@@ -28,6 +30,26 @@ class Context:
     cookie_to_set: tuple[str, int | None] | None = None
     cookie_to_clear: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    decisions: Decisions | None = None
+
+    def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
+        """The viewer's permission decision, made once per (requirement, scope) and viewer."""
+        if self.decisions is None or self.decisions.viewer is not self.viewer:
+            self.decisions = Decisions(self.viewer)
+        return self.decisions.allows(requirement, scope)
+
+    @asynccontextmanager
+    async def uow(self) -> AsyncIterator[UnitOfWork]:
+        """`async with ctx.uow() as uow: …; await uow.commit()` — rolled back unless committed.
+
+        Committing clears the request's loaders; `uow.loaders` read on the unit of work's own
+        session, and `uow.audit(…)` records the viewer and client address.
+        """
+        async with self.db.unit_of_work(self.viewer.person_id, self.client_address) as uow:
+            uow.loaders = Loaders(uow)
+            uow.after_commit(self.loaders.clear)
+            yield uow
 
     @classmethod
     def create(cls, settings: Settings, database: Database, **kwargs: Any) -> Context:

@@ -12,7 +12,7 @@ from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
 from persistence.core import people as identity_q
 from persistence.core import tree as org_q
-from persistence.db import RequestSession
+from persistence.db import Reader
 from resolvers.academy.loaders import AcademyLoaders
 from resolvers.core.loader_group import LoaderGroup
 from resolvers.school.loaders import SchoolLoaders
@@ -21,7 +21,7 @@ from resolvers.school.loaders import SchoolLoaders
 class Loaders(LoaderGroup):
     """`XByYLoader`s of one request; create a new Loaders for every request."""
 
-    def __init__(self, db: RequestSession) -> None:
+    def __init__(self, db: Reader) -> None:
         super().__init__(db)
         self._keyed: dict[Any, DataLoader[Any, Any]] = {}
 

@@ -14,10 +14,37 @@ from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
 from schema.areas import NODE_TYPES
+from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
 from schema.query import Query
 
 TYPES: list[Any] = NODE_TYPES
+
+
+def _reachable(roots: list[Any]) -> list[Any]:
+    """Every object type reachable from the roots through field types and generic arguments."""
+    from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
+    from strawberry.types.lazy_type import LazyType
+
+    seen: dict[int, Any] = {}
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        while isinstance(t, StrawberryOptional | StrawberryList | LazyType):
+            t = t.resolve_type() if isinstance(t, LazyType) else t.of_type
+        stack.extend(getattr(t, "__args__", ()))
+        t = getattr(t, "__origin__", t)
+        if not has_object_definition(t) or id(t) in seen:
+            continue
+        seen[id(t)] = t
+        stack.extend(f.type for f in t.__strawberry_definition__.fields)
+    return list(seen.values())
+
+
+def _prepare_permissions() -> None:
+    types = _reachable([Query, Mutation, *TYPES])
+    guard_types(types)
+    check_produced_objects(types)
 
 
 class PortaalSchema(strawberry.Schema):
@@ -42,6 +69,7 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    _prepare_permissions()
     return PortaalSchema(
         query=Query,
         mutation=Mutation,

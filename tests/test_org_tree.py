@@ -174,18 +174,38 @@ async def test_nodes_returns_in_order_with_nulls(api: Api) -> None:
     assert data["nodes"] == [None, {"id": noord, "name": "Regio Noord"}, None]
 
 
-async def test_a_read_awaited_inside_a_write_fails_instead_of_hanging(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from persistence import db as db_module
+async def test_a_read_awaited_inside_a_unit_of_work_fails_at_once(api: Api) -> None:
+    """A request loader awaited inside a unit of work would wait for itself: it fails at once,
+    and the unit of work's own loaders read on its session instead."""
     from persistence.core.tree import root
     from persistence.db import RequestSession
 
-    monkeypatch.setattr(db_module, "LOCK_WAIT_SECONDS", 0.1)
     session = RequestSession(api.database)
     try:
-        async with session.write():
-            with pytest.raises(RuntimeError, match="read inside a write block"):
+        async with session.unit_of_work(None, None) as uow:
+            with pytest.raises(RuntimeError, match="inside a unit of work"):
                 await session.read(root)
+            assert (await uow.read(root)).parent_id is None
+    finally:
+        await session.close()
+
+
+async def test_a_unit_of_work_rolls_back_unless_committed(api: Api) -> None:
+    from persistence.core.models import OrgUnit
+    from persistence.db import RequestSession
+
+    session = RequestSession(api.database)
+    try:
+        async with session.unit_of_work(None, None) as uow:
+            unit = await uow.get(OrgUnit, 1)
+            assert unit is not None
+            unit.name = "Renamed but never committed"
+            await uow.flush()
+        async with session.unit_of_work(None, None) as uow:
+            again = await uow.get(OrgUnit, 1)
+            assert again is not None and again.name != "Renamed but never committed"
+            await uow.audit("TEST_EVENT", detail="kept")
+            await uow.commit()
+            assert uow.committed
     finally:
         await session.close()

@@ -77,7 +77,8 @@ def test_schema_enums_mirror_the_domain() -> None:
 def test_requires_directive_prints_its_roles() -> None:
     sdl = print_sdl()
     assert (
-        "directive @requires(roles: [Role!]!, relations: [Relation!]!) on FIELD_DEFINITION" in sdl
+        "directive @requires(roles: [Role!]!, relations: [Relation!]!, on: String) on FIELD_DEFINITION"
+        in sdl
     )
     assert "auditEvents(" in sdl and "@requires(roles: [PLATFORM_ADMIN], relations: [])" in sdl
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind, is_ancestor_or_self
@@ -132,7 +133,7 @@ class Viewer:
     def is_authenticated(self) -> bool:
         return self.person_id is not None
 
-    @property
+    @cached_property
     def effective_grants(self) -> tuple[Grant, ...]:
         return tuple(
             g
@@ -174,6 +175,23 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+class Decisions:
+    """Permission decisions of one request, each (requirement, scope) evaluated once."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self.evaluated = 0
+        self._memo: dict[tuple[Requirement, Scope | None], bool] = {}
+
+    def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
+        key = (requirement, scope)
+        found = self._memo.get(key)
+        if found is None:
+            self.evaluated += 1
+            found = self._memo[key] = allows(self.viewer, requirement, scope)
+        return found
 
 
 def allows(viewer: Viewer, requirement: Requirement, scope: Scope | None) -> bool:

@@ -7,13 +7,13 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from persistence.db import RequestSession
+from persistence.db import Reader
 
 
 class LoaderGroup:
     """Loaders that run their batch query on the request's one session."""
 
-    def __init__(self, db: RequestSession) -> None:
+    def __init__(self, db: Reader) -> None:
         self._db = db
 
     def _loader(

@@ -14,7 +14,7 @@ import strawberry
 from domain.academy import accreditation
 from domain.academy.exams import AttemptResult, attempts_left
 from domain.core.ids import encode_global_id
-from domain.core.roles import Relation, Requirement, Scope, allows
+from domain.core.roles import Relation, Requirement, Scope
 from domain.core.roles import Role as R
 from persistence.academy.models import Certificate, Course, Enrolment, ExamAttempt, Label, Learner
 from persistence.academy.models import RegistrationNumber as RegistrationRow
@@ -36,7 +36,7 @@ def _f(req: Requirement, description: str) -> Any:
 
 
 async def _visible(info: Any, nodes: list[Any]) -> list[Any]:
-    return [n for n in nodes if allows(info.context.viewer, type(n).READ, n.scope)]
+    return [n for n in nodes if info.context.allows(type(n).READ, n.scope)]
 
 
 @strawberry.enum(description="Where a learner is in a course.")

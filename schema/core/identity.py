@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from domain.core.ids import encode_global_id
-from domain.core.roles import ADMIN_ROLES, Relation, Requirement, Scope, allows
+from domain.core.roles import ADMIN_ROLES, Relation, Requirement, Scope
 from domain.core.roles import PERSON_READ as DOMAIN_PERSON_READ
 from domain.core.roles import Role as DomainRole
 from persistence.core.models import AccessToken
@@ -141,7 +141,7 @@ class RoleAssignmentNode(Node):
         import asyncio
 
         nodes = await asyncio.gather(*(cls.load(info, row) for row in rows))
-        return [n for n in nodes if allows(info.context.viewer, cls.READ, n.scope)]
+        return [n for n in nodes if info.context.allows(cls.READ, n.scope)]
 
     @_a("The role.")
     def role(self) -> Role:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.core.ids import decode_global_id
-from domain.core.roles import allows
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ async def resolve_nodes(info: Any, ids: list[str]) -> list[Any | None]:
         if row is None:
             return None
         obj = await entry.wrap(ctx, row)
-        return obj if allows(ctx.viewer, type(obj).READ, obj.scope) else None
+        return obj if ctx.allows(type(obj).READ, obj.scope) else None
 
     # Gathered, so every level of loading is one batch for all IDs together.
     return list(await asyncio.gather(*(one(t, pk) for t, pk in decoded)))

@@ -67,11 +67,14 @@ class Relation(Enum):
 @strawberry.schema_directive(
     locations=[Location.FIELD_DEFINITION],
     description="Readable by viewers holding one of `roles` on the object's unit or an ancestor "
-    "of it, or standing in one of `relations` to the object.",
+    "of it, or standing in one of `relations` to the object. On a root field or mutation, `on` "
+    "names the argument whose object the requirement binds to; it is checked before the "
+    "resolver runs, and an object outside your reach answers as if it did not exist.",
 )
 class Requires:
     roles: list[Role]
     relations: list[Relation]
+    on: str | None = strawberry.UNSET
 
 
 @strawberry.schema_directive(
@@ -92,37 +95,92 @@ def _error(message: str, code: str) -> StrawberryGraphQLError:
     return StrawberryGraphQLError(message, extensions={"code": code})
 
 
-class Guard(FieldExtension):
-    """Enforces a Requirement against the source object's `scope` before the field resolves."""
+def _directive(requirement: r.Requirement, on: str | None = None) -> Requires:
+    return Requires(
+        roles=[Role(x.value) for x in sorted(requirement.roles, key=lambda x: x.value)],
+        relations=[Relation(x.value) for x in sorted(requirement.relations, key=lambda x: x.value)],
+        on=strawberry.UNSET if on is None else on,
+    )
 
-    def __init__(self, requirement: r.Requirement) -> None:
+
+def _denied(ctx: Any, requirement: r.Requirement) -> StrawberryGraphQLError:
+    viewer: r.Viewer = ctx.viewer
+    code = "FORBIDDEN" if viewer.is_authenticated else "UNAUTHENTICATED"
+    return _error(r.denial_reason(viewer, requirement), code)
+
+
+class Guard(FieldExtension):
+    """Enforces a Requirement against the source object's `scope` before the field resolves.
+
+    Only fields that need more than their type's `READ` keep a Guard (see `guard_types`); with
+    `on`, the requirement binds to the object an argument names (see `bound_scopes`).
+    """
+
+    def __init__(self, requirement: r.Requirement, on: str | None = None) -> None:
         self.requirement = requirement
-        self.directive = Requires(
-            roles=[Role(x.value) for x in sorted(requirement.roles, key=lambda x: x.value)],
-            relations=[
-                Relation(x.value) for x in sorted(requirement.relations, key=lambda x: x.value)
-            ],
-        )
+        self.on = on
+        self.directive = _directive(requirement, on)
+        self.field: Any = None
 
     def apply(self, field: Any) -> None:
         # apply() runs on every schema build; the field object is shared between builds.
+        self.field = field
         if self.directive not in field.directives:
             field.directives.append(self.directive)
 
     def check(self, source: Any, info: Any) -> None:
-        viewer: r.Viewer = info.context.viewer
+        ctx = info.context
         scope = getattr(source, "scope", None) if source is not None else None
-        if not r.allows(viewer, self.requirement, scope):
-            code = "FORBIDDEN" if viewer.is_authenticated else "UNAUTHENTICATED"
-            raise _error(r.denial_reason(viewer, self.requirement), code)
+        if not ctx.allows(self.requirement, scope):
+            raise _denied(ctx, self.requirement)
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        if self.on is not None:
+            raise TypeError(f"@requires(on: {self.on!r}) needs an async resolver")
         self.check(source, info)
         return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        self.check(source, info)
+        if self.on is None:
+            self.check(source, info)
+        else:
+            refusal = await self.check_bound(info.context, kwargs)
+            if refusal is not None:
+                return refusal
         return await next_(source, info, **kwargs)
+
+    async def check_bound(self, ctx: Any, kwargs: dict[str, Any]) -> Any:
+        """None when the viewer may act on every object the `on` argument names, else the answer."""
+        from schema.core.binding import bound_scopes, refusal
+
+        scopes = await bound_scopes(ctx, kwargs, self.on or "")
+        if scopes is not None and all(ctx.allows(self.requirement, s) for s in scopes):
+            return None
+        return refusal(ctx, self.field, self.on or "", self.requirement, scopes)
+
+
+class Produces(FieldExtension):
+    """Checks each object of a guarded type once, when a field produces it.
+
+    A guarded type declares `READ`, the requirement all its fields share; a denied object is
+    `null` with a FORBIDDEN error at its path, naming who may read it.
+    """
+
+    def check(self, result: Any, info: Any) -> Any:
+        if result is None:
+            return result
+        ctx = info.context
+        for obj in _objects(result):
+            requirement = getattr(type(obj), "READ", None)
+            if requirement is not None and not ctx.allows(requirement, obj.scope):
+                raise _denied(ctx, requirement)
+        return result
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return self.check(next_(source, info, **kwargs), info)
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return self.check(await next_(source, info, **kwargs), info)
 
 
 class LoginRequired(FieldExtension):
@@ -145,14 +203,31 @@ class LoginRequired(FieldExtension):
         return await next_(source, info, **kwargs)
 
 
+def _objects(result: Any) -> Iterable[Any]:
+    if isinstance(result, list | tuple):
+        for item in result:
+            yield from _objects(item)
+    elif hasattr(result, "edges") and hasattr(result, "page_info"):
+        for edge in result.edges:
+            yield edge.node
+    elif result is not None:
+        yield result
+
+
 def requires(
     roles: Iterable[r.Role] = (),
     relations: Iterable[r.Relation] = (),
+    *,
+    on: str | None = None,
     **field_kwargs: Any,
 ) -> Any:
-    """A field readable per `@requires(roles, relations)`."""
+    """A field readable per `@requires(roles, relations)`; `on` binds it to an argument's object.
+
+    `on` is the argument's GraphQL name (`"clusterId"`, or `"selection.clusterId"` inside an
+    input); its global ID (or each of a list of them) is loaded and checked before the resolver.
+    """
     requirement = r.Requirement.of(roles, relations)
-    return strawberry.field(extensions=[Guard(requirement)], **field_kwargs)
+    return strawberry.field(extensions=[Guard(requirement, on)], **field_kwargs)
 
 
 def authenticated(**field_kwargs: Any) -> Any:
@@ -191,3 +266,61 @@ def public_fields(cls: Any) -> Any:
         if not guarded and not declared:
             field.directives.append(Public())
     return cls
+
+
+def guard_types(types: Iterable[Any]) -> None:
+    """Check each type's shared requirement once per object instead of on every field.
+
+    A type's `READ` is the requirement its fields share. Fields guarded by exactly `READ` lose
+    their per-field check (keeping the directive, so the SDL still says who may read them);
+    `Produces` checks the object when a field returns it. A value type with a `scope` whose
+    guarded fields all share one requirement gets that requirement as its `READ`.
+    """
+    for cls in types:
+        definition = getattr(cls, "__strawberry_definition__", None)
+        if definition is None or definition.is_input:
+            continue
+        guards = {
+            f.name: g
+            for f in definition.fields
+            for g in f.extensions
+            if isinstance(g, Guard) and g.on is None
+        }
+        requirement = getattr(cls, "READ", None)
+        if requirement is None:
+            shared = {g.requirement for g in guards.values()}
+            has_scope = "scope" in getattr(cls, "__annotations__", {})
+            if not (has_scope and len(shared) == 1 and len(guards) == len(definition.fields)):
+                continue
+            requirement = shared.pop()
+            cls.READ = requirement
+        for f in definition.fields:
+            guard = guards.get(f.name)
+            if guard is not None and guard.requirement == requirement:
+                f.extensions.remove(guard)
+                if guard.directive not in f.directives:
+                    f.directives.append(guard.directive)
+
+
+def check_produced_objects(types: Iterable[Any]) -> None:
+    """Give every field that returns objects a `Produces` check (once per object, not field)."""
+    for cls in types:
+        definition = getattr(cls, "__strawberry_definition__", None)
+        if definition is None or definition.is_input:
+            continue
+        for f in definition.fields:
+            if _returns_objects(f.type) and not any(isinstance(e, Produces) for e in f.extensions):
+                f.extensions.append(Produces())
+
+
+def _returns_objects(field_type: Any) -> bool:
+    from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
+    from strawberry.types.lazy_type import LazyType
+
+    while True:
+        if isinstance(field_type, StrawberryOptional | StrawberryList):
+            field_type = field_type.of_type
+        elif isinstance(field_type, LazyType):
+            field_type = field_type.resolve_type()
+        else:
+            return has_object_definition(field_type)

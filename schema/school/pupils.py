@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from domain.core.ids import decode_expected
-from domain.core.roles import Scope, allows
+from domain.core.roles import Scope
 from domain.school.consent import age_on, guardian_access
 from domain.school.grades import YearResult as DomainYearResult
 from domain.school.grades import (
@@ -95,7 +95,7 @@ class PupilNode(Node):
     @classmethod
     async def visible(cls, info: strawberry.Info, rows: list[Pupil]) -> list[PupilNode]:
         nodes = await asyncio.gather(*(cls.build(info.context, r) for r in rows))
-        return [n for n in nodes if allows(info.context.viewer, cls.READ, n.scope)]
+        return [n for n in nodes if info.context.allows(cls.READ, n.scope)]
 
     @_f(PUPIL_READ, "Given name.")
     def given_name(self) -> str:

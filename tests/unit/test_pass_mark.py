@@ -7,9 +7,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from domain.academy.enrolments import highest_score
-from domain.core.errors import DomainError
 
+from domain.academy.enrolments import highest_score
 from domain.academy.exams import (
     PASS_MARK_PERCENT,
     AttemptResult,
@@ -19,6 +18,7 @@ from domain.academy.exams import (
     result_of,
     score_percent,
 )
+from domain.core.errors import DomainError
 
 EDGES = [
     # correct, total, shown percent, passes

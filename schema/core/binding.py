@@ -1,0 +1,100 @@
+"""Binding a root field's requirement to the object an argument names (`@requires(on: …)`).
+
+The argument's global ID is loaded through the node registry (one batch, the request's
+loaders) and its scope checked before the resolver runs; an object you may not reach answers
+exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from domain.core import roles as r
+from domain.core.ids import decode_global_id
+from schema.core.node import REGISTRY
+
+NOT_FOUND_MESSAGE = "No such object, or you may not see it."
+
+
+def _python_name(graphql_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", graphql_name).lower()
+
+
+def _argument(kwargs: dict[str, Any], path: str) -> Any:
+    value: Any = kwargs
+    for part in path.split("."):
+        name = _python_name(part)
+        value = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+async def bound_scopes(ctx: Any, kwargs: dict[str, Any], on: str) -> list[r.Scope] | None:
+    """The scopes of the objects the argument names; None if one of them does not exist.
+
+    An absent optional argument binds to nothing, and the resolver decides what that means.
+    """
+    value = _argument(kwargs, on)
+    if value is None:
+        return []
+    ids = value if isinstance(value, list) else [value]
+    scopes = []
+    for global_id in ids:
+        try:
+            type_name, pk = decode_global_id(str(global_id))
+        except Exception:
+            return None
+        entry = REGISTRY.get(type_name)
+        if entry is None:
+            return None
+        row = await entry.loader(ctx).load(pk)
+        if row is None:
+            return None
+        scopes.append((await entry.wrap(ctx, row)).scope)
+    return scopes
+
+
+def refusal(
+    ctx: Any,
+    field: Any,
+    on: str,
+    requirement: r.Requirement,
+    scopes: list[r.Scope] | None,
+) -> Any:
+    """The answer for an object outside the viewer's reach: FORBIDDEN when the viewer works
+    inside it but lacks the role, else NOT_FOUND — in the payload when the field has one."""
+    from schema.core.permissions import _denied, _error
+    from schema.core.relay import UserError, UserErrorCode
+
+    viewer: r.Viewer = ctx.viewer
+    if not viewer.is_authenticated:
+        raise _denied(ctx, requirement)
+    every_role = tuple(r.Role)
+    inside = scopes is not None and any(
+        viewer.holds_on(every_role, path) for scope in scopes for path in scope.unit_paths
+    )
+    if inside:
+        raise _error(
+            "Only " + " or ".join(sorted(x.value for x in requirement.roles)) + " may do this.",
+            "FORBIDDEN",
+        )
+    payload = _payload_class(field)
+    if payload is None:
+        raise _error(NOT_FOUND_MESSAGE, "NOT_FOUND")
+    return payload(
+        errors=[UserError(code=UserErrorCode.NOT_FOUND, field=on, message=NOT_FOUND_MESSAGE)]
+    )
+
+
+def _payload_class(field: Any) -> Any:
+    from strawberry.types.base import StrawberryOptional
+
+    field_type = field.type if field is not None else None
+    if isinstance(field_type, StrawberryOptional):
+        field_type = field_type.of_type
+    definition = getattr(field_type, "__strawberry_definition__", None)
+    if definition is None or not any(f.name == "errors" for f in definition.fields):
+        return None
+    return field_type
