@@ -40,6 +40,7 @@ async def authenticate(ctx: Context, secret: str) -> bool:
     scoped = token.kind == TokenKind.API
     if scoped:
         grants = [g for g in grants if g.assignment_id == token.role_assignment_id]
+    assert person.id is not None
     guardian_of, mentor_of = await school_relations(ctx, person.id)
     ctx.viewer = Viewer(
         person_id=person.id,

@@ -9,31 +9,25 @@ from persistence.academy import queries as aq
 from persistence.academy.models import ClusterSeats, Membership
 from persistence.core import people as iq
 from persistence.core.models import OrgUnit
-from resolvers.academy.selection import ORG_ADMINS, _academy_of, _cluster, _not_yours
+from resolvers.academy.selection import _academy_of, _not_yours
 from resolvers.context import Context
+from resolvers.core.tree import unit_of_kind
 
 
 async def set_seat_limit(ctx: Context, cluster_id: int, seat_limit: int) -> OrgUnit:
-    async with ctx.db.write() as session:
-        cluster = await _cluster(session, ctx, cluster_id, ORG_ADMINS)
-        academy = await _academy_of(session, cluster)
-        member = await aq.membership(session, academy.id)  # type: ignore[arg-type]
-        limits = await aq.cluster_limits(session, academy.path)
-        _, used = await aq.lock_cluster_seats(session, cluster.id)  # type: ignore[arg-type]
+    async with ctx.uow() as uow:
+        cluster = await unit_of_kind(uow, cluster_id, OrgUnitKind.CLUSTER, "clusterId")
+        academy = await _academy_of(uow.session, cluster)
+        member = await aq.membership(uow.session, academy.id)  # type: ignore[arg-type]
+        limits = await aq.cluster_limits(uow.session, academy.path)
+        _, used = await aq.lock_cluster_seats(uow.session, cluster.id)  # type: ignore[arg-type]
         others = [v for k, v in limits.items() if k != cluster.id]
         seats.check_cluster_limit(member.total_seats if member else 0, others, seat_limit, used)
-        row = await session.get(ClusterSeats, cluster.id)
+        row = await uow.get(ClusterSeats, cluster.id)
         assert row is not None
         row.seat_limit = seat_limit
-        await iq.audit(
-            session,
-            "SEAT_LIMIT_SET",
-            actor=ctx.viewer.person_id,
-            unit=cluster.id,
-            address=ctx.client_address,
-            detail=str(seat_limit),
-        )
-    ctx.loaders.clear()
+        await uow.audit("SEAT_LIMIT_SET", unit=cluster.id, detail=str(seat_limit))
+        await uow.commit()
     return cluster
 
 

@@ -6,12 +6,16 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from persistence.background import jobs as jobs_q
 from persistence.db import Database
-from portaal.settings import Settings
 from resolvers.background.exports import run_export
+
+if TYPE_CHECKING:
+    # The composition root hands its settings in; resolvers never import it at run time.
+    from portaal.settings import Settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CLEANUP_AT = time(3, 0)
@@ -58,8 +62,8 @@ async def refresher(ctx: JobContext, payload: dict[str, object]) -> str:
     from resolvers.academy.learning import send_refresher
 
     return await send_refresher(
-        ctx.database, ctx.settings, int(payload["enrolment_id"]), str(payload["moment"])
-    )  # type: ignore[call-overload]
+        ctx.database, ctx.settings, int(str(payload["enrolment_id"])), str(payload["moment"])
+    )
 
 
 async def schedule_accreditation(database: Database, now: datetime) -> None:

@@ -24,6 +24,7 @@ async def become(ctx: Context, new: NewSession) -> None:
 
 
 async def current_person(ctx: Context) -> Person:
+    assert ctx.viewer.person_id is not None
     person = await ctx.loaders.person_by_id.load(ctx.viewer.person_id)
     assert person is not None
     return person

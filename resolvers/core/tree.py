@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind
 from domain.core.pagination import PageRequest, resolve_last, window
 from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit
+from persistence.db import UnitOfWork
 from resolvers.core.pagination import Page, page_from_rows, paginate
 
 
@@ -58,3 +60,17 @@ async def descendants(
         return await db.read(org_q.descendants_count, unit.path, kinds, search)
 
     return await paginate(request, fetch, count)
+
+
+def not_found(field: str) -> DomainError:
+    # Objects outside your reach are reported exactly like ones that do not exist.
+    return DomainError(ErrorCode.NOT_FOUND, "No such object, or you may not see it.", field)
+
+
+async def unit_of_kind(uow: UnitOfWork, unit_id: int, kind: OrgUnitKind, field: str) -> OrgUnit:
+    """The unit inside a unit of work, if it is of this kind; who may act on it is checked
+    before the resolver runs (`@requires(on: …)`)."""
+    unit = await uow.get(OrgUnit, unit_id)
+    if unit is None or unit.kind != kind:
+        raise not_found(field)
+    return unit

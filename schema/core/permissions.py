@@ -141,9 +141,9 @@ class Guard(FieldExtension):
         return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        if self.on is None:
-            self.check(source, info)
-        else:
+        # Without any of the roles anywhere you may not do this at all: FORBIDDEN, as before.
+        self.check(source if self.on is None else None, info)
+        if self.on is not None:
             refusal = await self.check_bound(info.context, kwargs)
             if refusal is not None:
                 return refusal

@@ -22,6 +22,7 @@ from schema.core.permissions import requires
 class AcademySeatMutations:
     @requires(
         ORG_ADMINS,
+        on="clusterId",
         description="Set a cluster's seat limit; all clusters together stay within the membership's seats.",
     )
     async def set_cluster_seat_limit(

@@ -45,7 +45,7 @@ class BackgroundMutations:
         async def work() -> ExportJobPayload:
             uid = decode_expected(unit_id, "OrgUnit", "unitId") if unit_id else None
             row = await background.start_export(
-                info.context, kind.value, DomainFormat(format.value), uid
+                info.context, str(kind.value), DomainFormat(format.value), uid
             )
             return ExportJobPayload(export_job=ExportJobNode.from_row(row))
 

@@ -119,7 +119,7 @@ class AccessMutations:
                 given_name,
                 name_prefix,
                 family_name,
-                language.value,
+                str(language.value),
             )
             return InvitePersonPayload(
                 person=await PersonNode.load(info, invitation.person),
