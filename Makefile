@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema bench clean messages
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -33,6 +33,15 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/portaal export-schema
+
+## make messages: extract message ids, update the nl/en catalogues, compile them (babel)
+LOCALES := resolvers/core/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=Portaal \
+		-k N_ -k translate -k DomainError:2 -k _error:1 \
+		-o $(LOCALES)/portaal.pot domain persistence resolvers schema portaal
+	$(BIN)/pybabel update -i $(LOCALES)/portaal.pot -d $(LOCALES) -D portaal --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALES) -D portaal
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -24,12 +24,20 @@ class ErrorCode(str, Enum):
 
 
 class DomainError(Exception):
-    """An expected failure: a rule said no. `field` names the input it concerns."""
+    """An expected failure: a rule said no. `field` names the input it concerns.
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    `message` is a message id — the English text with named placeholders — and `params` fill
+    them in; the edge translates it into the reader's language (resolvers/core/i18n.py).
+    """
+
+    def __init__(
+        self, code: ErrorCode, message: str, field: str | None = None, **params: object
+    ) -> None:
+        self.message_id = message
+        self.params = params
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = field
 
 
