@@ -41,7 +41,9 @@ class Database:
         if self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if self.dialect == "postgresql":
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            # No ping before every checkout (a round trip per request): connections are recycled
+            # well before server-side timeouts, and a dropped one is replaced after its error.
+            kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
