@@ -13,6 +13,7 @@ import orjson
 from cross_web import HTTPException
 from graphql.error import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from persistence.db import Database
 from portaal.auth import SESSION_COOKIE, authenticate, credentials
 from portaal.errors import format_error
 from portaal.ics import calendar_feed
+from portaal.limits import BodyLimit
 from portaal.settings import Settings
 from resolvers.context import Context
 from schema.build import build_schema
@@ -328,6 +330,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/graphql", graphql_app),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
     app.state.settings = settings
     app.state.database = database

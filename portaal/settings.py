@@ -48,6 +48,7 @@ class Settings:
     max_query_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 4000
+    max_body_bytes: int = 1_000_000
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -84,6 +85,7 @@ class Settings:
             "cookie_secure": _bool("PORTAAL_COOKIE_SECURE", production),
             "session_hours": int(os.environ.get("PORTAAL_SESSION_HOURS", cls.session_hours)),
             "remember_days": int(os.environ.get("PORTAAL_REMEMBER_DAYS", cls.remember_days)),
+            "max_body_bytes": int(os.environ.get("PORTAAL_MAX_BODY_BYTES", cls.max_body_bytes)),
             "smtp_host": os.environ.get("SMTP_HOST") or None,
             "smtp_port": int(os.environ.get("SMTP_PORT", cls.smtp_port)),
             "smtp_username": os.environ.get("SMTP_USERNAME") or None,
