@@ -22,6 +22,7 @@ the organisation admin, a platform admin, a guardian of one child and a guardian
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time as clock
 from collections.abc import Iterable, Sequence
@@ -30,7 +31,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import psycopg
-from argon2 import PasswordHasher, Type
+from argon2 import Type
+from argon2.low_level import hash_secret
 from psycopg import sql
 
 from bench import common
@@ -142,10 +144,17 @@ WITH_SERIAL_ID = [t for t, cols in COLUMNS.items() if cols.startswith("id,")]
 
 
 def password_hash(password: str) -> str:
-    """argon2id with portaal/security.py's parameters (19 MiB, 2 passes, 1 lane)."""
-    return PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1, type=Type.ID).hash(
-        password
-    )
+    """argon2id with portaal/security.py's parameters (19 MiB, 2 passes, 1 lane, 32-byte hash,
+    16-byte salt); the salt is fixed so the data set is the same byte for byte every time."""
+    return hash_secret(
+        password.encode(),
+        SEED.to_bytes(16, "big"),
+        time_cost=2,
+        memory_cost=19_456,
+        parallelism=1,
+        hash_len=32,
+        type=Type.ID,
+    ).decode()
 
 
 class Generator:
@@ -713,7 +722,8 @@ def generate(
     started = clock.perf_counter()
     reset_and_migrate(url)
     migrated = clock.perf_counter()
-    tables = Generator(scale, today or common.local_today()).build()
+    day = today or common.local_today()
+    tables = Generator(scale, day).build()
     built = clock.perf_counter()
     with psycopg.connect(common.psycopg_url(url)) as conn:
         counts = copy_rows(conn, tables)
@@ -721,6 +731,13 @@ def generate(
     copied = clock.perf_counter()
     with psycopg.connect(common.psycopg_url(url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+        # What is in the database, for the results (no table of our own in the app's schema).
+        about = json.dumps({"scale": scale, "seed": SEED, "today": day.isoformat()})
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(common.database_name(url)), sql.Literal(about)
+            )
+        )
     done = clock.perf_counter()
     timings = {
         "migrate": migrated - started,
@@ -754,3 +771,16 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def about(url: str) -> dict[str, Any]:
+    """Scale, seed and day of the data set in the database, as the generator noted them."""
+    with psycopg.connect(common.psycopg_url(url)) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+    try:
+        return dict(json.loads(row[0])) if row and row[0] else {}
+    except ValueError:
+        return {}

@@ -146,14 +146,19 @@ def report(
     for k, v in info.items():
         w(f"| {k} | {v} |")
     for k, v in settings.items():
-        w(f"| {k} | {v} |")
+        if k != "data":
+            w(f"| {k} | {v} |")
     w("")
     w(
         "The machine is shared (other engineers run tests on the same 2 cores), and the load "
         "client runs on it too: absolute times are noisy, ratios less so."
     )
     w("")
-    w("Data (`python -m bench.data`, fixed seed):")
+    noted = settings.get("data", {})
+    w(
+        f"Data (`python -m bench.data`): scale {noted.get('scale', '?')}, seed "
+        f"{noted.get('seed', '?')}, school year around {noted.get('today', '?')}."
+    )
     w("")
     w("| table | rows |")
     w("|---|---:|")
@@ -379,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         "export rows": export_rows,
         "encoding rows": encoding_rows,
         "Portaal settings": "development defaults, worker not in process",
+        "data": data.about(url),
     }
     text = report(results, info, summary, settings, exports, encoding, generated)
     if output:
