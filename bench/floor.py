@@ -54,7 +54,7 @@ LEARNERS_SQL = statement(
 WITH {VIEWER}, {SCOPE},
 page AS (
   SELECT l.id, l.person_id, l.added_at, l.magazine, pe.email, pe.given_name, pe.name_prefix,
-         pe.family_name, pe.id AS pid, count(*) OVER () AS total
+         pe.family_name, pe.id AS pid
   FROM learner l
   JOIN person pe ON pe.id = l.person_id
   JOIN org_unit c ON c.id = l.cluster_id
@@ -63,7 +63,9 @@ page AS (
   LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT p.id, p.person_id, p.added_at, p.magazine, p.email, p.given_name, p.name_prefix,
-  p.family_name, p.total,
+  p.family_name,
+  (SELECT count(*) FROM learner l JOIN org_unit c ON c.id = l.cluster_id
+   WHERE l.hidden_at IS NULL AND c.path LIKE ANY (SELECT pattern FROM scope)),
   (SELECT json_agg(json_build_array(lb.id, lb.name, lb.colour) ORDER BY la.id)
    FROM label_assignment la
    JOIN label lb ON lb.id = la.label_id
@@ -89,22 +91,30 @@ ORDER BY p.family_name, p.given_name, p.pid, p.id
 REPORT_SQL = statement(
     """
 WITH {VIEWER}, {SCOPE},
+clusters AS MATERIALIZED (
+  SELECT c.id, c.name FROM org_unit c WHERE c.path LIKE ANY (SELECT pattern FROM scope)
+),
 best AS (
   SELECT enrolment_id, max(score_percent) AS best FROM exam_attempt
   WHERE score_percent IS NOT NULL GROUP BY enrolment_id
+),
+totals AS (
+  SELECT e.cluster_id, e.course_id,
+    count(*) FILTER (WHERE e.status = 'NOT_STARTED') AS not_started,
+    count(*) FILTER (WHERE e.status = 'IN_PROGRESS') AS in_progress,
+    count(*) FILTER (WHERE e.status = 'COMPLETED') AS completed,
+    avg(best.best) AS average
+  FROM enrolment e
+  LEFT JOIN best ON best.enrolment_id = e.id
+  WHERE e.cluster_id IN (SELECT id FROM clusters)
+  GROUP BY e.cluster_id, e.course_id
 )
-SELECT e.cluster_id, c.name, e.course_id, co.title,
-  count(*) FILTER (WHERE e.status = 'NOT_STARTED'),
-  count(*) FILTER (WHERE e.status = 'IN_PROGRESS'),
-  count(*) FILTER (WHERE e.status = 'COMPLETED'),
-  avg(best.best)
-FROM enrolment e
-JOIN org_unit c ON c.id = e.cluster_id
-JOIN course co ON co.id = e.course_id
-LEFT JOIN best ON best.enrolment_id = e.id
-WHERE c.path LIKE ANY (SELECT pattern FROM scope)
-GROUP BY e.cluster_id, c.name, e.course_id, co.title
-ORDER BY e.cluster_id, e.course_id
+SELECT t.cluster_id, c.name, t.course_id, co.title, t.not_started, t.in_progress,
+  t.completed, t.average
+FROM totals t
+JOIN clusters c ON c.id = t.cluster_id
+JOIN course co ON co.id = t.course_id
+ORDER BY t.cluster_id, t.course_id
 """
 )
 

@@ -136,7 +136,9 @@ def report(
         "in plain Python and encoded with orjson, served by a Starlette route of the same "
         "uvicorn process. Before timing, the bench asserts that Portaal's `data` equals the "
         "floor's. Requests alternate Portaal / floor (who goes first swaps every round); "
-        "latency is the client's wall time over loopback, including HTTP."
+        "latency is the client's wall time over loopback, including HTTP. Statements: "
+        "Portaal's `Database.statement_count` per request (authentication included; fewest of "
+        "three requests, so a once-a-minute token touch does not count), and the floor's."
     )
     w("")
     w("## Setup")
@@ -220,6 +222,11 @@ def report(
         w(row(r, children))
     w("")
     w("## 3. Academy report")
+    w("")
+    w(
+        "`academyReport`: per cluster and course the learners by status and the average best "
+        "score. Both sides aggregate in SQL the same way, so the ratio is mostly fixed costs."
+    )
     w("")
     w(f"| viewer | rows | {head} |")
     w(f"|---|---:|{sep}")
