@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema bench clean messages
+.PHONY: run test lint format schema bench bench-data bench-smoke clean messages
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -45,6 +45,14 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## make bench-data: fill the PostgreSQL database `bench` (SCALE=1; BENCH_DATABASE_URL to change)
+bench-data: $(STAMP)
+	$(BIN)/python -m bench.data --scale $(or $(SCALE),1) --database-url $(or $(BENCH_DATABASE_URL),postgresql://postgres@127.0.0.1:5432/bench)
+
+## make bench-smoke: every benchmark once on a fresh `bench_smoke` database, JSON checked, no timing
+bench-smoke: $(STAMP)
+	$(BIN)/python bench/run.py --smoke
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
