@@ -125,6 +125,8 @@ class PortaalGraphQL(GraphQL):
         if result.errors:
             body["errors"] = [format_error(e, hide_suggestions=hide) for e in result.errors]
         body["data"] = result.data
+        if result.extensions:
+            body["extensions"] = result.extensions
         if result.data is None and result.errors:
             request.state.request_error = True
         return body

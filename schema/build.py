@@ -16,6 +16,7 @@ from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
 from schema.areas import NODE_TYPES
+from schema.core.cost import cost_limiter
 from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
 from schema.query import Query
@@ -61,6 +62,7 @@ def build_schema(
     max_depth: int = 15,
     max_aliases: int = 30,
     max_tokens: int = 4000,
+    max_cost: int = 50_000,
     introspection: bool = True,
 ) -> strawberry.Schema:
     # Extensions are passed as factories: a shared instance would leak state between requests.
@@ -71,6 +73,7 @@ def build_schema(
         lambda: QueryDepthLimiter(max_depth=max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        cost_limiter(max_cost),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -12,13 +12,19 @@ from tests.conftest import Api, make_settings
 
 async def test_post_json_answers_introspection(api: Api) -> None:
     body = await api.query("{ __schema { queryType { name } } }")
-    assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    assert body == {
+        "data": {"__schema": {"queryType": {"name": "Query"}}},
+        "extensions": {"cost": {"requested": 1, "limit": 50_000}},
+    }
 
 
 async def test_get_runs_queries(api: Api) -> None:
     response = await api.client.get("/graphql", params={"query": "{ viewer { __typename } }"})
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": None}}
+    assert response.json() == {
+        "data": {"viewer": None},
+        "extensions": {"cost": {"requested": 2, "limit": 50_000}},
+    }
 
 
 async def test_get_refuses_mutations_with_405(api: Api) -> None:

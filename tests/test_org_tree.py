@@ -15,7 +15,7 @@ query($id: ID!) {
   node(id: $id) {
     ... on OrgUnit {
       name
-      children(first: 100) {
+      children(first: 5) {
         totalCount
         nodes {
           name kind
@@ -25,7 +25,7 @@ query($id: ID!) {
             nodes {
               name
               parent { name }
-              children(first: 100) { totalCount nodes { name kind depth } }
+              children(first: 5) { totalCount nodes { name kind depth } }
             }
           }
         }
