@@ -32,6 +32,7 @@ from persistence.school.models import (
     SchoolGrade,
     SchoolLesson,
     SchoolSubject,
+    pk,
 )
 from persistence.types import utcnow
 from resolvers.school.access import today
@@ -132,9 +133,9 @@ async def load_school_demo(
     dekker = await _person(
         session, people, "j.dekker@lindenhove.example", "Joke", "", "Dekker", password_hash
     )
-    await identity_q.assign_role(session, dekker.id, Role.TEACHER, units["noordloc"].id)
+    await identity_q.assign_role(session, pk(dekker), Role.TEACHER, units["noordloc"].id)
     await add(session, ClassMentor(class_unit_id=units["3a"].id, teacher_person_id=mulder.id))
-    await add(session, ClassMentor(class_unit_id=units["4h"].id, teacher_person_id=dekker.id))
+    await add(session, ClassMentor(class_unit_id=units["4h"].id, teacher_person_id=pk(dekker)))
 
     # Subjects of last and this school year.
     subjects: dict[tuple[int, str], SchoolSubject] = {}
@@ -150,7 +151,7 @@ async def load_school_demo(
     eva_person = await _person(
         session, people, "eva.bos@leerling.lindenhove.example", "Eva", "", "Bos", password_hash
     )
-    await identity_q.assign_role(session, eva_person.id, Role.PUPIL, units["4h"].id)
+    await identity_q.assign_role(session, pk(eva_person), Role.PUPIL, units["4h"].id)
     noor_person = await _person(
         session,
         people,
@@ -160,11 +161,11 @@ async def load_school_demo(
         "Jong",
         password_hash,
     )
-    await identity_q.assign_role(session, noor_person.id, Role.PUPIL, units["3a"].id)
+    await identity_q.assign_role(session, pk(noor_person), Role.PUPIL, units["3a"].id)
 
     def pupil(person: Person, cls: str, number: str, born: date, programme: str) -> Pupil:
         return Pupil(
-            person_id=person.id,
+            person_id=pk(person),
             school_unit_id=school.id,
             class_unit_id=units[cls].id,
             student_number=number,
@@ -211,7 +212,7 @@ async def load_school_demo(
     )
     for parent in (sandra, peter):
         for child in (tim, eva):
-            await add(session, GuardianLink(guardian_person_id=parent.id, pupil_id=child.id))
+            await add(session, GuardianLink(guardian_person_id=pk(parent), pupil_id=child.id))
 
     # Timetable: last, this and next week for 3A and 4H.
     monday = week_start(on) - timedelta(weeks=1)
@@ -227,7 +228,7 @@ async def load_school_demo(
                     session,
                     SchoolLesson(
                         class_unit_id=units[cls].id,
-                        subject_id=subjects[(year, subject_code)].id,
+                        subject_id=pk(subjects[(year, subject_code)]),
                         starts_at=slot.starts_at,
                         ends_at=slot.ends_at,
                         first_hour=hour,
@@ -262,7 +263,7 @@ async def load_school_demo(
             session,
             SchoolAbsence(
                 pupil_id=p.id,
-                lesson_id=lesson.id,
+                lesson_id=pk(lesson),
                 reason=reason,
                 authorised=authorised,
                 handled=handled,
@@ -284,7 +285,7 @@ async def load_school_demo(
         return await add(  # type: ignore[no-any-return]
             session,
             SchoolAssessment(
-                subject_id=subjects[(y, code)].id,
+                subject_id=pk(subjects[(y, code)]),
                 class_unit_id=units[cls].id,
                 parent_id=parent.id if parent else None,
                 name=name,
@@ -300,8 +301,8 @@ async def load_school_demo(
         await add(
             session,
             SchoolGrade(
-                assessment_id=t.id,
-                pupil_id=p.id,
+                assessment_id=pk(t),
+                pupil_id=pk(p),
                 grade_tenths=int(Decimal(value) * 10),
                 taken_on=on - timedelta(days=days_ago),
                 attempt=attempt,

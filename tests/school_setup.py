@@ -55,12 +55,12 @@ async def subject_id(api: Api, code: str, school_year: int) -> str:
 
 
 REGISTER = """mutation($c: ID!, $e: String!, $g: String!, $n: String!, $d: Date!) {
-  registerPupil(classId: $c, email: $e, givenName: $g, familyName: "Test", studentNumber: $n,
-                dateOfBirth: $d, programme: "havo") {
+  registerPupil(input: {classId: $c, email: $e, givenName: $g, familyName: "Test",
+                studentNumber: $n, dateOfBirth: $d, programme: "havo"}) {
     pupil { id displayName } errors { code field message } } }"""
 
 LINK = """mutation($p: ID!, $e: String!, $g: String!, $f: String!) {
-  linkGuardian(pupilId: $p, email: $e, givenName: $g, familyName: $f) {
+  linkGuardian(input: {pupilId: $p, email: $e, givenName: $g, familyName: $f}) {
     guardianLink { id guardianName } errors { code field message } } }"""
 
 ACTIVATE = """mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) {

@@ -211,8 +211,9 @@ async def test_staff_see_their_own_classes_only(api: Api) -> None:
     assert {g["guardianEmail"] for g in listed} == {SANDRA, PETER}
     # Staff mutations: a guardian may not register pupils.
     register = await api.query(
-        """mutation($c: ID!) { registerPupil(classId: $c, email: "x@example.org", givenName: "X",
-        familyName: "Y", studentNumber: "1", dateOfBirth: "2012-01-01") { errors { code } } }""",
+        """mutation($c: ID!) { registerPupil(input: {classId: $c, email: "x@example.org",
+        givenName: "X", familyName: "Y", studentNumber: "1", dateOfBirth: "2012-01-01"}) {
+        errors { code } } }""",
         {"c": await api.unit_id("3A")},
         sandra,
     )

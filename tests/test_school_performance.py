@@ -78,8 +78,8 @@ async def test_guardian_dashboard_statement_count_is_constant(api: Api) -> None:
         for n in range(6):
             created = await ok(
                 api,
-                """mutation($s: ID!, $c: ID!, $n: String!) { createAssessment(subjectId: $s,
-                classId: $c, name: $n, weight: "2") { assessment { id } errors { code } } }""",
+                """mutation($s: ID!, $c: ID!, $n: String!) { createAssessment(input: {subjectId: $s,
+                classId: $c, name: $n, weight: "2"}) { assessment { id } errors { code } } }""",
                 {"s": subject, "c": c3a, "n": f"Toets {n}"},
                 teacher,
                 "createAssessment",
@@ -87,8 +87,8 @@ async def test_guardian_dashboard_statement_count_is_constant(api: Api) -> None:
             for pupil in (tim, noor):
                 await ok(
                     api,
-                    """mutation($a: ID!, $p: ID!, $d: Date!) { recordGrade(assessmentId: $a,
-                    pupilId: $p, grade: "7.5", takenOn: $d) { ok errors { code } } }""",
+                    """mutation($a: ID!, $p: ID!, $d: Date!) { recordGrade(input: {assessmentId: $a,
+                    pupilId: $p, grade: "7.5", takenOn: $d}) { ok errors { code } } }""",
                     {"a": created["assessment"]["id"], "p": pupil, "d": str(today)},
                     teacher,
                     "recordGrade",

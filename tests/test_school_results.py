@@ -29,14 +29,15 @@ EXPLAIN = """query($id: ID!, $s: ID!, $k: AssessmentKind!) { node(id: $id) { ...
     reasons sentence tests { name grade gradeExact weight weightSharePercent contribution attempt
       parts { name grade weight weightSharePercent } } } } } }"""
 ASSESS = """mutation($s: ID!, $c: ID!, $n: String!, $w: String!, $k: AssessmentKind!, $p: ID) {
-  createAssessment(subjectId: $s, classId: $c, name: $n, weight: $w, kind: $k, parentId: $p) {
+  createAssessment(input: {subjectId: $s, classId: $c, name: $n, weight: $w, kind: $k,
+                            parentId: $p}) {
     assessment { id name weight kind } errors { code field message } } }"""
 GRADE = """mutation($a: ID!, $p: ID!, $g: String!, $t: Date!, $n: Int!) {
-  recordGrade(assessmentId: $a, pupilId: $p, grade: $g, takenOn: $t, attempt: $n) {
+  recordGrade(input: {assessmentId: $a, pupilId: $p, grade: $g, takenOn: $t, attempt: $n}) {
     ok errors { code field message } } }"""
 SCHEDULE = """mutation($c: ID!, $s: ID!, $d: Date!, $from: Time!, $to: Time!, $h: Int!, $hw: String) {
-  scheduleLesson(classId: $c, subjectId: $s, date: $d, startTime: $from, endTime: $to,
-                 firstLessonHour: $h, room: "1.23", teacherCode: "MUL", homework: $hw) {
+  scheduleLesson(input: {classId: $c, subjectId: $s, date: $d, startTime: $from, endTime: $to,
+                         firstLessonHour: $h, room: "1.23", teacherCode: "MUL", homework: $hw}) {
     lesson { id date startTime startsAt } errors { code field message } } }"""
 AGENDA = """query($id: ID!, $v: AgendaView!, $d: Date, $e: Date) { node(id: $id) { ... on Pupil {
   agenda(view: $v, date: $d, endDate: $e) { view firstDay lastDay

@@ -33,8 +33,8 @@ async def test_a_lesson_cannot_name_someone_who_is_not_a_teacher_here(api: Api) 
         from persistence.school.models import SchoolSubject
 
         subject = (await s.execute(sa.select(SchoolSubject).limit(1))).scalars().one()
-    q = """mutation($c: ID!, $s: ID!, $t: ID) { scheduleLesson(classId: $c, subjectId: $s, date: "2026-12-01",
-      startTime: "08:30", endTime: "09:20", firstLessonHour: 1, teacherId: $t) { lesson { id } errors { code field } } }"""
+    q = """mutation($c: ID!, $s: ID!, $t: ID) { scheduleLesson(input: {classId: $c, subjectId: $s,
+      date: "2026-12-01", startTime: "08:30", endTime: "09:20", firstLessonHour: 1, teacherId: $t}) { lesson { id } errors { code field } } }"""
     variables = {
         "c": await api.unit_id("3A"),
         "s": await subject_id(api, subject.code, subject.school_year),

@@ -8,12 +8,23 @@ toets/deeltoets (test/sub-test), lesuur (lesson hour), absentie (absence), huisw
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.school.grades import AssessmentKind
 from persistence.types import enum_column, foreign_key, timestamp
+
+
+class HasId(Protocol):
+    id: int | None
+
+
+def pk(row: HasId) -> int:
+    """A stored row's primary key: sqlmodel types `id` as optional until the row is flushed."""
+    assert row.id is not None, "flush the row before using its id"
+    return row.id
 
 
 class LocationDetails(SQLModel, table=True):

@@ -13,31 +13,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TypeVar
 
 from domain.core.errors import DomainError, ErrorCode
-from domain.core.orgtree import OrgUnitKind, path_ids
-from domain.core.roles import Relation, Role, Scope, Viewer
+from domain.core.orgtree import path_ids
+from domain.core.roles import Relation, Requirement, Role, Scope, Viewer
 from domain.school.consent import check_may_set_consent, guardian_access, needs_consent
 from domain.school.timetable import local_date
-from persistence.core import people as identity_q
 from persistence.core.models import OrgUnit, Person
+from persistence.db import UnitOfWork
 from persistence.school import queries as q
-from persistence.school.models import GuardianConsent, GuardianLink, Pupil
+from persistence.school.models import GuardianConsent, GuardianLink, Pupil, pk
 from persistence.types import utcnow
 from resolvers.context import Context
+from resolvers.core.tree import not_found
 
 STAFF = (Role.SCHOOL_ADMIN, Role.TEACHER)
+
+T = TypeVar("T")
 
 
 def today() -> date:
     """The request's date on the Amsterdam calendar: ages, school years and weeks use it."""
     return local_date(utcnow())
-
-
-def not_found(field: str) -> DomainError:
-    # Objects outside your reach are reported exactly like ones that do not exist.
-    return DomainError(ErrorCode.NOT_FOUND, "No such object, or you may not see it.", field)
 
 
 # --- the viewer's relations -----------------------------------------------------------------------
@@ -61,6 +59,12 @@ async def school_relations(ctx: Context, person_id: int) -> tuple[frozenset[int]
 # --- scopes and permission helpers ------------------------------------------------------------------
 
 
+def viewer_id(ctx: Context) -> int:
+    """The logged-in viewer's person id (the field's permission let only logged-in viewers in)."""
+    assert ctx.viewer.person_id is not None
+    return ctx.viewer.person_id
+
+
 def pupil_scope(pupil: Pupil, class_unit: OrgUnit) -> Scope:
     return Scope(
         unit_paths=(class_unit.path,),
@@ -70,34 +74,21 @@ def pupil_scope(pupil: Pupil, class_unit: OrgUnit) -> Scope:
     )
 
 
+def own_scope(pupil: Pupil) -> Scope:
+    """The pupil as a person, for rules that only the pupil (SELF) or a guardian meets."""
+    return Scope(person_id=pupil.person_id, pupil_id=pupil.id)
+
+
+# Rules narrower than a mutation's bound requirement, checked on the object it was bound to.
+CONSENT_GIVER = Requirement.of((), [Relation.SELF])
+
+
 def is_staff_for(viewer: Viewer, scope: Scope) -> bool:
     """School staff of the pupil's class (administration, teachers, the mentor): they also see
     exam results the exam board has not finalised yet."""
     if any(viewer.holds_on(STAFF, path) for path in scope.unit_paths):
         return True
     return viewer.has_relation(Relation.MENTOR, scope)
-
-
-def check_on(ctx: Context, roles: tuple[Role, ...], unit: OrgUnit | None, field: str) -> OrgUnit:
-    """The unit, if the viewer holds one of `roles` on it or above; else NOT_FOUND or FORBIDDEN."""
-    if unit is None:
-        raise not_found(field)
-    if ctx.viewer.holds_on(roles, unit.path):
-        return unit
-    if ctx.viewer.holds_on([g.role for g in ctx.viewer.grants], unit.path):
-        raise DomainError(
-            ErrorCode.FORBIDDEN,
-            "Only " + " or ".join(r.value for r in roles) + " of this unit may do this.",
-            field,
-        )
-    raise not_found(field)
-
-
-async def unit_of_kind(session: Any, unit_id: int, kind: OrgUnitKind, field: str) -> OrgUnit:
-    unit = await identity_q.unit_by_id(session, unit_id)
-    if unit is None or unit.kind != kind:
-        raise not_found(field)
-    return unit
 
 
 # --- reads: the pupil ------------------------------------------------------------------------------------
@@ -118,6 +109,15 @@ async def pupil_view(ctx: Context, pupil: Pupil) -> PupilView:
 
 
 # --- shared input checks ---------------------------------------------------------------------------
+
+
+async def row_of(uow: UnitOfWork, model: type[T], pk: int, field: str) -> T:
+    """A row inside the unit of work; who may act on it was checked before the resolver ran
+    (`@requires(on: …)`), so only a row removed meanwhile is missing here."""
+    row = await uow.get(model, pk)
+    if row is None:
+        raise not_found(field)
+    return row
 
 
 def clean_text(value: str, field: str, max_length: int) -> str:
@@ -144,38 +144,32 @@ def path_ids_str(path: str) -> set[str]:
 async def set_consent(ctx: Context, link_id: int, given: bool) -> GuardianLink:
     """An adult pupil gives or withdraws consent for one guardian; effective at once."""
     now = utcnow()
-    async with ctx.db.write() as session:
-        link = await session.get(GuardianLink, link_id)
-        pupil = await session.get(Pupil, link.pupil_id) if link else None
-        if (
-            link is None
-            or pupil is None
-            or ctx.viewer.token_scoped
-            or pupil.person_id != ctx.viewer.person_id
-        ):
+    async with ctx.uow() as uow:
+        link = await uow.get(GuardianLink, link_id)
+        pupil = await uow.get(Pupil, link.pupil_id) if link else None
+        # Consent is the pupil's own: a classmate holds PUPIL on the same class and so passes
+        # the bound check, but the link is not about them.
+        if link is None or pupil is None or not ctx.allows(CONSENT_GIVER, own_scope(pupil)):
             raise not_found("guardianLinkId")
         check_may_set_consent(pupil.date_of_birth, today(), "guardianLinkId")
-        consent = await q.consent_of(session, pupil.id, link.guardian_person_id)  # type: ignore[arg-type]
+        consent = await q.consent_of(uow.session, pupil.id, link.guardian_person_id)  # type: ignore[arg-type]
         if consent is None:
-            consent = GuardianConsent(pupil_id=pupil.id, guardian_person_id=link.guardian_person_id)
-            session.add(consent)
+            consent = uow.add(
+                GuardianConsent(pupil_id=pk(pupil), guardian_person_id=link.guardian_person_id)
+            )
         if consent.given != given:
             consent.given = given
             if given:
                 consent.given_at = now
             else:
                 consent.withdrawn_at = now
-            await identity_q.audit(
-                session,
+            await uow.audit(
                 "CONSENT_GIVEN" if given else "CONSENT_WITHDRAWN",
-                actor=ctx.viewer.person_id,
                 subject=link.guardian_person_id,
                 unit=pupil.class_unit_id,
-                address=ctx.client_address,
                 detail=f"guardian link {link.id}",
             )
-        await session.flush()
-    ctx.loaders.clear()
+        await uow.commit()
     return link
 
 

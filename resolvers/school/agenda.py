@@ -11,28 +11,32 @@ from typing import Any
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.hashing import hash_secret, new_secret
 from domain.core.orgtree import OrgUnitKind, path_ids
-from domain.core.roles import Role, Scope
+from domain.core.roles import Relation, Requirement, Role, Scope
 from domain.school.timetable import AgendaView, DateRange, LessonTime, from_utc, to_utc, view_range
-from persistence.core import people as identity_q
 from persistence.core.models import OrgUnit, Person
 from persistence.school import queries as q
-from persistence.school.models import CalendarFeed, Pupil, SchoolLesson, SchoolSubject
+from persistence.school.models import CalendarFeed, Pupil, SchoolLesson, SchoolSubject, pk
 from persistence.types import utcnow
 from resolvers.context import Context
+from resolvers.core.tree import not_found, unit_of_kind
 from resolvers.school.access import (
-    STAFF,
     PupilView,
     allowed_pupils,
-    check_on,
     clean_text,
-    not_found,
+    own_scope,
     path_ids_str,
+    row_of,
     today,
-    unit_of_kind,
+    viewer_id,
 )
 
 FEED_DAYS_BACK = 28
 FEED_DAYS_AHEAD = 56
+
+# A calendar feed is for the pupil and the guardians who see the pupil today; its owner alone
+# revokes it. Relations only: guardians hold no role, so these are checked in the resolver.
+FEED_SUBSCRIBERS = Requirement.of((), [Relation.SELF, Relation.GUARDIAN])
+FEED_OWNER = Requirement.of((), [Relation.SELF])
 
 
 def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -104,12 +108,6 @@ def feed_url(ctx: Context, secret: str) -> str:
     return f"{ctx.settings.public_url}/ics/{secret}"
 
 
-def _may_subscribe(ctx: Context, pupil: Pupil) -> bool:
-    if ctx.viewer.token_scoped:
-        return False
-    return pupil.person_id == ctx.viewer.person_id or pupil.id in ctx.viewer.guardian_of
-
-
 @dataclass
 class NewFeed:
     url: str
@@ -118,41 +116,30 @@ class NewFeed:
 
 async def create_calendar_feed(ctx: Context, pupil_id: int) -> NewFeed:
     secret = new_secret()
-    async with ctx.db.write() as session:
-        pupil = await session.get(Pupil, pupil_id)
-        if pupil is None or not _may_subscribe(ctx, pupil):
+    async with ctx.uow() as uow:
+        pupil = await uow.get(Pupil, pupil_id)
+        if pupil is None or not ctx.allows(FEED_SUBSCRIBERS, own_scope(pupil)):
             raise not_found("pupilId")
-        feed = await identity_q.add(
-            session,
+        feed = uow.add(
             CalendarFeed(
-                person_id=ctx.viewer.person_id, pupil_id=pupil.id, token_hash=hash_secret(secret)
-            ),
+                person_id=viewer_id(ctx), pupil_id=pk(pupil), token_hash=hash_secret(secret)
+            )
         )
-        await identity_q.audit(
-            session,
-            "CALENDAR_FEED_CREATED",
-            actor=ctx.viewer.person_id,
-            subject=pupil.person_id,
-            address=ctx.client_address,
-        )
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.audit("CALENDAR_FEED_CREATED", subject=pupil.person_id)
+        await uow.commit()
     return NewFeed(feed_url(ctx, secret), feed)
 
 
 async def revoke_calendar_feed(ctx: Context, feed_id: int) -> CalendarFeed:
-    async with ctx.db.write() as session:
-        feed = await session.get(CalendarFeed, feed_id)
-        if feed is None or feed.person_id != ctx.viewer.person_id or ctx.viewer.token_scoped:
+    async with ctx.uow() as uow:
+        feed = await uow.get(CalendarFeed, feed_id)
+        if feed is None or not ctx.allows(FEED_OWNER, Scope(person_id=feed.person_id)):
             raise not_found("id")
         if feed.revoked_at is None:
             feed.revoked_at = utcnow()
-            await identity_q.audit(
-                session,
-                "CALENDAR_FEED_REVOKED",
-                actor=ctx.viewer.person_id,
-                address=ctx.client_address,
-            )
-    ctx.loaders.clear()
+            await uow.audit("CALENDAR_FEED_REVOKED")
+        await uow.commit()
     return feed
 
 
@@ -215,22 +202,21 @@ async def schedule_lesson(ctx: Context, class_id: int, data: LessonInput) -> Sch
         data.first_hour,
         data.first_hour if data.last_hour is None else data.last_hour,
     )
-    async with ctx.db.write() as session:
-        class_unit = await unit_of_kind(session, class_id, OrgUnitKind.CLASS, "classId")
-        check_on(ctx, STAFF, class_unit, "classId")
-        subject = await session.get(SchoolSubject, data.subject_id)
+    async with ctx.uow() as uow:
+        class_unit = await unit_of_kind(uow, class_id, OrgUnitKind.CLASS, "input.classId")
+        # The subject must be one of the class's school: any other id answers as unknown.
+        subject = await uow.get(SchoolSubject, data.subject_id)
         if subject is None or str(subject.school_unit_id) not in path_ids_str(class_unit.path):
             raise not_found("subjectId")
         if data.teacher_id is not None:
             # Only a teacher of this school or location: any other id would name a stranger.
-            roles = await q.roles_on_units(session, data.teacher_id, path_ids(class_unit.path))
+            roles = await q.roles_on_units(uow.session, data.teacher_id, path_ids(class_unit.path))
             if not any(r.role is Role.TEACHER for r in roles):
                 raise not_found("teacherId")
-        lesson = await identity_q.add(
-            session,
+        lesson = uow.add(
             SchoolLesson(
-                class_unit_id=class_unit.id,
-                subject_id=subject.id,
+                class_unit_id=pk(class_unit),
+                subject_id=pk(subject),
                 starts_at=slot.starts_at,
                 ends_at=slot.ends_at,
                 first_hour=slot.first_hour,
@@ -239,9 +225,10 @@ async def schedule_lesson(ctx: Context, class_id: int, data: LessonInput) -> Sch
                 teacher_code=clean_text(data.teacher_code, "teacherCode", 12).upper(),
                 teacher_person_id=data.teacher_id,
                 homework=_homework(data.homework),
-            ),
+            )
         )
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return lesson
 
 
@@ -253,19 +240,10 @@ def _homework(text: str | None) -> str | None:
     return text.strip()
 
 
-async def lesson_for_staff(ctx: Context, session: Any, lesson_id: int) -> SchoolLesson:
-    lesson = await session.get(SchoolLesson, lesson_id)
-    if lesson is None:
-        raise not_found("lessonId")
-    unit = await identity_q.unit_by_id(session, lesson.class_unit_id)
-    check_on(ctx, STAFF, unit, "lessonId")
-    return lesson
-
-
 async def set_homework(ctx: Context, lesson_id: int, homework: str | None) -> SchoolLesson:
     text = _homework(homework)
-    async with ctx.db.write() as session:
-        lesson = await lesson_for_staff(ctx, session, lesson_id)
+    async with ctx.uow() as uow:
+        lesson = await row_of(uow, SchoolLesson, lesson_id, "lessonId")
         lesson.homework = text
-    ctx.loaders.clear()
+        await uow.commit()
     return lesson

@@ -9,18 +9,23 @@ from datetime import date
 from decimal import Decimal
 
 from domain.core.errors import DomainError, ErrorCode
-from domain.core.roles import Role
+from domain.core.roles import Relation, Requirement, Role
 from domain.school.attendance import Absence, IsoWeek, attendance_rates, iso_week
 from domain.school.grades import SchoolYear, school_year_of
 from domain.school.timetable import DateRange, from_utc
-from persistence.core import people as identity_q
+from persistence.core.models import OrgUnit
 from persistence.school import queries as q
-from persistence.school.models import Pupil, SchoolAbsence, SchoolLesson, SchoolSubject
+from persistence.school.models import Pupil, SchoolAbsence, SchoolLesson, SchoolSubject, pk
 from resolvers.context import Context
-from resolvers.school.access import PupilView, check_on, clean_text, not_found, today
-from resolvers.school.agenda import day_bounds, lesson_for_staff
+from resolvers.core.tree import not_found
+from resolvers.school.access import PupilView, clean_text, pupil_scope, row_of, today
+from resolvers.school.agenda import day_bounds
 
 MAX_ATTENDANCE_DAYS = 366
+
+# Every teacher of the class may reach an absence; only its mentor or the administration
+# handles it (a rule narrower than the bound requirement, checked on the bound absence).
+ABSENCE_HANDLERS = Requirement.of([Role.SCHOOL_ADMIN], [Relation.MENTOR])
 
 
 # --- reads: attendance ----------------------------------------------------------------------------------
@@ -120,22 +125,21 @@ async def register_attendance(
     absence has no reason yet, so it is unauthorised and not handled."""
     if len(absent_pupil_ids) > 100:
         raise DomainError(ErrorCode.INVALID, "At most 100 pupils at once", "absentPupilIds")
-    async with ctx.db.write() as session:
-        lesson = await lesson_for_staff(ctx, session, lesson_id)
+    async with ctx.uow() as uow:
+        lesson = await row_of(uow, SchoolLesson, lesson_id, "lessonId")
         lesson.attendance_registered = True
         absences = []
         for pid in dict.fromkeys(absent_pupil_ids):
-            pupil = await session.get(Pupil, pid)
+            # Only pupils of the lesson's class: any other id answers as unknown.
+            pupil = await uow.get(Pupil, pid)
             if pupil is None or pupil.class_unit_id != lesson.class_unit_id:
                 raise not_found("absentPupilIds")
-            absence = await q.absence_of(session, pid, lesson.id)  # type: ignore[arg-type]
+            absence = await q.absence_of(uow.session, pid, lesson.id)  # type: ignore[arg-type]
             if absence is None:
-                absence = await identity_q.add(
-                    session, SchoolAbsence(pupil_id=pid, lesson_id=lesson.id)
-                )
+                absence = uow.add(SchoolAbsence(pupil_id=pid, lesson_id=pk(lesson)))
             absences.append(absence)
-        await session.flush()
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return lesson, absences
 
 
@@ -144,18 +148,17 @@ async def handle_absence(
 ) -> SchoolAbsence:
     """The mentor (or the administration) records the reason and follow-up of an absence."""
     text = None if reason is None or not reason.strip() else clean_text(reason, "reason", 300)
-    async with ctx.db.write() as session:
-        absence = await session.get(SchoolAbsence, absence_id)
-        if absence is None:
-            raise not_found("absenceId")
-        lesson = await session.get(SchoolLesson, absence.lesson_id)
-        pupil = await session.get(Pupil, absence.pupil_id)
-        assert lesson is not None and pupil is not None
-        unit = await identity_q.unit_by_id(session, pupil.class_unit_id)
-        assert unit is not None
-        mentor = pupil.class_unit_id in ctx.viewer.mentor_of and not ctx.viewer.token_scoped
-        if not mentor:
-            check_on(ctx, (Role.SCHOOL_ADMIN,), unit, "absenceId")
+    async with ctx.uow() as uow:
+        absence = await row_of(uow, SchoolAbsence, absence_id, "absenceId")
+        lesson = await row_of(uow, SchoolLesson, absence.lesson_id, "absenceId")
+        pupil = await row_of(uow, Pupil, absence.pupil_id, "absenceId")
+        class_unit = await row_of(uow, OrgUnit, pupil.class_unit_id, "absenceId")
+        if not ctx.allows(ABSENCE_HANDLERS, pupil_scope(pupil, class_unit)):
+            raise DomainError(
+                ErrorCode.FORBIDDEN,
+                "Only the class's mentor or the school administration handles absences.",
+                "absenceId",
+            )
         day = from_utc(lesson.starts_at)[0]
         # The domain rule: without a known reason an absence is unauthorised and not handled.
         Absence(day, lesson.first_hour, "", text, authorised, handled)
@@ -163,5 +166,5 @@ async def handle_absence(
         absence.authorised = authorised
         absence.handled = handled
         absence.handled_by = ctx.viewer.person_id
-    ctx.loaders.clear()
+        await uow.commit()
     return absence

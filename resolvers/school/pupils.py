@@ -11,6 +11,7 @@ from domain.core import accounts
 from domain.core.emails import normalize_email
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind, path_ids
+from domain.core.pagination import PageRequest
 from domain.core.roles import Role
 from domain.school.consent import GuardianAccess, age_on, guardian_access
 from domain.school.grades import school_year_of
@@ -24,20 +25,15 @@ from persistence.school.models import (
     LocationDetails,
     Pupil,
     PupilEnrolment,
+    pk,
 )
 from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.access import notify_added
 from resolvers.core.accounts import send_activation
-from resolvers.school.access import (
-    STAFF,
-    check_on,
-    clean_text,
-    not_found,
-    required_text,
-    today,
-    unit_of_kind,
-)
+from resolvers.core.pagination import Page, paginate
+from resolvers.core.tree import not_found, unit_of_kind
+from resolvers.school.access import clean_text, required_text, row_of, today, viewer_id
 
 MAX_CHILDREN = 20  # a guardian's dashboard lists at most this many linked children
 
@@ -47,16 +43,6 @@ async def _school_of(session: Any, unit: OrgUnit) -> OrgUnit:
         if ancestor.kind == OrgUnitKind.SCHOOL:
             return ancestor
     raise DomainError(ErrorCode.INVALID, "This unit does not belong to a school", "classId")
-
-
-async def _pupil_for_staff(
-    ctx: Context, session: Any, pupil_id: int, roles: tuple[Role, ...], field: str = "pupilId"
-) -> tuple[Pupil, OrgUnit]:
-    pupil = await session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise not_found(field)
-    unit = await identity_q.unit_by_id(session, pupil.class_unit_id)
-    return pupil, check_on(ctx, roles, unit, field)
 
 
 # --- reads: pupils ------------------------------------------------------------------------------------
@@ -73,7 +59,7 @@ class ChildAccess:
 
 
 async def my_children(ctx: Context) -> list[ChildAccess]:
-    rows = await ctx.loaders.school.links_by_guardian.load(ctx.viewer.person_id)
+    rows = await ctx.loaders.school.links_by_guardian.load(viewer_id(ctx))
     on = today()
     children = []
     for link, pupil, person, consent in rows[:MAX_CHILDREN]:
@@ -91,7 +77,7 @@ async def my_children(ctx: Context) -> list[ChildAccess]:
 
 
 async def my_pupil_record(ctx: Context) -> Pupil | None:
-    return await ctx.loaders.school.pupil_by_person.load(ctx.viewer.person_id)
+    return await ctx.loaders.school.pupil_by_person.load(viewer_id(ctx))
 
 
 @dataclass
@@ -108,14 +94,26 @@ async def location_of(ctx: Context, class_unit: OrgUnit) -> Location | None:
     return Location(unit, details)
 
 
-async def class_pupils_check(ctx: Context, class_id: int) -> OrgUnit:
-    """Staff of the class's location or school, or its mentor, may list its pupils."""
+async def class_unit(ctx: Context, class_id: int) -> OrgUnit:
+    """The class a root field names; who may read it was checked before (`on: "classId"`)."""
     unit = await ctx.loaders.unit_by_id.load(class_id)
     if unit is None or unit.kind != OrgUnitKind.CLASS:
         raise not_found("classId")
-    if unit.id in ctx.viewer.mentor_of and not ctx.viewer.token_scoped:
-        return unit
-    return check_on(ctx, STAFF, unit, "classId")
+    return unit
+
+
+async def class_pupils(ctx: Context, class_id: int, request: PageRequest) -> Page[Pupil]:
+    """A page of the class's pupils by name."""
+    unit = await class_unit(ctx, class_id)
+
+    async def fetch(offset: int, limit: int | None) -> list[Pupil]:
+        rows = await ctx.db.read(q.class_pupils_page, unit.id, offset, limit)
+        return [pupil for pupil, _person in rows]
+
+    async def count() -> int:
+        return int(await ctx.db.read(q.class_pupils_count, unit.id))
+
+    return await paginate(request, fetch, count)
 
 
 # --- writes: administration -------------------------------------------------------------------------------
@@ -130,19 +128,15 @@ async def set_location_details(
         "city": clean_text(city, "city", 100),
         "phone": clean_text(phone, "phone", 40),
     }
-    async with ctx.db.write() as session:
-        unit = await identity_q.unit_by_id(session, location_id)
-        if unit is None or unit.kind != OrgUnitKind.LOCATION:
-            raise not_found("locationId")
-        check_on(ctx, (Role.SCHOOL_ADMIN,), unit, "locationId")
-        details = await q.location_details(session, location_id)
+    async with ctx.uow() as uow:
+        await unit_of_kind(uow, location_id, OrgUnitKind.LOCATION, "input.locationId")
+        details = await q.location_details(uow.session, location_id)
         if details is None:
-            details = LocationDetails(org_unit_id=location_id)
-            session.add(details)
+            details = uow.add(LocationDetails(org_unit_id=location_id))
         for key, value in values.items():
             setattr(details, key, value)
-        await session.flush()
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return details
 
 
@@ -175,11 +169,12 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
     prefix = accounts.clean_name(data.name_prefix, "namePrefix")
     family = accounts.clean_name(data.family_name, "familyName")
     number = required_text(data.student_number, "studentNumber", 32)
+    phone = clean_text(data.phone, "phone", 40)
     on = today()
     age_on(data.date_of_birth, on)  # refuses a date of birth in the future
-    async with ctx.db.write() as session:
-        class_unit = await unit_of_kind(session, class_id, OrgUnitKind.CLASS, "classId")
-        check_on(ctx, (Role.SCHOOL_ADMIN,), class_unit, "classId")
+    async with ctx.uow() as uow:
+        session = uow.session
+        class_unit = await unit_of_kind(uow, class_id, OrgUnitKind.CLASS, "input.classId")
         school = await _school_of(session, class_unit)
         if await q.pupil_by_student_number(session, school.id, number):  # type: ignore[arg-type]
             raise DomainError(
@@ -190,8 +185,7 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
         person = await identity_q.person_by_email(session, address)
         created = person is None
         if person is None:
-            person = await identity_q.add(
-                session,
+            person = uow.add(
                 Person(
                     email=address,
                     given_name=given,
@@ -199,9 +193,10 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
                     family_name=family,
                     language=Language(data.language),
                     date_of_birth=data.date_of_birth,
-                    phone=clean_text(data.phone, "phone", 40) or None,
-                ),
+                    phone=phone or None,
+                )
             )
+            await uow.flush()
             await send_activation(ctx, session, person, "activation", organisation=school.name)
         elif (await q.pupils_by_person(session, [person.id]))[0] is not None:  # type: ignore[list-item]
             raise DomainError(
@@ -210,40 +205,36 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
         else:
             await notify_added(ctx, session, person, school.name, utcnow())
         await identity_q.assign_role(session, person.id, Role.PUPIL, class_unit.id)  # type: ignore[arg-type]
-        pupil = await identity_q.add(
-            session,
+        pupil = uow.add(
             Pupil(
-                person_id=person.id,
-                school_unit_id=school.id,
-                class_unit_id=class_unit.id,
+                person_id=pk(person),
+                school_unit_id=pk(school),
+                class_unit_id=pk(class_unit),
                 student_number=number,
                 date_of_birth=data.date_of_birth,
-                phone=clean_text(data.phone, "phone", 40),
+                phone=phone,
                 street=clean_text(data.street, "street", 200),
                 postcode=clean_text(data.postcode, "postcode", 12).upper(),
                 city=clean_text(data.city, "city", 100),
                 programme=clean_text(data.programme, "programme", 200),
-            ),
+            )
         )
-        await identity_q.add(
-            session,
+        await uow.flush()
+        uow.add(
             PupilEnrolment(
-                pupil_id=pupil.id,
+                pupil_id=pk(pupil),
                 school_year=school_year_of(on).start_year,
-                class_unit_id=class_unit.id,
+                class_unit_id=pk(class_unit),
                 programme=pupil.programme,
-            ),
+            )
         )
-        await identity_q.audit(
-            session,
+        await uow.audit(
             "PUPIL_REGISTERED",
-            actor=ctx.viewer.person_id,
             subject=person.id,
             unit=class_unit.id,
-            address=ctx.client_address,
             detail=f"student number {number}",
         )
-    ctx.loaders.clear()
+        await uow.commit()
     return Registered(pupil, created)
 
 
@@ -282,8 +273,10 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
     given = accounts.clean_name(data.given_name, "givenName")
     prefix = accounts.clean_name(data.name_prefix, "namePrefix")
     family = accounts.clean_name(data.family_name, "familyName")
-    async with ctx.db.write() as session:
-        pupil, class_unit = await _pupil_for_staff(ctx, session, pupil_id, (Role.SCHOOL_ADMIN,))
+    async with ctx.uow() as uow:
+        session = uow.session
+        pupil = await row_of(uow, Pupil, pupil_id, "input.pupilId")
+        class_unit = await row_of(uow, OrgUnit, pupil.class_unit_id, "input.pupilId")
         school = await _school_of(session, class_unit)
         person = await identity_q.person_by_email(session, address)
         created = person is None
@@ -309,18 +302,20 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
                     "address.",
                     "email",
                 )
+            # Someone with an account is told, so nobody is linked to a child unseen.
+            await notify_added(ctx, session, person, school.name, utcnow())
         else:
-            person = await identity_q.add(
-                session,
+            person = uow.add(
                 Person(
                     email=address,
                     given_name=given,
                     name_prefix=prefix,
                     family_name=family,
                     language=Language(data.language),
-                ),
+                )
             )
-            child = await session.get(Person, pupil.person_id)
+            await uow.flush()
+            child = await uow.get(Person, pupil.person_id)
             await send_activation(
                 ctx,
                 session,
@@ -329,80 +324,62 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
                 school=school.name,
                 child=child.given_name if child else "",
             )
-        if not created:
-            # Someone with an account is told, so nobody is linked to a child unseen.
-            await notify_added(ctx, session, person, school.name, utcnow())
-        link = await identity_q.add(
-            session,
+        link = uow.add(
             GuardianLink(
-                guardian_person_id=person.id,
-                pupil_id=pupil.id,
+                guardian_person_id=pk(person),
+                pupil_id=pk(pupil),
                 legal_representative=data.legal_representative,
-            ),
+            )
         )
-        await identity_q.audit(
-            session,
+        await uow.flush()
+        await uow.audit(
             "GUARDIAN_LINKED",
-            actor=ctx.viewer.person_id,
             subject=person.id,
             unit=class_unit.id,
-            address=ctx.client_address,
             detail=f"pupil {pupil.student_number}",
         )
-    ctx.loaders.clear()
+        await uow.commit()
     return Linked(link, created)
 
 
 async def unlink_guardian(ctx: Context, link_id: int) -> int:
-    async with ctx.db.write() as session:
-        link = await session.get(GuardianLink, link_id)
-        if link is None:
-            raise not_found("guardianLinkId")
-        pupil, class_unit = await _pupil_for_staff(
-            ctx, session, link.pupil_id, (Role.SCHOOL_ADMIN,), "guardianLinkId"
-        )
-        consent = await q.consent_of(session, pupil.id, link.guardian_person_id)  # type: ignore[arg-type]
+    async with ctx.uow() as uow:
+        link = await row_of(uow, GuardianLink, link_id, "guardianLinkId")
+        pupil = await row_of(uow, Pupil, link.pupil_id, "guardianLinkId")
+        consent = await q.consent_of(uow.session, pupil.id, link.guardian_person_id)  # type: ignore[arg-type]
         if consent is not None:
-            await identity_q.delete_row(session, consent)
-        await identity_q.audit(
-            session,
+            await uow.delete(consent)
+        await uow.audit(
             "GUARDIAN_UNLINKED",
-            actor=ctx.viewer.person_id,
             subject=link.guardian_person_id,
-            unit=class_unit.id,
-            address=ctx.client_address,
+            unit=pupil.class_unit_id,
             detail=f"pupil {pupil.student_number}",
         )
-        await identity_q.delete_row(session, link)
-    ctx.loaders.clear()
+        await uow.delete(link)
+        await uow.commit()
     return link_id
 
 
 async def set_class_mentor(ctx: Context, class_id: int, person_id: int, mentor: bool) -> OrgUnit:
-    async with ctx.db.write() as session:
-        class_unit = await unit_of_kind(session, class_id, OrgUnitKind.CLASS, "classId")
-        check_on(ctx, (Role.SCHOOL_ADMIN,), class_unit, "classId")
-        existing = await q.class_mentor(session, class_unit.id, person_id)  # type: ignore[arg-type]
+    async with ctx.uow() as uow:
+        class_unit = await unit_of_kind(uow, class_id, OrgUnitKind.CLASS, "classId")
+        assert class_unit.id is not None
+        existing = await q.class_mentor(uow.session, class_unit.id, person_id)
         if mentor and existing is None:
-            roles = await q.roles_on_units(session, person_id, path_ids(class_unit.path))
+            roles = await q.roles_on_units(uow.session, person_id, path_ids(class_unit.path))
             if not any(r.role is Role.TEACHER for r in roles):
                 raise DomainError(
                     ErrorCode.INVALID,
                     "A mentor is a teacher of the class's location or school",
                     "teacherId",
                 )
-            await identity_q.add(
-                session, ClassMentor(class_unit_id=class_unit.id, teacher_person_id=person_id)
-            )
+            uow.add(ClassMentor(class_unit_id=class_unit.id, teacher_person_id=person_id))
         elif not mentor and existing is not None:
-            await identity_q.delete_row(session, existing)
-        await identity_q.audit(
-            session,
+            await uow.delete(existing)
+        await uow.audit(
             "MENTOR_SET" if mentor else "MENTOR_REMOVED",
-            actor=ctx.viewer.person_id,
             subject=person_id,
             unit=class_unit.id,
-            address=ctx.client_address,
         )
-    ctx.loaders.clear()
+        await uow.commit()
     return class_unit

@@ -15,7 +15,6 @@ from typing import Any
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind
-from domain.core.roles import Role
 from domain.school.grades import (
     Assessment,
     AssessmentKind,
@@ -25,7 +24,6 @@ from domain.school.grades import (
     school_year_of,
     visible_to_family,
 )
-from persistence.core import people as identity_q
 from persistence.school import queries as q
 from persistence.school.models import (
     Pupil,
@@ -33,18 +31,17 @@ from persistence.school.models import (
     SchoolAssessment,
     SchoolGrade,
     SchoolSubject,
+    pk,
 )
 from resolvers.context import Context
+from resolvers.core.tree import not_found, unit_of_kind
 from resolvers.school.access import (
-    STAFF,
     PupilView,
-    check_on,
     is_staff_for,
-    not_found,
     path_ids_str,
     required_text,
+    row_of,
     today,
-    unit_of_kind,
 )
 
 # --- reads: results ------------------------------------------------------------------------------------
@@ -89,21 +86,20 @@ def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResul
     latest: dict[int, tuple[SchoolGrade, SchoolAssessment, SchoolAssessment | None, Any]] = {}
     for grade, test, parent, subject in rows:
         # Of several attempts ("pogingen") the latest counts.
-        held = latest.get(test.id)
+        held = latest.get(pk(test))
         if held is None or grade.attempt > held[0].attempt:
-            latest[test.id] = (grade, test, parent, subject)
+            latest[pk(test)] = (grade, test, parent, subject)
     tops: dict[int, tuple[SchoolAssessment, SchoolSubject, list[GradeLine]]] = {}
     for grade, test, parent, subject in latest.values():
         top = parent or test
         if not include_hidden and not visible_to_family(top.kind, top.finalised):
             continue
-        entry = tops.setdefault(top.id, (top, subject, []))
+        entry = tops.setdefault(pk(top), (top, subject, []))
         entry[2].append(GradeLine(grade, test))
     results = []
     for top, subject, lines in tops.values():
         lines.sort(key=lambda line: (line.grade.taken_on, line.test.id))
         own = [line for line in lines if line.test.id == top.id]
-        common = {"kind": top.kind, "finalised": top.finalised}
         if own:
             line = own[0]
             assessment = Assessment(
@@ -112,7 +108,8 @@ def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResul
                 grade=line.value,
                 taken_on=line.grade.taken_on,
                 attempt=line.grade.attempt,
-                **common,
+                kind=top.kind,
+                finalised=top.finalised,
             )
         else:
             parts = tuple(
@@ -122,7 +119,8 @@ def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResul
                     grade=line.value,
                     taken_on=line.grade.taken_on,
                     attempt=line.grade.attempt,
-                    **common,
+                    kind=top.kind,
+                    finalised=top.finalised,
                 )
                 for line in lines
             )
@@ -131,7 +129,8 @@ def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResul
                 weight=weight_of(top),
                 parts=parts,
                 taken_on=max(line.grade.taken_on for line in lines),
-                **common,
+                kind=top.kind,
+                finalised=top.finalised,
             )
         results.append(TestResult(top, subject, lines, assessment))
     results.sort(key=lambda r: (r.assessment.taken_on or date.min, r.test.id))
@@ -141,7 +140,7 @@ def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResul
 async def pupil_tests(
     ctx: Context, view: PupilView, kind: AssessmentKind | None
 ) -> list[TestResult]:
-    rows = await ctx.loaders.school.results_by_pupil.load(view.pupil.id)
+    rows = await ctx.loaders.school.results_by_pupil.load(pk(view.pupil))
     tests = build_tests(rows, include_hidden=is_staff_for(ctx.viewer, view.scope))
     return [t for t in tests if kind is None or t.test.kind is kind]
 
@@ -150,8 +149,8 @@ def by_subject(tests: list[TestResult]) -> list[tuple[SchoolSubject, list[TestRe
     grouped: dict[int, list[TestResult]] = defaultdict(list)
     subjects: dict[int, SchoolSubject] = {}
     for t in tests:
-        grouped[t.subject.id].append(t)
-        subjects[t.subject.id] = t.subject
+        grouped[pk(t.subject)].append(t)
+        subjects[pk(t.subject)] = t.subject
     return sorted(
         ((subjects[sid], items) for sid, items in grouped.items()),
         key=lambda pair: (pair[0].name, pair[0].id),
@@ -168,7 +167,7 @@ async def overview_scope(ctx: Context, view: PupilView, enrolment_id: int | None
     """The school years of an enrolment ("verbintenis"): all of the pupil's enrolment years with
     the same programme, so upper years 3 and 4 show together (as in the seed)."""
     enrolments: list[PupilEnrolment] = await ctx.loaders.school.enrolments_by_pupil.load(
-        view.pupil.id
+        pk(view.pupil)
     )
     if enrolment_id is None:
         current = school_year_of(today()).start_year
@@ -202,20 +201,19 @@ async def create_subject(
         raise DomainError(
             ErrorCode.INVALID, "A school year such as 2025 (for 2025-2026)", "schoolYear"
         )
-    async with ctx.db.write() as session:
-        school = await unit_of_kind(session, school_id, OrgUnitKind.SCHOOL, "schoolId")
-        check_on(ctx, (Role.SCHOOL_ADMIN,), school, "schoolId")
-        if await q.subject_by_code(session, school.id, school_year, code):  # type: ignore[arg-type]
+    async with ctx.uow() as uow:
+        school = await unit_of_kind(uow, school_id, OrgUnitKind.SCHOOL, "schoolId")
+        if await q.subject_by_code(uow.session, school.id, school_year, code):  # type: ignore[arg-type]
             raise DomainError(
                 ErrorCode.ALREADY_EXISTS,
                 f"The subject {code} exists already in {SchoolYear(school_year).label}",
                 "code",
             )
-        subject = await identity_q.add(
-            session,
-            SchoolSubject(school_unit_id=school.id, school_year=school_year, code=code, name=name),
+        subject = uow.add(
+            SchoolSubject(school_unit_id=pk(school), school_year=school_year, code=code, name=name)
         )
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return subject
 
 
@@ -228,25 +226,26 @@ def _hundredths(weight: Decimal) -> int:
     return int(hundredths)
 
 
-async def create_assessment(
-    ctx: Context,
-    subject_id: int,
-    class_id: int,
-    name: str,
-    weight: str,
-    kind: AssessmentKind,
-    parent_id: int | None,
-) -> SchoolAssessment:
-    name = required_text(name, "name", 200)
-    hundredths = _hundredths(parse_weight(weight))
-    async with ctx.db.write() as session:
-        class_unit = await unit_of_kind(session, class_id, OrgUnitKind.CLASS, "classId")
-        check_on(ctx, STAFF, class_unit, "classId")
-        subject = await session.get(SchoolSubject, subject_id)
+@dataclass
+class AssessmentInput:
+    subject_id: int
+    name: str
+    weight: str = "1"
+    kind: AssessmentKind = AssessmentKind.REGULAR
+    parent_id: int | None = None
+
+
+async def create_assessment(ctx: Context, class_id: int, data: AssessmentInput) -> SchoolAssessment:
+    name = required_text(data.name, "name", 200)
+    hundredths = _hundredths(parse_weight(data.weight))
+    async with ctx.uow() as uow:
+        class_unit = await unit_of_kind(uow, class_id, OrgUnitKind.CLASS, "input.classId")
+        # The subject must be one of the class's school: any other id answers as unknown.
+        subject = await uow.get(SchoolSubject, data.subject_id)
         if subject is None or str(subject.school_unit_id) not in path_ids_str(class_unit.path):
             raise not_found("subjectId")
-        if parent_id is not None:
-            parent = await session.get(SchoolAssessment, parent_id)
+        if data.parent_id is not None:
+            parent = await uow.get(SchoolAssessment, data.parent_id)
             if (
                 parent is None
                 or parent.subject_id != subject.id
@@ -257,87 +256,82 @@ async def create_assessment(
                 raise DomainError(
                     ErrorCode.INVALID, "Sub-tests have no sub-tests of their own", "parentId"
                 )
-            if parent.kind is not kind:
+            if parent.kind is not data.kind:
                 raise DomainError(
                     ErrorCode.INVALID,
                     f"A sub-test has the kind of its test ({parent.kind.value})",
                     "kind",
                 )
-            if await q.has_grades(session, parent.id):  # type: ignore[arg-type]
+            if await q.has_grades(uow.session, parent.id):  # type: ignore[arg-type]
                 raise DomainError(
                     ErrorCode.CONFLICT,
                     "This test has grades of its own; a test gets either grades or sub-tests",
                     "parentId",
                 )
-        test = await identity_q.add(
-            session,
+        test = uow.add(
             SchoolAssessment(
-                subject_id=subject.id,
-                class_unit_id=class_unit.id,
-                parent_id=parent_id,
+                subject_id=pk(subject),
+                class_unit_id=pk(class_unit),
+                parent_id=data.parent_id,
                 name=name,
                 weight_hundredths=hundredths,
-                kind=kind,
-            ),
+                kind=data.kind,
+            )
         )
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return test
 
 
 async def finalise_assessment(ctx: Context, assessment_id: int) -> SchoolAssessment:
     """The exam board has fixed the results: from now on families see them."""
-    async with ctx.db.write() as session:
-        test = await session.get(SchoolAssessment, assessment_id)
-        if test is None:
-            raise not_found("assessmentId")
-        unit = await identity_q.unit_by_id(session, test.class_unit_id)
-        check_on(ctx, (Role.SCHOOL_ADMIN,), unit, "assessmentId")
+    async with ctx.uow() as uow:
+        test = await row_of(uow, SchoolAssessment, assessment_id, "assessmentId")
         if test.parent_id is not None:
             raise DomainError(
                 ErrorCode.INVALID, "Finalise the test, not one of its sub-tests", "assessmentId"
             )
         if not test.finalised:
             test.finalised = True
-            await identity_q.audit(
-                session,
-                "RESULTS_FINALISED",
-                actor=ctx.viewer.person_id,
-                unit=test.class_unit_id,
-                address=ctx.client_address,
-                detail=f"assessment {test.id}",
+            await uow.audit(
+                "RESULTS_FINALISED", unit=test.class_unit_id, detail=f"assessment {test.id}"
             )
-    ctx.loaders.clear()
+        await uow.commit()
     return test
 
 
-async def record_grade(
-    ctx: Context, assessment_id: int, pupil_id: int, grade: str, taken_on: date, attempt: int
-) -> SchoolGrade:
-    value = parse_grade(grade)
-    if attempt < 1:
+@dataclass
+class GradeInput:
+    pupil_id: int
+    grade: str
+    taken_on: date
+    attempt: int = 1
+
+
+async def record_grade(ctx: Context, assessment_id: int, data: GradeInput) -> SchoolGrade:
+    value = parse_grade(data.grade)
+    if data.attempt < 1:
         raise DomainError(ErrorCode.INVALID, "Attempts are counted from 1", "attempt")
-    async with ctx.db.write() as session:
-        test = await session.get(SchoolAssessment, assessment_id)
-        if test is None:
-            raise not_found("assessmentId")
-        unit = await identity_q.unit_by_id(session, test.class_unit_id)
-        check_on(ctx, STAFF, unit, "assessmentId")
-        if await q.has_sub_tests(session, test.id):  # type: ignore[arg-type]
+    async with ctx.uow() as uow:
+        test = await row_of(uow, SchoolAssessment, assessment_id, "input.assessmentId")
+        if await q.has_sub_tests(uow.session, test.id):  # type: ignore[arg-type]
             raise DomainError(
                 ErrorCode.INVALID,
                 "This test is made of sub-tests: record the grades of its sub-tests",
                 "assessmentId",
             )
-        pupil = await session.get(Pupil, pupil_id)
+        # Only a pupil of the test's class: any other id answers as unknown.
+        pupil = await uow.get(Pupil, data.pupil_id)
         if pupil is None or pupil.class_unit_id != test.class_unit_id:
             raise not_found("pupilId")
-        row = await q.grade_of(session, test.id, pupil.id, attempt)  # type: ignore[arg-type]
+        row = await q.grade_of(uow.session, test.id, pupil.id, data.attempt)  # type: ignore[arg-type]
         if row is None:
-            row = SchoolGrade(assessment_id=test.id, pupil_id=pupil.id, attempt=attempt)  # type: ignore[call-arg]
-            session.add(row)
+            row = uow.add(
+                SchoolGrade(assessment_id=pk(test), pupil_id=pk(pupil), attempt=data.attempt)  # type: ignore[call-arg]
+            )
         row.grade_tenths = int(value * 10)
-        row.taken_on = taken_on
+        row.taken_on = data.taken_on
         row.recorded_by = ctx.viewer.person_id
-        await session.flush()
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return row

@@ -14,6 +14,7 @@ from persistence.school.models import (
     SchoolSubject,
 )
 from resolvers.school import agenda as school_agenda
+from schema.core.info import Info
 from schema.core.relay import Node
 from schema.school.enums import AgendaView
 from schema.school.fields import LESSON_READ, OWN_READ, _f, _gid
@@ -86,14 +87,14 @@ class TimetableLessonNode(Node):
         return self.row.teacher_code
 
     @_f(LESSON_READ, "The teacher's name; null if not known.")
-    async def teacher_name(self, info: strawberry.Info) -> str | None:
+    async def teacher_name(self, info: Info) -> str | None:
         if self.row.teacher_person_id is None:
             return None
         person = await info.context.loaders.person_by_id.load(self.row.teacher_person_id)
         return person.display_name if person else None
 
     @_f(LESSON_READ, "The class.")
-    async def class_name(self, info: strawberry.Info) -> str:
+    async def class_name(self, info: Info) -> str:
         unit = await info.context.loaders.unit_by_id.load(self.row.class_unit_id)
         return unit.name
 

@@ -8,6 +8,7 @@ import strawberry
 
 from domain.core.ids import decode_expected
 from resolvers.school import access as resolve
+from schema.core.info import Info
 from schema.core.payloads import errors_field
 from schema.core.permissions import public
 from schema.core.relay import UserError
@@ -109,18 +110,17 @@ class CalendarFeedPayload:
     errors: list[UserError] = errors_field()
 
 
-async def _pupil_node(info: strawberry.Info, pupil_id: int) -> PupilNode | None:
-    info.context.loaders.clear()
+async def _pupil_node(info: Info, pupil_id: int) -> PupilNode | None:
     row = await info.context.loaders.school.pupil_by_id.load(pupil_id)
     return await PupilNode.build(info.context, row) if row else None
 
 
-async def _link_node(info: strawberry.Info, link: Any) -> GuardianLinkNode:
+async def _link_node(info: Info, link: Any) -> GuardianLinkNode:
     pupil = await info.context.loaders.school.pupil_by_id.load(link.pupil_id)
     return GuardianLinkNode.make(link, await resolve.pupil_view(info.context, pupil))
 
 
-async def _lesson_node(info: strawberry.Info, lesson: Any) -> TimetableLessonNode:
+async def _lesson_node(info: Info, lesson: Any) -> TimetableLessonNode:
     return await TimetableLessonNode.build(info.context, lesson)
 
 

@@ -21,12 +21,14 @@ from persistence.school.models import (
     GuardianLink,
     Pupil,
     PupilEnrolment,
+    pk,
 )
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
 from resolvers.school import attendance as school_attendance
 from resolvers.school import pupils as school_pupils
 from resolvers.school import results as school_results
+from schema.core.info import Info
 from schema.core.payloads import arg
 from schema.core.relay import Node
 from schema.school.agenda import Agenda, CalendarFeedNode
@@ -93,7 +95,7 @@ class PupilNode(Node):
         return cls(id=_gid("Pupil", row.id), row=row, view=view, scope=view.scope)
 
     @classmethod
-    async def visible(cls, info: strawberry.Info, rows: list[Pupil]) -> list[PupilNode]:
+    async def visible(cls, info: Info, rows: list[Pupil]) -> list[PupilNode]:
         nodes = await asyncio.gather(*(cls.build(info.context, r) for r in rows))
         return [n for n in nodes if info.context.allows(cls.READ, n.scope)]
 
@@ -154,7 +156,7 @@ class PupilNode(Node):
         return self.view.class_unit.name
 
     @_f(PUPIL_READ, "The location ('vestiging') the pupil is enrolled at, with address and phone.")
-    async def location(self, info: strawberry.Info) -> SchoolLocation | None:
+    async def location(self, info: Info) -> SchoolLocation | None:
         found = await school_pupils.location_of(info.context, self.view.class_unit)
         if found is None:
             return None
@@ -177,15 +179,15 @@ class PupilNode(Node):
         )
 
     @_f(PUPIL_READ, f"Mentors of the pupil's class (at most {MAX_MENTORS}).")
-    async def mentors(self, info: strawberry.Info) -> list[StaffMember]:
+    async def mentors(self, info: Info) -> list[StaffMember]:
         people = await info.context.loaders.school.mentors_by_class.load(self.row.class_unit_id)
         return [
             StaffMember(scope=self.scope, display_name=p.display_name) for p in people[:MAX_MENTORS]
         ]
 
     @_f(PUPIL_READ, "Enrolments ('verbintenissen') per school year, newest first.")
-    async def enrolments(self, info: strawberry.Info) -> list[PupilEnrolmentNode]:
-        rows = await info.context.loaders.school.enrolments_by_pupil.load(self.row.id)
+    async def enrolments(self, info: Info) -> list[PupilEnrolmentNode]:
+        rows = await info.context.loaders.school.enrolments_by_pupil.load(pk(self.row))
         return [PupilEnrolmentNode.make(r, self.view) for r in rows]
 
     @_f(
@@ -193,8 +195,8 @@ class PupilNode(Node):
         "Guardians linked to the pupil, with their consent state (the pupil manages consent "
         "here). At most 20.",
     )
-    async def guardians(self, info: strawberry.Info) -> list[GuardianLinkNode] | None:
-        links = await info.context.loaders.school.links_by_pupil.load(self.row.id)
+    async def guardians(self, info: Info) -> list[GuardianLinkNode] | None:
+        links = await info.context.loaders.school.links_by_pupil.load(pk(self.row))
         return [GuardianLinkNode.make(link, self.view) for link in links[:20]]
 
     @_f(
@@ -204,7 +206,7 @@ class PupilNode(Node):
     )
     async def results_matrix(
         self,
-        info: strawberry.Info,
+        info: Info,
         kind: Annotated[
             AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
         ] = AssessmentKind.REGULAR,
@@ -229,7 +231,7 @@ class PupilNode(Node):
     )
     async def results_overview(
         self,
-        info: strawberry.Info,
+        info: Info,
         enrolment_id: Annotated[
             strawberry.ID | None,
             arg("The enrolment; null for the enrolment of the current school year."),
@@ -279,7 +281,7 @@ class PupilNode(Node):
     )
     async def average_explanation(
         self,
-        info: strawberry.Info,
+        info: Info,
         subject_id: Annotated[strawberry.ID, arg("The subject (of one school year).")],
         kind: Annotated[
             AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
@@ -308,7 +310,7 @@ class PupilNode(Node):
     )
     async def attendance(
         self,
-        info: strawberry.Info,
+        info: Info,
         first_day: Annotated[
             date | None, arg("First day; null for the start of the school year of `lastDay`.")
         ] = None,
@@ -323,7 +325,7 @@ class PupilNode(Node):
     )
     async def agenda(
         self,
-        info: strawberry.Info,
+        info: Info,
         view: Annotated[AgendaView, arg("WEEK (default), WORK_WEEK or LIST.")] = AgendaView.WEEK,
         date_: Annotated[
             date | None,
@@ -347,9 +349,9 @@ class PupilNode(Node):
         return Agenda.make(found, self.scope)
 
     @_f(PUPIL_READ, "Your own calendar feeds of this pupil's timetable (secrets are not shown).")
-    async def calendar_feeds(self, info: strawberry.Info) -> list[CalendarFeedNode]:
+    async def calendar_feeds(self, info: Info) -> list[CalendarFeedNode]:
         rows = await info.context.loaders.school.feeds_of.load(
-            (info.context.viewer.person_id, self.row.id)
+            (resolve.viewer_id(info.context), pk(self.row))
         )
         return [CalendarFeedNode.from_row(r) for r in rows]
 
@@ -401,7 +403,7 @@ class PupilEnrolmentNode(Node):
         return self.row.programme
 
     @_f(PUPIL_READ, "Name of the class that year.")
-    async def class_name(self, info: strawberry.Info) -> str:
+    async def class_name(self, info: Info) -> str:
         unit = await info.context.loaders.unit_by_id.load(self.row.class_unit_id)
         return unit.name if unit else ""
 
@@ -426,23 +428,23 @@ class GuardianLinkNode(Node):
         pupil = await ctx.loaders.school.pupil_by_id.load(row.pupil_id)
         return cls.make(row, await resolve.pupil_view(ctx, pupil))
 
-    async def _consent(self, info: strawberry.Info) -> Any:
+    async def _consent(self, info: Info) -> Any:
         return await info.context.loaders.school.consent_by_link.load(
             (self.row.pupil_id, self.row.guardian_person_id)
         )
 
     @_f(GUARDIANS_READ, "The guardian's full name.")
-    async def guardian_name(self, info: strawberry.Info) -> str:
+    async def guardian_name(self, info: Info) -> str:
         person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
         return person.display_name
 
     @_f(GUARDIANS_READ, "The guardian's e-mail address (their own: no two guardians share one).")
-    async def guardian_email(self, info: strawberry.Info) -> str:
+    async def guardian_email(self, info: Info) -> str:
         person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
         return person.email
 
     @_f(GUARDIANS_READ, "Whether the guardian has activated their account.")
-    async def guardian_activated(self, info: strawberry.Info) -> bool:
+    async def guardian_activated(self, info: Info) -> bool:
         person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
         return person.password_hash is not None
 
@@ -455,22 +457,22 @@ class GuardianLinkNode(Node):
         return self.row.created_at
 
     @_f(GUARDIANS_READ, "Whether the pupil has given this guardian consent (counts from 18).")
-    async def consent_given(self, info: strawberry.Info) -> bool:
+    async def consent_given(self, info: Info) -> bool:
         consent = await self._consent(info)
         return bool(consent and consent.given)
 
     @_f(GUARDIANS_READ, "When consent was last given; null if never.")
-    async def consent_given_at(self, info: strawberry.Info) -> datetime | None:
+    async def consent_given_at(self, info: Info) -> datetime | None:
         consent = await self._consent(info)
         return consent.given_at if consent else None
 
     @_f(GUARDIANS_READ, "When consent was last withdrawn; null if never.")
-    async def consent_withdrawn_at(self, info: strawberry.Info) -> datetime | None:
+    async def consent_withdrawn_at(self, info: Info) -> datetime | None:
         consent = await self._consent(info)
         return consent.withdrawn_at if consent else None
 
     @_f(GUARDIANS_READ, "Whether this guardian sees the pupil's data today.")
-    async def guardian_sees_data(self, info: strawberry.Info) -> bool:
+    async def guardian_sees_data(self, info: Info) -> bool:
         consent = await self._consent(info)
         access = guardian_access(
             self.pupil.date_of_birth, resolve.today(), bool(consent and consent.given)
@@ -478,7 +480,7 @@ class GuardianLinkNode(Node):
         return access.allowed
 
     @_f(GUARDIANS_READ, "Why this guardian does or does not see the pupil's data today.")
-    async def access_reason(self, info: strawberry.Info) -> GuardianAccessReason:
+    async def access_reason(self, info: Info) -> GuardianAccessReason:
         consent = await self._consent(info)
         access = guardian_access(
             self.pupil.date_of_birth, resolve.today(), bool(consent and consent.given)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from domain.core.ids import decode_expected
-from domain.core.roles import Scope
+from domain.core.roles import Relation, Scope
 from domain.school.timetable import AgendaView as DomainView
-from persistence.school import queries as school_q
-from resolvers.core.pagination import paginate
+from resolvers.core.pagination import Page
 from resolvers.school import agenda as school_agenda
 from resolvers.school import pupils as school_pupils
+from schema.core.info import Info
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.core.payloads import arg
 from schema.core.permissions import authenticated, requires
@@ -31,7 +31,7 @@ class SchoolQueries:
         "see the child's data today and why. An 18+ child without consent shows only a first "
         "name and the reason."
     )
-    async def my_children(self, info: strawberry.Info) -> list[ChildAccess]:
+    async def my_children(self, info: Info) -> list[ChildAccess]:
         children = await school_pupils.my_children(info.context)
         scope = Scope(person_id=info.context.viewer.person_id)
         pupils = [c.pupil for c in children if c.pupil is not None]
@@ -50,49 +50,46 @@ class SchoolQueries:
         ]
 
     @authenticated(description="Your own pupil record, when you are a pupil; null otherwise.")
-    async def my_pupil_record(self, info: strawberry.Info) -> PupilNode | None:
+    async def my_pupil_record(self, info: Info) -> PupilNode | None:
         row = await school_pupils.my_pupil_record(info.context)
         return await PupilNode.build(info.context, row) if row else None
 
     @requires(
         STAFF,
+        [Relation.MENTOR],
+        on="classId",
         description="Pupils of a class, by name: for the school administration and teachers of "
         "the class's location or school, and the class's mentor.",
     )
     async def class_pupils(
         self,
-        info: strawberry.Info,
+        info: Info,
         class_id: Annotated[strawberry.ID, arg("The class.")],
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[PupilNode]:
-        ctx = info.context
-        unit = await school_pupils.class_pupils_check(
-            ctx, decode_expected(class_id, "OrgUnit", "classId")
+        page = await school_pupils.class_pupils(
+            info.context,
+            decode_expected(class_id, "OrgUnit", "classId"),
+            page_request(first, after, last, before),
         )
-
-        async def fetch(offset: int, limit: int | None) -> list[Any]:
-            rows = await ctx.db.read(school_q.class_pupils_page, unit.id, offset, limit)
-            return [pupil for pupil, _person in rows]
-
-        async def count() -> int:
-            return int(await ctx.db.read(school_q.class_pupils_count, unit.id))
-
-        page = await paginate(page_request(first, after, last, before), fetch, count)
         nodes = {n.row.id: n for n in await PupilNode.visible(info, page.items)}
-        page.items = [nodes[p.id] for p in page.items if p.id in nodes]
-        return to_connection(page, lambda node: node)
+        shown = [nodes[p.id] for p in page.items if p.id in nodes]
+        visible = Page(shown, page.offset, page.has_next, page.has_previous, page.total)
+        return to_connection(visible, lambda node: node)
 
     @requires(
         STAFF,
+        [Relation.MENTOR],
+        on="classId",
         description="The agenda of a class, for its staff and mentor (families use "
         "`Pupil.agenda`).",
     )
     async def class_agenda(
         self,
-        info: strawberry.Info,
+        info: Info,
         class_id: Annotated[strawberry.ID, arg("The class.")],
         view: Annotated[AgendaView, arg("WEEK (default), WORK_WEEK or LIST.")] = AgendaView.WEEK,
         date_: Annotated[
@@ -104,8 +101,6 @@ class SchoolQueries:
         end_date: Annotated[date | None, arg("LIST only: the last day.")] = None,
     ) -> Agenda:
         ctx = info.context
-        unit = await school_pupils.class_pupils_check(
-            ctx, decode_expected(class_id, "OrgUnit", "classId")
-        )
+        unit = await school_pupils.class_unit(ctx, decode_expected(class_id, "OrgUnit", "classId"))
         found = await school_agenda.agenda(ctx, unit, None, DomainView(view.value), date_, end_date)
         return Agenda.make(found, school_agenda.lesson_scope(unit, None))

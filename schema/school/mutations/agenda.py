@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, time
 from typing import Annotated
 
 import strawberry
 
 from resolvers.school import agenda as school_agenda
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import authenticated, requires
 from schema.school.agenda import CalendarFeedNode
 from schema.school.fields import STAFF
+from schema.school.inputs import ScheduleLessonInput
 from schema.school.payloads import (
     CalendarFeedPayload,
     CreateCalendarFeedPayload,
@@ -24,50 +25,39 @@ from schema.school.payloads import (
 @strawberry.type
 class SchoolAgendaMutations:
     @requires(
-        STAFF, description="Put a lesson on a class's timetable (Amsterdam wall-clock times)."
+        STAFF,
+        on="input.classId",
+        description="Put a lesson on a class's timetable (Amsterdam wall-clock times).",
     )
     async def schedule_lesson(
-        self,
-        info: strawberry.Info,
-        class_id: Annotated[strawberry.ID, arg("The class.")],
-        subject_id: Annotated[strawberry.ID, arg("The subject.")],
-        date_: Annotated[date, strawberry.argument(name="date", description="The day.")],
-        start_time: Annotated[time, arg("Start, local time.")],
-        end_time: Annotated[time, arg("End, local time.")],
-        first_lesson_hour: Annotated[int, arg("First lesson hour ('lesuur').")],
-        last_lesson_hour: Annotated[
-            int | None, arg("Last lesson hour; null for a one-hour lesson.")
-        ] = None,
-        room: Annotated[str, arg("Room.")] = "",
-        teacher_code: Annotated[str, arg("Teacher code.")] = "",
-        teacher_id: Annotated[strawberry.ID | None, arg("The teacher (a Person), if any.")] = None,
-        homework: Annotated[str | None, arg("Homework, if any.")] = None,
+        self, info: Info, input: Annotated[ScheduleLessonInput, arg("The lesson and its class.")]
     ) -> LessonPayload:
         async def work() -> LessonPayload:
+            teacher_id = input.teacher_id
             row = await school_agenda.schedule_lesson(
                 info.context,
-                _id(class_id, "OrgUnit", "classId"),
+                _id(input.class_id, "OrgUnit", "input.classId"),
                 school_agenda.LessonInput(
-                    subject_id=_id(subject_id, "SchoolSubject", "subjectId"),
-                    day=date_,
-                    start=start_time,
-                    end=end_time,
-                    first_hour=first_lesson_hour,
-                    last_hour=last_lesson_hour,
-                    room=room,
-                    teacher_code=teacher_code,
+                    subject_id=_id(input.subject_id, "SchoolSubject", "subjectId"),
+                    day=input.date_,
+                    start=input.start_time,
+                    end=input.end_time,
+                    first_hour=input.first_lesson_hour,
+                    last_hour=input.last_lesson_hour,
+                    room=input.room,
+                    teacher_code=input.teacher_code,
                     teacher_id=_id(teacher_id, "Person", "teacherId") if teacher_id else None,
-                    homework=homework,
+                    homework=input.homework,
                 ),
             )
             return LessonPayload(lesson=await _lesson_node(info, row))
 
         return await attempt(LessonPayload, work)
 
-    @requires(STAFF, description="Set or clear the homework of a lesson.")
+    @requires(STAFF, on="lessonId", description="Set or clear the homework of a lesson.")
     async def set_homework(
         self,
-        info: strawberry.Info,
+        info: Info,
         lesson_id: Annotated[strawberry.ID, arg("The lesson.")],
         homework: Annotated[str | None, arg("The homework; null or empty to clear.")],
     ) -> LessonPayload:
@@ -86,7 +76,7 @@ class SchoolAgendaMutations:
     )
     async def create_calendar_feed(
         self,
-        info: strawberry.Info,
+        info: Info,
         pupil_id: Annotated[strawberry.ID, arg("The pupil.")],
     ) -> CreateCalendarFeedPayload:
         async def work() -> CreateCalendarFeedPayload:
@@ -102,7 +92,7 @@ class SchoolAgendaMutations:
     @authenticated(description="Revoke one of your calendar feeds; it stops at once.")
     async def revoke_calendar_feed(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: Annotated[strawberry.ID, arg("The feed.")],
     ) -> CalendarFeedPayload:
         async def work() -> CalendarFeedPayload:

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import strawberry
 
+from domain.core.roles import Relation
 from resolvers.school import attendance as school_attendance
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 from schema.school.attendance import AbsenceNode
@@ -18,12 +20,13 @@ from schema.school.payloads import AbsencePayload, LessonPayload, _id, _lesson_n
 class SchoolAttendanceMutations:
     @requires(
         STAFF,
+        on="lessonId",
         description="Register attendance for a lesson: the pupils named were absent (at most "
         "100). New absences have no reason yet: unauthorised and not handled.",
     )
     async def register_attendance(
         self,
-        info: strawberry.Info,
+        info: Info,
         lesson_id: Annotated[strawberry.ID, arg("The lesson.")],
         absent_pupil_ids: Annotated[
             list[strawberry.ID], arg("Pupils of the class who were absent.")
@@ -43,13 +46,15 @@ class SchoolAttendanceMutations:
 
     @requires(
         STAFF,
+        [Relation.MENTOR],
+        on="absenceId",
         description="As the class's mentor (or the administration): record an absence's reason, "
         "whether it is authorised and whether it is handled. Without a reason it stays "
         "unauthorised and not handled.",
     )
     async def handle_absence(
         self,
-        info: strawberry.Info,
+        info: Info,
         absence_id: Annotated[strawberry.ID, arg("The absence.")],
         reason: Annotated[str | None, arg("The reason; null while not known.")],
         authorised: Annotated[bool, arg("Authorised ('geoorloofd').")],

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import strawberry
 
 from resolvers.school import pupils as school_pupils
-from schema.core.identity import Language
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 from schema.school.fields import ADMIN
+from schema.school.inputs import LinkGuardianInput, LocationDetailsInput, RegisterPupilInput
 from schema.school.payloads import (
     GuardianLinkPayload,
     RegisterPupilPayload,
@@ -27,25 +27,20 @@ from schema.school.payloads import (
 class SchoolPupilMutations:
     @requires(
         ADMIN,
+        on="input.locationId",
         description="Set a location's address and general phone number (shown on pupil cards).",
     )
     async def set_location_details(
-        self,
-        info: strawberry.Info,
-        location_id: Annotated[strawberry.ID, arg("The location (OrgUnit of kind LOCATION).")],
-        street: Annotated[str, arg("Street and house number.")],
-        postcode: Annotated[str, arg("Postcode.")],
-        city: Annotated[str, arg("City.")],
-        phone: Annotated[str, arg("General phone number.")],
+        self, info: Info, input: Annotated[LocationDetailsInput, arg("The location's details.")]
     ) -> SchoolUnitPayload:
         async def work() -> SchoolUnitPayload:
             await school_pupils.set_location_details(
                 info.context,
-                _id(location_id, "OrgUnit", "locationId"),
-                street,
-                postcode,
-                city,
-                phone,
+                _id(input.location_id, "OrgUnit", "input.locationId"),
+                input.street,
+                input.postcode,
+                input.city,
+                input.phone,
             )
             return SchoolUnitPayload(ok=True)
 
@@ -53,43 +48,30 @@ class SchoolPupilMutations:
 
     @requires(
         ADMIN,
+        on="input.classId",
         description="Register a pupil in a class: their account (a new one gets an activation "
         "mail), the PUPIL role, the school record and the enrolment of the current school year.",
     )
     async def register_pupil(
-        self,
-        info: strawberry.Info,
-        class_id: Annotated[strawberry.ID, arg("The class.")],
-        email: Annotated[str, arg("The pupil's own e-mail address (their login).")],
-        given_name: Annotated[str, arg("Given name.")],
-        family_name: Annotated[str, arg("Family name.")],
-        student_number: Annotated[str, arg("Student number, unique within the school.")],
-        date_of_birth: Annotated[date, arg("Date of birth.")],
-        name_prefix: Annotated[str, arg("Name prefix, if any.")] = "",
-        phone: Annotated[str, arg("Phone number.")] = "",
-        street: Annotated[str, arg("Street and house number.")] = "",
-        postcode: Annotated[str, arg("Postcode.")] = "",
-        city: Annotated[str, arg("City.")] = "",
-        programme: Annotated[str, arg("Programme ('opleiding').")] = "",
-        language: Annotated[Language, arg("Language of their mails.")] = Language.NL,
+        self, info: Info, input: Annotated[RegisterPupilInput, arg("The pupil and the class.")]
     ) -> RegisterPupilPayload:
         async def work() -> RegisterPupilPayload:
             done = await school_pupils.register_pupil(
                 info.context,
-                _id(class_id, "OrgUnit", "classId"),
+                _id(input.class_id, "OrgUnit", "input.classId"),
                 school_pupils.PupilInput(
-                    email=email,
-                    given_name=given_name,
-                    name_prefix=name_prefix,
-                    family_name=family_name,
-                    student_number=student_number,
-                    date_of_birth=date_of_birth,
-                    phone=phone,
-                    street=street,
-                    postcode=postcode,
-                    city=city,
-                    programme=programme,
-                    language=language.value,
+                    email=input.email,
+                    given_name=input.given_name,
+                    name_prefix=input.name_prefix,
+                    family_name=input.family_name,
+                    student_number=input.student_number,
+                    date_of_birth=input.date_of_birth,
+                    phone=input.phone,
+                    street=input.street,
+                    postcode=input.postcode,
+                    city=input.city,
+                    programme=input.programme,
+                    language=str(input.language.value),
                 ),
             )
             assert done.pupil.id is not None
@@ -99,44 +81,39 @@ class SchoolPupilMutations:
 
     @requires(
         ADMIN,
+        on="input.pupilId",
         description="Link a guardian to a pupil. Someone new gets a guardian account and an "
         "activation mail with a single-use link (never a password). Each guardian has their "
         "own e-mail address: an address already used by another guardian is refused.",
     )
     async def link_guardian(
-        self,
-        info: strawberry.Info,
-        pupil_id: Annotated[strawberry.ID, arg("The pupil.")],
-        email: Annotated[str, arg("The guardian's own e-mail address.")],
-        given_name: Annotated[str, arg("Given name.")] = "",
-        name_prefix: Annotated[str, arg("Name prefix, if any.")] = "",
-        family_name: Annotated[str, arg("Family name.")] = "",
-        language: Annotated[Language, arg("Language of their mails.")] = Language.NL,
-        legal_representative: Annotated[
-            bool, arg("Registered as legal representative ('wettelijk vertegenwoordiger').")
-        ] = True,
+        self, info: Info, input: Annotated[LinkGuardianInput, arg("The guardian and the pupil.")]
     ) -> GuardianLinkPayload:
         async def work() -> GuardianLinkPayload:
             done = await school_pupils.link_guardian(
                 info.context,
-                _id(pupil_id, "Pupil", "pupilId"),
+                _id(input.pupil_id, "Pupil", "input.pupilId"),
                 school_pupils.GuardianInput(
-                    email=email,
-                    given_name=given_name,
-                    name_prefix=name_prefix,
-                    family_name=family_name,
-                    language=language.value,
-                    legal_representative=legal_representative,
+                    email=input.email,
+                    given_name=input.given_name,
+                    name_prefix=input.name_prefix,
+                    family_name=input.family_name,
+                    language=str(input.language.value),
+                    legal_representative=input.legal_representative,
                 ),
             )
             return GuardianLinkPayload(guardian_link=await _link_node(info, done.link))
 
         return await attempt(GuardianLinkPayload, work)
 
-    @requires(ADMIN, description="Remove a guardian's link to a pupil (and its consent).")
+    @requires(
+        ADMIN,
+        on="guardianLinkId",
+        description="Remove a guardian's link to a pupil (and its consent).",
+    )
     async def unlink_guardian(
         self,
-        info: strawberry.Info,
+        info: Info,
         guardian_link_id: Annotated[strawberry.ID, arg("The link.")],
     ) -> RemovedPayload:
         async def work() -> RemovedPayload:
@@ -149,12 +126,13 @@ class SchoolPupilMutations:
 
     @requires(
         ADMIN,
+        on="classId",
         description="Make a teacher (TEACHER on the class's location or school) mentor of a "
         "class, or stop being one.",
     )
     async def set_class_mentor(
         self,
-        info: strawberry.Info,
+        info: Info,
         class_id: Annotated[strawberry.ID, arg("The class.")],
         teacher_id: Annotated[strawberry.ID, arg("The teacher (a Person).")],
         mentor: Annotated[bool, arg("True to make mentor, false to remove.")] = True,

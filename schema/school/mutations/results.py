@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import strawberry
 
 from domain.school.grades import AssessmentKind as DomainKind
 from resolvers.school import results as school_results
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
-from schema.school.enums import AssessmentKind
 from schema.school.fields import ADMIN, STAFF
+from schema.school.inputs import CreateAssessmentInput, RecordGradeInput
 from schema.school.payloads import AssessmentPayload, GradePayload, SubjectPayload, _id
 from schema.school.results import SchoolAssessmentNode, SchoolSubjectNode
 
 
 @strawberry.type
 class SchoolResultMutations:
-    @requires(ADMIN, description="Add a subject for a school year.")
+    @requires(ADMIN, on="schoolId", description="Add a subject for a school year.")
     async def create_subject(
         self,
-        info: strawberry.Info,
+        info: Info,
         school_id: Annotated[strawberry.ID, arg("The school (OrgUnit of kind SCHOOL).")],
         school_year: Annotated[int, arg("First calendar year of the school year (2025).")],
         code: Annotated[str, arg("Short code, e.g. 'NE'.")],
@@ -38,30 +38,26 @@ class SchoolResultMutations:
 
     @requires(
         STAFF,
+        on="input.classId",
         description="Add a test for a class, or a sub-test of a test (one level deep); a "
         "sub-test has its test's kind.",
     )
     async def create_assessment(
-        self,
-        info: strawberry.Info,
-        subject_id: Annotated[strawberry.ID, arg("The subject.")],
-        class_id: Annotated[strawberry.ID, arg("The class.")],
-        name: Annotated[str, arg("Name of the test.")],
-        weight: Annotated[str, arg("Weight, e.g. '2' or '0.5' (at most two decimals).")] = "1",
-        kind: Annotated[AssessmentKind, arg("Regular or exam-oriented.")] = AssessmentKind.REGULAR,
-        parent_id: Annotated[
-            strawberry.ID | None, arg("The test this is a sub-test of; null for a test.")
-        ] = None,
+        self, info: Info, input: Annotated[CreateAssessmentInput, arg("The test and its class.")]
     ) -> AssessmentPayload:
         async def work() -> AssessmentPayload:
             row = await school_results.create_assessment(
                 info.context,
-                _id(subject_id, "SchoolSubject", "subjectId"),
-                _id(class_id, "OrgUnit", "classId"),
-                name,
-                weight,
-                DomainKind(kind.value),
-                _id(parent_id, "SchoolAssessment", "parentId") if parent_id else None,
+                _id(input.class_id, "OrgUnit", "input.classId"),
+                school_results.AssessmentInput(
+                    subject_id=_id(input.subject_id, "SchoolSubject", "subjectId"),
+                    name=input.name,
+                    weight=input.weight,
+                    kind=DomainKind(input.kind.value),
+                    parent_id=_id(input.parent_id, "SchoolAssessment", "parentId")
+                    if input.parent_id
+                    else None,
+                ),
             )
             return AssessmentPayload(assessment=await SchoolAssessmentNode.build(info.context, row))
 
@@ -69,12 +65,13 @@ class SchoolResultMutations:
 
     @requires(
         ADMIN,
+        on="assessmentId",
         description="Record that the exam board finalised a test's results: from now on "
         "guardians and the pupil see them.",
     )
     async def finalise_assessment(
         self,
-        info: strawberry.Info,
+        info: Info,
         assessment_id: Annotated[strawberry.ID, arg("The test.")],
     ) -> AssessmentPayload:
         async def work() -> AssessmentPayload:
@@ -87,28 +84,23 @@ class SchoolResultMutations:
 
     @requires(
         STAFF,
+        on="input.assessmentId",
         description="Record a pupil's grade for a test without sub-tests (or a sub-test); "
         "the same attempt again replaces it.",
     )
     async def record_grade(
-        self,
-        info: strawberry.Info,
-        assessment_id: Annotated[strawberry.ID, arg("The test or sub-test.")],
-        pupil_id: Annotated[strawberry.ID, arg("The pupil (of the test's class).")],
-        grade: Annotated[str, arg("1.0 to 10.0 with at most one decimal; '7,5' is accepted.")],
-        taken_on: Annotated[date, arg("The day the grade was obtained.")],
-        attempt_number: Annotated[
-            int, strawberry.argument(name="attempt", description="Attempt ('poging'), from 1.")
-        ] = 1,
+        self, info: Info, input: Annotated[RecordGradeInput, arg("The grade and its test.")]
     ) -> GradePayload:
         async def work() -> GradePayload:
             await school_results.record_grade(
                 info.context,
-                _id(assessment_id, "SchoolAssessment", "assessmentId"),
-                _id(pupil_id, "Pupil", "pupilId"),
-                grade,
-                taken_on,
-                attempt_number,
+                _id(input.assessment_id, "SchoolAssessment", "input.assessmentId"),
+                school_results.GradeInput(
+                    pupil_id=_id(input.pupil_id, "Pupil", "pupilId"),
+                    grade=input.grade,
+                    taken_on=input.taken_on,
+                    attempt=input.attempt,
+                ),
             )
             return GradePayload(ok=True)
 

@@ -1,0 +1,145 @@
+"""School root fields and mutations bound with `@requires(on: …)`: a unit or object outside your
+reach answers exactly like a missing one; a role inside it that is not the required one is
+FORBIDDEN; rules narrower than the binding (mentor, the pupil's own consent) still hold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.school.timetable import local_date
+from persistence.types import utcnow
+from tests.conftest import Api
+from tests.school_setup import (
+    ADMIN,
+    NOOR,
+    NOORD_TEACHER,
+    SANDRA,
+    TEACHER,
+    TIM,
+    link_guardian,
+    ok,
+    register_pupil,
+    subject_id,
+    years_ago,
+)
+
+NOT_FOUND = "No such object, or you may not see it."
+MISSING_CLASS = "T3JnVW5pdDo5OTk5"  # OrgUnit:9999
+
+SCHEDULE = """mutation($c: ID!, $s: ID!) { scheduleLesson(input: {classId: $c, subjectId: $s,
+  date: "2026-12-01", startTime: "08:30", endTime: "09:20", firstLessonHour: 1}) {
+  lesson { id } errors { code field message } } }"""
+HOMEWORK = """mutation($l: ID!) { setHomework(lessonId: $l, homework: "Lezen") {
+  lesson { homework } errors { code field message } } }"""
+PUPILS = "query($c: ID!) { classPupils(classId: $c) { totalCount } }"
+GIVE = """mutation($l: ID!) { giveGuardianConsent(guardianLinkId: $l) {
+  guardianLink { consentGiven } errors { code field } } }"""
+HANDLE = """mutation($a: ID!) { handleAbsence(absenceId: $a, reason: "Ziek", authorised: true,
+  handled: true) { absence { reason } errors { code field } } }"""
+GUARDIANS = "{ myPupilRecord { guardians { id } } }"
+
+
+def _year() -> int:
+    today = local_date(utcnow())
+    return today.year if today.month >= 8 else today.year - 1
+
+
+async def test_a_class_outside_your_reach_answers_like_a_missing_one(api: Api) -> None:
+    noord = await api.login(NOORD_TEACHER)  # TEACHER on Locatie Noord only
+    wi = await subject_id(api, "WI", _year())
+    answers = [
+        (await api.data(SCHEDULE, {"c": c, "s": wi}, noord))["scheduleLesson"]
+        for c in (await api.unit_id("3A"), MISSING_CLASS, "not-an-id")
+    ]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0] == {
+        "lesson": None,
+        "errors": [{"code": "NOT_FOUND", "field": "input.classId", "message": NOT_FOUND}],
+    }
+    # The same for a query: a top-level NOT_FOUND, whether the class exists or not.
+    for c in (await api.unit_id("3A"), MISSING_CLASS):
+        body = await api.query(PUPILS, {"c": c}, noord)
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_lesson_of_another_location_is_not_found_and_unchanged(api: Api) -> None:
+    teacher = await api.login(TEACHER)
+    noord = await api.login(NOORD_TEACHER)
+    wi = await subject_id(api, "WI", _year())
+    lesson = (
+        await ok(api, SCHEDULE, {"c": await api.unit_id("3A"), "s": wi}, teacher, "scheduleLesson")
+    )["lesson"]["id"]
+    refused = (await api.data(HOMEWORK, {"l": lesson}, noord))["setHomework"]
+    assert refused == {
+        "lesson": None,
+        "errors": [{"code": "NOT_FOUND", "field": "lessonId", "message": NOT_FOUND}],
+    }
+    done = await ok(api, HOMEWORK, {"l": lesson}, teacher, "setHomework")
+    assert done["lesson"] == {"homework": "Lezen"}
+
+
+async def test_a_role_inside_the_unit_that_is_not_the_required_one_is_forbidden(api: Api) -> None:
+    teacher = await api.login(TEACHER)  # TEACHER on Locatie Centrum: not SCHOOL_ADMIN
+    body = await api.query(
+        """mutation($c: ID!) { registerPupil(input: {classId: $c, email: "x@example.org",
+        givenName: "X", familyName: "Y", studentNumber: "1", dateOfBirth: "2012-01-01"}) {
+        errors { code } } }""",
+        {"c": await api.unit_id("3A")},
+        teacher,
+    )
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_consent_is_the_pupils_own_not_a_classmates(api: Api) -> None:
+    admin = await api.login(ADMIN)
+    born: date = years_ago(local_date(utcnow()), 19)
+    lisa = await register_pupil(api, admin, "3A", "lisa.b@leerling.example", "Lisa", born, "900021")
+    linked = await link_guardian(api, admin, lisa, "ouder.lisa@example.org", "Ouder")
+    assert linked["linkGuardian"]["errors"] == []
+    link = linked["linkGuardian"]["guardianLink"]["id"]
+    # Noor, a classmate, holds PUPIL on 3A too: she passes the binding but it is not her link.
+    noor = await api.login(NOOR)
+    refused = (await api.data(GIVE, {"l": link}, noor))["giveGuardianConsent"]
+    assert refused == {
+        "guardianLink": None,
+        "errors": [{"code": "NOT_FOUND", "field": "guardianLinkId"}],
+    }
+    tim_link = (await api.data(GUARDIANS, token=await api.login(TIM)))["myPupilRecord"][
+        "guardians"
+    ][0]
+    assert (await api.data(GIVE, {"l": tim_link["id"]}, noor))["giveGuardianConsent"] == refused
+
+
+async def test_only_the_mentor_or_the_administration_handles_an_absence(api: Api) -> None:
+    admin = await api.login(ADMIN)
+    teacher = await api.login(TEACHER)  # mentor of 3A, teaches at Centrum (3A and 3B)
+    sandra = await api.login(SANDRA)
+    wi = await subject_id(api, "WI", _year())
+    aziz = await register_pupil(
+        api,
+        admin,
+        "3B",
+        "aziz.b@leerling.example",
+        "Aziz",
+        years_ago(local_date(utcnow()), 15),
+        "900022",
+    )
+    lesson = (
+        await ok(api, SCHEDULE, {"c": await api.unit_id("3B"), "s": wi}, teacher, "scheduleLesson")
+    )["lesson"]["id"]
+    register = """mutation($l: ID!, $p: [ID!]!) { registerAttendance(lessonId: $l, absentPupilIds: $p) {
+      absences { id } errors { code } } }"""
+    absence = (await ok(api, register, {"l": lesson, "p": [aziz]}, teacher, "registerAttendance"))[
+        "absences"
+    ][0]["id"]
+    # A teacher of 3B who is not its mentor reaches the absence but may not handle it.
+    body = await api.query(HANDLE, {"a": absence}, teacher)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # A guardian holds no staff role at all.
+    assert (await api.query(HANDLE, {"a": absence}, sandra))["errors"][0]["extensions"][
+        "code"
+    ] == "FORBIDDEN"
+    done = await ok(api, HANDLE, {"a": absence}, admin, "handleAbsence")
+    assert done["absence"] == {"reason": "Ziek"}
