@@ -357,9 +357,9 @@ async def test_magazine_mail_carries_the_unsubscribe_link(api: Api) -> None:
 
 async def test_platform_admin_creates_a_course(api: Api) -> None:
     admin = await api.login("beheer@portaal.example")
-    q = """mutation($q: [QuestionInput!]) { createCourse(title: "Valpreventie", estimatedMinutes: 45,
+    q = """mutation($q: [QuestionInput!]) { createCourse(input: {title: "Valpreventie", estimatedMinutes: 45,
       lessons: [{title: "Risico's", moduleTitle: "Basis"}, {title: "Maatregelen"}], questions: $q,
-      accreditations: [{registerCode: "KNGF", points: 2}], refreshers: [{moment: THREE_MONTHS, title: "Kort herhalen", durationMinutes: 10}]) {
+      accreditations: [{registerCode: "KNGF", points: 2}], refreshers: [{moment: THREE_MONTHS, title: "Kort herhalen", durationMinutes: 10}]}) {
       course { title hasExam lessons { position title } accreditations { registerCode points } } errors { field message } } }"""
     bad = (await api.data(q, {"q": [{"text": "?", "options": ["ja"], "correctOption": 3}]}, admin))[
         "createCourse"

@@ -59,16 +59,21 @@ async def test_add_users_by_email_alone(api: Api) -> None:
         "kees.degroot@veendam.example",
     ]
     result = (await api.data(ADD, {"c": noord, "e": pasted}, admin))["addUsers"]
-    outcomes = {r["entry"]: r["outcome"] for r in result["results"]}
-    assert outcomes["nieuw.een@example.org"] == "ADDED"
-    assert outcomes["geen-adres"] == "INVALID"
-    assert outcomes["lotte.jansen@example.org"] == "ALREADY_PRESENT"
-    assert outcomes["ahmed.elamrani@example.org"] == "IN_OTHER_CLUSTER"
-    # An existing account gets the same answer: adding users never discloses who has an account.
-    assert outcomes["kees.degroot@veendam.example"] == "ADDED"
+    # One row per pasted entry, in the order pasted, as pasted (the blank line holds none).
+    assert [(r["entry"], r["outcome"]) for r in result["results"]] == [
+        ("Nieuw.Een@Example.org", "ADDED"),
+        ("nieuw.een@example.org", "DUPLICATE"),
+        ("geen-adres", "INVALID"),
+        ("lotte.jansen@example.org", "ALREADY_PRESENT"),
+        ("ahmed.elamrani@example.org", "IN_OTHER_CLUSTER"),
+        # An existing account gets the same answer: adding never discloses who has an account.
+        ("kees.degroot@veendam.example", "ADDED"),
+    ]
+    messages = [r["message"] for r in result["results"]]
+    assert "line 1" in messages[1] and "@" in messages[2]
     assert result["duplicatesSkipped"] == 1
     assert result["seatsLeft"] == 25 - 4 - 2
-    new = next(r for r in result["results"] if r["entry"] == "nieuw.een@example.org")
+    new = result["results"][0]
     assert new["learner"]["person"] == {"email": "nieuw.een@example.org", "activated": False}
     mails = await outbox(api.database, "nieuw.een@example.org")
     assert (
@@ -376,7 +381,8 @@ async def test_mail_selected_users_with_preview(api: Api) -> None:
     assert preview["recipientCount"] == 1 and "Beste Lotte" in preview["textBody"]
     sent = (
         await api.data(
-            """mutation($s: UserSelectionInput!, $sub: String!, $b: String!, $n: String!) { sendUserMail(selection: $s, subject: $sub, body: $b, senderName: $n) {
+            """mutation($s: UserSelectionInput!, $sub: String!, $b: String!, $n: String!) {
+        sendUserMail(input: {selection: $s, subject: $sub, body: $b, senderName: $n}) {
         queuedCount errors { message } } }""",
             variables,
             admin,
