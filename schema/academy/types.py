@@ -176,7 +176,8 @@ class LessonProgress:
 
 @strawberry.type(
     name="ExamAttempt",
-    description="One attempt at a course's exam. Only the score is kept, never the answers.",
+    description="One attempt at a course's exam; pass its ID to submitExamAttempt. Only the "
+    "score is kept, never the answers.",
 )
 class ExamAttemptNode(Node):
     row: strawberry.Private[ExamAttempt]
