@@ -67,7 +67,7 @@ async def _own_enrolment(uow: UnitOfWork, ctx: Context, enrolment_id: int) -> En
     return enrolment
 
 
-async def schedule_refreshers(session: Any, enrolment: Enrolment) -> None:
+async def schedule_refreshers(session: AsyncSession, enrolment: Enrolment) -> None:
     """At completion: refresher jobs for +3 and +6 months; the job keys make this idempotent."""
     assert enrolment.completed_at is not None
     modules = (await aq.refreshers_by_course(session, [enrolment.course_id]))[0]
