@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.academy.enrolments import CourseStatus, verification_code
 from domain.academy.refreshers import RefresherMoment
 from domain.core.roles import Role
+from persistence.academy import queries as aq
 from persistence.academy.models import (
     Certificate,
     ClusterSeats,
@@ -29,6 +30,7 @@ from persistence.academy.models import (
     MembershipCourse,
     RefresherModule,
     RegistrationNumber,
+    pk,
 )
 from persistence.core import people as iq
 from persistence.core.models import Person
@@ -146,7 +148,7 @@ async def load_academy_demo(
                 profile_completed=True,
             ),
         )
-        await iq.assign_role(session, people[email].id, Role.LEARNER, cluster.id)
+        await iq.assign_role(session, pk(people[email]), Role.LEARNER, cluster.id)
     cluster_of = {
         "lotte.jansen@example.org": noord,
         "sanne.visser@example.org": noord,
@@ -158,24 +160,26 @@ async def load_academy_demo(
     for i, (email, cluster) in enumerate(cluster_of.items()):
         add(
             Learner(
-                person_id=people[email].id,
+                person_id=pk(people[email]),
                 cluster_id=cluster.id,
                 added_at=now - timedelta(days=40 - 5 * i),
             )
         )
     meldcode = courses[0]
-    lessons = {c.id: [] for c in courses}
     await session.flush()
-    from sqlalchemy import select
-
-    for lesson in (await session.execute(select(Lesson).order_by(Lesson.position))).scalars():
-        lessons[lesson.course_id].append(lesson)
+    course_lessons = dict(
+        zip(
+            [pk(c) for c in courses],
+            await aq.lessons_by_course(session, [pk(c) for c in courses]),
+            strict=True,
+        )
+    )
 
     async def enrol(
         email: str, course: Course, done: int, scores: list[int], days_ago: int = 10
     ) -> Enrolment:
         person, cluster = people[email], cluster_of[email]
-        total = len(lessons[course.id])
+        total = len(course_lessons[pk(course)])
         status = (
             CourseStatus.NOT_STARTED
             if done == 0
@@ -186,8 +190,8 @@ async def load_academy_demo(
         enrolment = await iq.add(
             session,
             Enrolment(
-                person_id=person.id,
-                course_id=course.id,
+                person_id=pk(person),
+                course_id=pk(course),
                 cluster_id=cluster.id,
                 status=status,
                 progress_percent=done * 100 // total,
@@ -198,11 +202,11 @@ async def load_academy_demo(
                 else None,
             ),
         )
-        for lesson in lessons[course.id][:done]:
+        for lesson in course_lessons[pk(course)][:done]:
             add(
                 LessonCompletion(
                     enrolment_id=enrolment.id,
-                    lesson_id=lesson.id,
+                    lesson_id=pk(lesson),
                     completed_at=now - timedelta(days=days_ago),
                 )
             )
@@ -237,11 +241,11 @@ async def load_academy_demo(
     await enrol("ahmed.elamrani@example.org", courses[1], 2, [])  # in progress
     add(
         RegistrationNumber(
-            person_id=people["lotte.jansen@example.org"].id, register_code="VVN", number="1234567"
+            person_id=pk(people["lotte.jansen@example.org"]), register_code="VVN", number="1234567"
         )
     )
     label = await iq.add(session, Label(owner_unit_id=noord.id, name="Avonddienst", colour="BLUE"))
     await iq.add(session, Label(owner_unit_id=academy.id, name="Teamleider", colour="GREEN"))
-    add(LabelAssignment(label_id=label.id, person_id=people["lotte.jansen@example.org"].id))
-    add(LabelAssignment(label_id=label.id, person_id=people["daan.smit@example.org"].id))
+    add(LabelAssignment(label_id=label.id, person_id=pk(people["lotte.jansen@example.org"])))
+    add(LabelAssignment(label_id=label.id, person_id=pk(people["daan.smit@example.org"])))
     await session.flush()

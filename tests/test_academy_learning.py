@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from domain.core.ids import encode_global_id
 from persistence.academy.models import Enrolment, ExamAttempt, Learner
 from persistence.background.models import Job, OutboxMail
 from persistence.core.models import Person
@@ -357,9 +358,9 @@ async def test_magazine_mail_carries_the_unsubscribe_link(api: Api) -> None:
 
 async def test_platform_admin_creates_a_course(api: Api) -> None:
     admin = await api.login("beheer@portaal.example")
-    q = """mutation($q: [QuestionInput!]) { createCourse(title: "Valpreventie", estimatedMinutes: 45,
+    q = """mutation($q: [QuestionInput!]) { createCourse(input: {title: "Valpreventie", estimatedMinutes: 45,
       lessons: [{title: "Risico's", moduleTitle: "Basis"}, {title: "Maatregelen"}], questions: $q,
-      accreditations: [{registerCode: "KNGF", points: 2}], refreshers: [{moment: THREE_MONTHS, title: "Kort herhalen", durationMinutes: 10}]) {
+      accreditations: [{registerCode: "KNGF", points: 2}], refreshers: [{moment: THREE_MONTHS, title: "Kort herhalen", durationMinutes: 10}]}) {
       course { title hasExam lessons { position title } accreditations { registerCode points } } errors { field message } } }"""
     bad = (await api.data(q, {"q": [{"text": "?", "options": ["ja"], "correctOption": 3}]}, admin))[
         "createCourse"
@@ -422,3 +423,28 @@ async def test_six_weekly_accreditation_cycle_runs_once_per_register(api: Api) -
             .all()
         )
     assert next_runs and all(j.due_at > now for j in next_runs)
+
+
+async def test_someone_elses_exam_attempt_answers_like_a_missing_one(api: Api) -> None:
+    sanne = await api.login("sanne.visser@example.org")
+    lotte = await api.login("lotte.jansen@example.org")
+    course = await _mine(api, sanne, "Meldcode")
+    started = (await api.data(START, {"e": course["id"]}, sanne))["startExamAttempt"]
+    attempt = started["attempt"]["id"]
+    answers = await _answers(started["questions"], 3)
+    node = "query($id: ID!) { node(id: $id) { ... on ExamAttempt { number finishedAt } } }"
+    assert (await api.data(node, {"id": attempt}, sanne))["node"] == {
+        "number": 2,
+        "finishedAt": None,
+    }
+    assert (await api.data(node, {"id": attempt}, lotte))["node"] is None
+    hers = (await api.data(SUBMIT, {"a": attempt, "ans": answers}, lotte))["submitExamAttempt"]
+    missing = (
+        await api.data(SUBMIT, {"a": encode_global_id("ExamAttempt", 9999), "ans": answers}, lotte)
+    )["submitExamAttempt"]
+    assert hers == missing and hers["errors"] == [
+        {"code": "NOT_FOUND", "message": "No such object, or you may not see it."}
+    ]
+    # Nothing was scored: Sanne can still hand it in herself.
+    mine = (await api.data(SUBMIT, {"a": attempt, "ans": answers}, sanne))["submitExamAttempt"]
+    assert mine["passed"] is True

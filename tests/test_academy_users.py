@@ -59,16 +59,21 @@ async def test_add_users_by_email_alone(api: Api) -> None:
         "kees.degroot@veendam.example",
     ]
     result = (await api.data(ADD, {"c": noord, "e": pasted}, admin))["addUsers"]
-    outcomes = {r["entry"]: r["outcome"] for r in result["results"]}
-    assert outcomes["nieuw.een@example.org"] == "ADDED"
-    assert outcomes["geen-adres"] == "INVALID"
-    assert outcomes["lotte.jansen@example.org"] == "ALREADY_PRESENT"
-    assert outcomes["ahmed.elamrani@example.org"] == "IN_OTHER_CLUSTER"
-    # An existing account gets the same answer: adding users never discloses who has an account.
-    assert outcomes["kees.degroot@veendam.example"] == "ADDED"
+    # One row per pasted entry, in the order pasted, as pasted (the blank line holds none).
+    assert [(r["entry"], r["outcome"]) for r in result["results"]] == [
+        ("Nieuw.Een@Example.org", "ADDED"),
+        ("nieuw.een@example.org", "DUPLICATE"),
+        ("geen-adres", "INVALID"),
+        ("lotte.jansen@example.org", "ALREADY_PRESENT"),
+        ("ahmed.elamrani@example.org", "IN_OTHER_CLUSTER"),
+        # An existing account gets the same answer: adding never discloses who has an account.
+        ("kees.degroot@veendam.example", "ADDED"),
+    ]
+    messages = [r["message"] for r in result["results"]]
+    assert "line 1" in messages[1] and "@" in messages[2]
     assert result["duplicatesSkipped"] == 1
     assert result["seatsLeft"] == 25 - 4 - 2
-    new = next(r for r in result["results"] if r["entry"] == "nieuw.een@example.org")
+    new = result["results"][0]
     assert new["learner"]["person"] == {"email": "nieuw.een@example.org", "activated": False}
     mails = await outbox(api.database, "nieuw.een@example.org")
     assert (
@@ -376,7 +381,8 @@ async def test_mail_selected_users_with_preview(api: Api) -> None:
     assert preview["recipientCount"] == 1 and "Beste Lotte" in preview["textBody"]
     sent = (
         await api.data(
-            """mutation($s: UserSelectionInput!, $sub: String!, $b: String!, $n: String!) { sendUserMail(selection: $s, subject: $sub, body: $b, senderName: $n) {
+            """mutation($s: UserSelectionInput!, $sub: String!, $b: String!, $n: String!) {
+        sendUserMail(input: {selection: $s, subject: $sub, body: $b, senderName: $n}) {
         queuedCount errors { message } } }""",
             variables,
             admin,
@@ -384,3 +390,83 @@ async def test_mail_selected_users_with_preview(api: Api) -> None:
     )["sendUserMail"]
     assert sent == {"queuedCount": 1, "errors": []}
     assert [m.to_address for m in await outbox(api.database)] == ["lotte.jansen@example.org"]
+
+
+NOT_FOUND = {"code": "NOT_FOUND", "message": "No such object, or you may not see it."}
+
+
+async def test_units_and_labels_outside_your_reach_answer_like_missing_ones(api: Api) -> None:
+    noord_admin = await api.login("noord@zorgacademie.example")
+    zuid_admin = await api.login("zuid@zorgacademie.example")
+    zuid, academy = await api.unit_id("Regio Zuid"), await api.unit_id("Zorgacademie Nederland")
+    missing = "T3JnVW5pdDo5OTk5"
+    add = 'mutation($c: ID!) { addUsers(clusterId: $c, emails: ["x@example.org"]) { results { entry } errors { code field message } } }'
+    outside = (await api.data(add, {"c": zuid}, noord_admin))["addUsers"]
+    assert outside == (await api.data(add, {"c": missing}, noord_admin))["addUsers"]
+    assert outside == {"results": [], "errors": [{**NOT_FOUND, "field": "clusterId"}]}
+    assert await outbox(api.database, "x@example.org") == []
+    # A cluster admin works below the academy, not on it: its labels are not theirs.
+    create = 'mutation($u: ID!) { createLabel(unitId: $u, name: "Team") { label { id } errors { code field message } } }'
+    assert (await api.data(create, {"u": academy}, noord_admin))["createLabel"] == {
+        "label": None,
+        "errors": [{**NOT_FOUND, "field": "unitId"}],
+    }
+    labels = (await api.data("{ labels { id name } }", token=noord_admin))["labels"]
+    avond = next(lb["id"] for lb in labels if lb["name"] == "Avonddienst")
+    delete = "mutation($l: ID!) { deleteLabel(labelId: $l) { errors { code field message } } }"
+    assert (await api.data(delete, {"l": avond}, zuid_admin))["deleteLabel"]["errors"] == [
+        {**NOT_FOUND, "field": "labelId"}
+    ]
+    assert avond in str(await api.data("{ labels { id } }", token=noord_admin))  # still there
+
+
+async def test_seat_usage_is_bound_to_the_academy_and_scoped_to_your_clusters(api: Api) -> None:
+    q = "query($a: ID!) { seatUsage(academyId: $a) { cluster { name } seatLimit seatsUsed } }"
+    academy = await api.unit_id("Zorgacademie Nederland")
+    org = await api.login("orgbeheer@zorgacademie.example")
+    noord_admin = await api.login("noord@zorgacademie.example")
+    assert {
+        u["cluster"]["name"] for u in (await api.data(q, {"a": academy}, org))["seatUsage"]
+    } == {
+        "Regio Noord",
+        "Regio Zuid",
+    }
+    assert (await api.data(q, {"a": academy}, noord_admin))["seatUsage"] == [
+        {"cluster": {"name": "Regio Noord"}, "seatLimit": 25, "seatsUsed": 4}
+    ]
+    for other in (await api.unit_id("3A"), await api.unit_id("Regio Noord")):
+        refused = await api.query(q, {"a": other}, noord_admin)
+        assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND", refused
+
+
+async def test_a_move_is_bound_to_the_user_and_stays_within_its_organisation(api: Api) -> None:
+    org = await api.login("orgbeheer@zorgacademie.example")
+    eva = await _learner_id(api, org, "eva.devries")
+    q = "mutation($u: ID!, $c: ID!) { moveUserToCluster(userId: $u, clusterId: $c) { users { id } errors { code field message } } }"
+    school_class = await api.unit_id("3A")
+    assert (await api.data(q, {"u": eva, "c": school_class}, org))["moveUserToCluster"] == {
+        "users": [],
+        "errors": [{**NOT_FOUND, "field": "clusterId"}],
+    }
+    zuid = await api.unit_id("Regio Zuid")
+    assert (await api.data(q, {"u": "TGVhcm5lcjo5OTk5", "c": zuid}, org))["moveUserToCluster"][
+        "errors"
+    ] == [{**NOT_FOUND, "field": "userId"}]
+
+
+async def test_send_user_mail_takes_one_input(api: Api) -> None:
+    admin = await api.login("noord@zorgacademie.example")
+    q = """mutation($i: SendUserMailInput!) { sendUserMail(input: $i) { queuedCount errors { message } } }"""
+    mail = {
+        "selection": {"filter": {"search": "eva.devries"}},
+        "subject": "Herinnering",
+        "body": "Begin je cursus.",
+        "senderName": "Niels",
+        "idempotencyKey": "eva-1",
+    }
+    assert (await api.data(q, {"i": mail}, admin))["sendUserMail"] == {
+        "queuedCount": 1,
+        "errors": [],
+    }
+    assert (await api.data(q, {"i": mail}, admin))["sendUserMail"]["queuedCount"] == 1
+    assert len(await outbox(api.database, "eva.devries@example.org")) == 1  # the key: once

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from persistence.academy.models import ExamAttempt
 from tests.conftest import Api
 
-CREATE = """mutation($q: [QuestionInput!]) { createCourse(title: "Tilloosheid en transfers",
-  estimatedMinutes: 30, lessons: [{title: "Tiltechniek"}], questions: $q) {
+CREATE = """mutation($q: [QuestionInput!]) { createCourse(input: {title: "Tilloosheid en transfers",
+  estimatedMinutes: 30, lessons: [{title: "Tiltechniek"}], questions: $q}) {
   course { id hasExam } errors { field message } } }"""
 MEMBERSHIP = """mutation($a: ID!, $c: [ID!]!) { setMembership(academyId: $a, totalSeats: 50, courseIds: $c) {
   errors { message } } }"""

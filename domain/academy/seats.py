@@ -74,26 +74,41 @@ def check_can_add(limit: int, used: int, adding: int, field: str = "emails") -> 
 
 
 @dataclass(frozen=True)
-class InvalidEntry:
-    """A pasted entry that is not an address, with where it was and why."""
+class PastedEntry:
+    """One entry as pasted, where it was, and what it is: an address, a repeat, or invalid."""
 
     line: int  # 1-based, as the admin sees it in the text box
-    entry: str
-    reason: str
+    entry: str  # as pasted
+    email: str | None = None  # normalised, when it is an address
+    reason: str | None = None  # why it is not an address
+    duplicate_of: int | None = None  # line of the first entry with the same address
 
 
 @dataclass(frozen=True)
 class PastedAddresses:
-    """A parsed paste: valid addresses in first-seen order, invalid entries, duplicates skipped."""
+    """A parsed paste: every entry in the order pasted."""
 
-    valid: tuple[str, ...]
-    invalid: tuple[InvalidEntry, ...]
-    duplicates: int
+    entries: tuple[PastedEntry, ...]
+
+    @property
+    def valid(self) -> tuple[str, ...]:
+        """The distinct addresses, in first-seen order."""
+        return tuple(
+            e.email for e in self.entries if e.email is not None and e.duplicate_of is None
+        )
+
+    @property
+    def invalid(self) -> tuple[PastedEntry, ...]:
+        return tuple(e for e in self.entries if e.reason is not None)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(e.duplicate_of is not None for e in self.entries)
 
 
 def parse_pasted_emails(text: str, field: str = "emails") -> PastedAddresses:
     """Split an admin's pasted list (one address per line; commas, semicolons and spaces also
-    separate), normalise each address and drop repeats whatever their case.
+    separate), normalise each address and mark repeats whatever their case.
     """
     too_many = DomainError(
         ErrorCode.INVALID, f"Paste at most {MAX_PASTED_LINES} addresses at a time", field
@@ -103,26 +118,19 @@ def parse_pasted_emails(text: str, field: str = "emails") -> PastedAddresses:
     lines = text.splitlines()
     if len(lines) > MAX_PASTED_LINES:
         raise too_many
-    valid: list[str] = []
-    seen: set[str] = set()
-    invalid: list[InvalidEntry] = []
-    duplicates = 0
-    entries = 0
+    first_line: dict[str, int] = {}
+    entries: list[PastedEntry] = []
     for number, line in enumerate(lines, start=1):
         for part in _SEPARATORS.split(line):
             bracketed = _BRACKETED.search(part)
             for entry in [bracketed.group(1)] if bracketed else part.split():
-                entries += 1
-                if entries > MAX_PASTED_LINES:
+                if len(entries) == MAX_PASTED_LINES:
                     raise too_many
                 try:
                     email = normalize_email(entry, field)
                 except DomainError as error:
-                    invalid.append(InvalidEntry(number, entry, error.message))
+                    entries.append(PastedEntry(number, entry, reason=error.message))
                     continue
-                if email in seen:
-                    duplicates += 1
-                    continue
-                seen.add(email)
-                valid.append(email)
-    return PastedAddresses(tuple(valid), tuple(invalid), duplicates)
+                entries.append(PastedEntry(number, entry, email, None, first_line.get(email)))
+                first_line.setdefault(email, number)
+    return PastedAddresses(tuple(entries))

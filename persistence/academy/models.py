@@ -12,6 +12,13 @@ from domain.academy.refreshers import RefresherMoment
 from persistence.types import enum_column, foreign_key, timestamp
 
 
+def pk(row: SQLModel) -> int:
+    """The id of a stored row; sqlmodel types it optional because it is unset before insert."""
+    value = getattr(row, "id", None)
+    assert isinstance(value, int), f"{type(row).__name__} is not stored yet"
+    return value
+
+
 class Course(SQLModel, table=True):
     """A course in the platform's catalogue."""
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,8 +11,10 @@ import sqlalchemy.orm
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.academy.enrolments import CourseStatus
+from domain.academy.learner_filter import LearnerFilter
 from domain.core.roles import Role
 from persistence.academy.models import (
+    AccreditationReport,
     AccreditationReportLine,
     Certificate,
     ClusterSeats,
@@ -75,6 +75,10 @@ async def learners_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Lea
 
 async def labels_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Label | None]:
     return await rows_by_ids(session, Label, ids)
+
+
+async def attempts_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ExamAttempt | None]:
+    return await rows_by_ids(session, ExamAttempt, ids)
 
 
 async def certificates_by_ids(
@@ -171,6 +175,12 @@ async def seats_by_cluster(
             session, ClusterSeats, ClusterSeats.cluster_id, cluster_ids, ClusterSeats.cluster_id
         )
     }
+    used = await seats_used(session, cluster_ids)
+    return [(limits.get(c, 0), used.get(c, 0)) for c in cluster_ids]
+
+
+async def seats_used(session: AsyncSession, cluster_ids: Sequence[int]) -> dict[int, int]:
+    """Users per cluster (clusters without users are absent); hidden users hold their seat."""
     used: dict[int, int] = {}
     for part in chunks(list(dict.fromkeys(cluster_ids))):
         stmt = (
@@ -178,25 +188,11 @@ async def seats_by_cluster(
             .where(Learner.cluster_id.in_(part))
             .group_by(Learner.cluster_id)
         )
-        used.update(dict((await session.execute(stmt)).all()))
-    return [(limits.get(c, 0), used.get(c, 0)) for c in cluster_ids]
+        used.update({k: int(v) for k, v in (await session.execute(stmt)).all()})
+    return used
 
 
 # --- the admin's user list -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LearnerFilter:
-    """Every filter of the user list; the same object selects users for bulk actions."""
-
-    scope_paths: tuple[str, ...]  # cluster paths must start with one of these (viewer's reach)
-    cluster_ids: tuple[int, ...] = ()
-    course_ids: tuple[int, ...] = ()
-    hidden: bool | None = False  # False: active only; True: hidden only; None: both
-    label_ids: tuple[int, ...] = ()
-    added_since: datetime | None = None
-    course_status: CourseStatus | None = None
-    search: str | None = None
 
 
 SORTS = {
@@ -327,10 +323,8 @@ async def lock_cluster_seats(session: AsyncSession, cluster_id: int) -> tuple[in
         session.add(ClusterSeats(cluster_id=cluster_id, seat_limit=0))
         await session.flush()
         limit = 0
-    used = (
-        await session.execute(sa.select(sa.func.count()).where(Learner.cluster_id == cluster_id))
-    ).scalar_one()
-    return int(limit), int(used)
+    used = await seats_used(session, [cluster_id])
+    return int(limit), used.get(cluster_id, 0)
 
 
 async def persons_by_emails(session: AsyncSession, emails: Sequence[str]) -> dict[str, Person]:
@@ -522,9 +516,31 @@ async def labels_under(session: AsyncSession, paths: Sequence[str]) -> list[Labe
     return list((await session.execute(stmt)).scalars())
 
 
-async def accreditation_reports(session: AsyncSession, register_code: str | None) -> list[Any]:
-    from persistence.academy.models import AccreditationReport
+async def record_accreditation_report(
+    session: AsyncSession, register_code: str, actor: int | None, enrolment_ids: Sequence[int]
+) -> AccreditationReport:
+    """The report with one line per enrolment it reports."""
+    report = AccreditationReport(
+        register_code=register_code, created_by=actor, row_count=len(enrolment_ids)
+    )
+    session.add(report)
+    await session.flush()
+    assert report.id is not None
+    session.add_all(
+        [
+            AccreditationReportLine(
+                report_id=report.id, register_code=register_code, enrolment_id=e
+            )
+            for e in enrolment_ids
+        ]
+    )
+    await session.flush()
+    return report
 
+
+async def accreditation_reports(
+    session: AsyncSession, register_code: str | None
+) -> list[AccreditationReport]:
     stmt = sa.select(AccreditationReport).order_by(AccreditationReport.id.desc()).limit(100)
     if register_code:
         stmt = stmt.where(AccreditationReport.register_code == register_code.upper())

@@ -12,7 +12,9 @@ from domain.core.errors import DomainError, ErrorCode
 from persistence.academy import queries as aq
 from persistence.academy.models import Course, Enrolment, Learner
 from persistence.core import people as iq
+from persistence.core import tree as org_q
 from persistence.core.models import Person
+from persistence.db import Reader
 from persistence.types import utcnow
 from resolvers.academy.selection import Selection, selected_learners
 from resolvers.background.mail import enqueue, render
@@ -73,29 +75,25 @@ def render_assignment(
 
 
 async def plan_assignment(
-    session: Any, ctx: Context, selection: Selection, course_ids: list[int], mail: AssignmentMail
+    db: Reader, ctx: Context, selection: Selection, course_ids: list[int], mail: AssignmentMail
 ) -> AssignmentPlan:
+    """Who gets which course; `db` is the request (for a preview) or a unit of work."""
     mail = _check_mail(mail)
     if not course_ids:
         raise DomainError(ErrorCode.INVALID, "Choose at least one course", "courseIds")
-    learners = await selected_learners(session, ctx, selection)
+    learners = await selected_learners(db, ctx, selection)
     if not learners:
         raise DomainError(ErrorCode.INVALID, "Choose at least one user", "userIds")
-    courses = [
-        c
-        for c in await aq.courses_by_ids(session, list(dict.fromkeys(course_ids)))
-        if c is not None
-    ]
-    if len(courses) != len(set(course_ids)):
+    unique = list(dict.fromkeys(course_ids))
+    courses = [c for c in await db.read(aq.courses_by_ids, unique) if c is not None]
+    if len(courses) != len(unique):
         raise DomainError(ErrorCode.NOT_FOUND, "One of the courses does not exist.", "courseIds")
-    # Each learner's organisation must have the course in its membership.
-    academy_courses: dict[int, set[int]] = {}
-    for learner in learners:
-        cluster = await iq.unit_by_id(session, learner.cluster_id)
-        academy_id = cluster.parent_id  # type: ignore[union-attr]
-        if academy_id not in academy_courses:
-            academy_courses[academy_id] = await aq.membership_course_ids(session, academy_id)  # type: ignore[arg-type]
-        missing = [c.title for c in courses if c.id not in academy_courses[academy_id]]
+    # Each learner's organisation (the cluster's parent) must have the course in its membership.
+    clusters = await db.read(org_q.units_by_ids, sorted({lr.cluster_id for lr in learners}))
+    academy_of = {c.id: c.parent_id for c in clusters if c is not None}
+    for academy_id in sorted({a for a in academy_of.values() if a is not None}):
+        member_courses = await db.read(aq.membership_course_ids, academy_id)
+        missing = [c.title for c in courses if c.id not in member_courses]
         if missing:
             raise DomainError(
                 ErrorCode.CONFLICT,
@@ -103,7 +101,9 @@ async def plan_assignment(
                 "courseIds",
             )
     person_ids = [learner.person_id for learner in learners]
-    have = await aq.existing_enrolments(session, person_ids, [c.id for c in courses])  # type: ignore[misc]
+    have = await db.read(
+        aq.existing_enrolments, person_ids, [c.id for c in courses if c.id is not None]
+    )
     new_pairs: dict[int, list[Course]] = defaultdict(list)
     counts = []
     for course in courses:
@@ -113,23 +113,22 @@ async def plan_assignment(
                 already += 1
             else:
                 receiving += 1
-                new_pairs[learner.id].append(course)  # type: ignore[index]
+                new_pairs[learner.id or 0].append(course)
         counts.append(CourseCount(course, receiving, already))
-    people = {p.id: p for p in await iq.persons_by_ids(session, person_ids) if p is not None}  # type: ignore[misc]
+    people = {
+        p.id: p for p in await db.read(iq.persons_by_ids, person_ids) if p and p.id is not None
+    }
     return AssignmentPlan(learners, people, courses, dict(new_pairs), counts, mail)
 
 
 async def preview_assignment(
     ctx: Context, selection: Selection, course_ids: list[int], mail: AssignmentMail
 ) -> tuple[AssignmentPlan, Any]:
-    async def run(session: Any) -> AssignmentPlan:
-        return await plan_assignment(session, ctx, selection, course_ids, mail)
-
-    plan = await ctx.db.read(run)
+    plan = await plan_assignment(ctx.db, ctx, selection, course_ids, mail)
     first = next((lr for lr in plan.learners if lr.id in plan.new_pairs), None)
     rendered = (
-        render_assignment(ctx, plan.mail, plan.people[first.person_id], plan.new_pairs[first.id])  # type: ignore[index]
-        if first
+        render_assignment(ctx, plan.mail, plan.people[first.person_id], plan.new_pairs[first.id])
+        if first and first.id is not None
         else None
     )
     return plan, rendered
@@ -144,36 +143,33 @@ async def assign_courses(
 ) -> AssignmentPlan:
     key = idempotency_key or uuid.uuid4().hex
     now = utcnow()
-    async with ctx.db.write() as session:
-        plan = await plan_assignment(session, ctx, selection, course_ids, mail)
+    async with ctx.uow() as uow:
+        plan = await plan_assignment(uow, ctx, selection, course_ids, mail)
         for learner in plan.learners:
-            courses = plan.new_pairs.get(learner.id, [])  # type: ignore[arg-type]
+            courses = plan.new_pairs.get(learner.id or 0, [])
             for course in courses:
-                session.add(
+                assert course.id is not None
+                uow.add(
                     Enrolment(
                         person_id=learner.person_id,
                         course_id=course.id,
                         cluster_id=learner.cluster_id,
                         assigned_at=now,
                     )
-                )  # type: ignore[arg-type]
+                )
             if courses:
                 person = plan.people[learner.person_id]
                 await enqueue(
-                    session,
+                    uow.session,
                     render_assignment(ctx, plan.mail, person, courses),
                     to=person.email,
                     person_id=person.id,
                     sender_name=plan.mail.sender_name,
                     idempotency_key=f"assign:{ctx.viewer.person_id}:{key}:{learner.id}",
                 )
-        await session.flush()
-        await iq.audit(
-            session,
-            "COURSES_ASSIGNED",
-            actor=ctx.viewer.person_id,
-            address=ctx.client_address,
-            detail=f"{sum(c.receiving for c in plan.counts)} enrolments",
+        await uow.flush()
+        await uow.audit(
+            "COURSES_ASSIGNED", detail=f"{sum(c.receiving for c in plan.counts)} enrolments"
         )
-    ctx.loaders.clear()
+        await uow.commit()
     return plan

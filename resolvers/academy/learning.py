@@ -7,8 +7,10 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.academy import accreditation, exams
 from domain.academy.enrolments import (
@@ -20,11 +22,12 @@ from domain.academy.enrolments import (
     verification_code,
 )
 from domain.academy.refreshers import refresher_due_dates
+from domain.background.exports import ExportFormat
 from domain.core.errors import DomainError, ErrorCode
+from domain.core.roles import Relation, Scope
 from persistence.academy import queries as aq
 from persistence.academy.models import (
     AccreditationReport,
-    AccreditationReportLine,
     Certificate,
     Course,
     Enrolment,
@@ -33,24 +36,38 @@ from persistence.academy.models import (
     RegistrationNumber,
 )
 from persistence.background import jobs as jobs_q
+from persistence.background.models import ExportJob
 from persistence.core import people as iq
 from persistence.core.models import Person
+from persistence.db import Database, UnitOfWork
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
+from resolvers.core.tree import not_found
+
+if TYPE_CHECKING:
+    from portaal.settings import Settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 REFRESHER_SEND_AT = time(9, 0)
 
 
-async def _own_enrolment(session: Any, ctx: Context, enrolment_id: int) -> Enrolment:
-    enrolment = await session.get(Enrolment, enrolment_id)
-    if enrolment is None or enrolment.person_id != ctx.viewer.person_id or ctx.viewer.token_scoped:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such course of yours.", "enrolmentId")
+def _check_own(ctx: Context, person_id: int, field: str) -> None:
+    # `@requires(on:)` bound the course to the viewer's clusters; that it is the viewer's own
+    # is a relation, checked here, and someone else's answers exactly like a missing one.
+    if not ctx.viewer.has_relation(Relation.SELF, Scope(person_id=person_id)):
+        raise not_found(field)
+
+
+async def _own_enrolment(uow: UnitOfWork, ctx: Context, enrolment_id: int) -> Enrolment:
+    enrolment = await uow.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise not_found("enrolmentId")
+    _check_own(ctx, enrolment.person_id, "enrolmentId")
     return enrolment
 
 
-async def schedule_refreshers(session: Any, enrolment: Enrolment) -> None:
+async def schedule_refreshers(session: AsyncSession, enrolment: Enrolment) -> None:
     """At completion: refresher jobs for +3 and +6 months; the job keys make this idempotent."""
     assert enrolment.completed_at is not None
     modules = (await aq.refreshers_by_course(session, [enrolment.course_id]))[0]
@@ -70,34 +87,36 @@ async def schedule_refreshers(session: Any, enrolment: Enrolment) -> None:
             )
 
 
-async def _issue_certificate(session: Any, enrolment: Enrolment) -> Certificate:
-    existing = (await aq.certificate_by_enrolment(session, [enrolment.id]))[0]  # type: ignore[list-item]
+async def _issue_certificate(uow: UnitOfWork, enrolment: Enrolment) -> Certificate:
+    assert enrolment.id is not None
+    existing = (await aq.certificate_by_enrolment(uow.session, [enrolment.id]))[0]
     if existing:
         return existing
-    return await iq.add(
-        session,
+    certificate = uow.add(
         Certificate(
             enrolment_id=enrolment.id, verification_code=verification_code(secrets.token_bytes(8))
-        ),
-    )  # type: ignore[arg-type]
+        )
+    )
+    await uow.flush()
+    return certificate
 
 
 async def complete_lesson(ctx: Context, enrolment_id: int, lesson_id: int) -> Enrolment:
     now = utcnow()
-    async with ctx.db.write() as session:
-        enrolment = await _own_enrolment(session, ctx, enrolment_id)
-        lessons = (await aq.lessons_by_course(session, [enrolment.course_id]))[0]
+    async with ctx.uow() as uow:
+        enrolment = await _own_enrolment(uow, ctx, enrolment_id)
+        assert enrolment.id is not None
+        lessons = (await aq.lessons_by_course(uow.session, [enrolment.course_id]))[0]
         if lesson_id not in {lesson.id for lesson in lessons}:
             raise DomainError(
                 ErrorCode.NOT_FOUND, "This lesson is not part of the course", "lessonId"
             )
-        done = {
-            c.lesson_id for c in (await aq.completions_by_enrolment(session, [enrolment.id]))[0]
-        }  # type: ignore[list-item]
+        completions = (await aq.completions_by_enrolment(uow.session, [enrolment.id]))[0]
+        done = {c.lesson_id for c in completions}
         if lesson_id not in done:
-            session.add(
+            uow.add(
                 LessonCompletion(enrolment_id=enrolment.id, lesson_id=lesson_id, completed_at=now)
-            )  # type: ignore[arg-type]
+            )
             done.add(lesson_id)
         was = enrolment.status
         enrolment.status = course_status(len(done), len(lessons))
@@ -105,10 +124,10 @@ async def complete_lesson(ctx: Context, enrolment_id: int, lesson_id: int) -> En
         enrolment.started_at = enrolment.started_at or now
         if enrolment.status is CourseStatus.COMPLETED and was is not CourseStatus.COMPLETED:
             enrolment.completed_at = now
-            await session.flush()
-            await _issue_certificate(session, enrolment)
-            await schedule_refreshers(session, enrolment)
-    ctx.loaders.clear()
+            await uow.flush()
+            await _issue_certificate(uow, enrolment)
+            await schedule_refreshers(uow.session, enrolment)
+        await uow.commit()
     return enrolment
 
 
@@ -130,16 +149,17 @@ def _results(attempts: list[ExamAttempt]) -> list[exams.AttemptResult]:
 
 
 async def start_attempt(ctx: Context, enrolment_id: int) -> StartedAttempt:
-    async with ctx.db.write() as session:
-        enrolment = await _own_enrolment(session, ctx, enrolment_id)
-        questions = (await aq.questions_by_course(session, [enrolment.course_id]))[0]
+    async with ctx.uow() as uow:
+        enrolment = await _own_enrolment(uow, ctx, enrolment_id)
+        assert enrolment.id is not None
+        questions = (await aq.questions_by_course(uow.session, [enrolment.course_id]))[0]
         if not questions:
             raise DomainError(ErrorCode.CONFLICT, "This course has no exam.", "enrolmentId")
-        attempts = (await aq.attempts_by_enrolment(session, [enrolment.id]))[0]  # type: ignore[list-item]
+        attempts = (await aq.attempts_by_enrolment(uow.session, [enrolment.id]))[0]
         exams.check_may_start(enrolment.status is CourseStatus.COMPLETED, _results(attempts))
-        attempt = await iq.add(
-            session, ExamAttempt(enrolment_id=enrolment.id, number=len(attempts) + 1)
-        )  # type: ignore[arg-type]
+        attempt = uow.add(ExamAttempt(enrolment_id=enrolment.id, number=len(attempts) + 1))
+        await uow.flush()
+        await uow.commit()
     return StartedAttempt(attempt, questions)
 
 
@@ -156,33 +176,32 @@ async def submit_attempt(
 ) -> SubmittedAttempt:
     """Score it; only the score is stored. The review with correct answers is returned now,
     once, and never again (the seed: shown once after finishing)."""
-    async with ctx.db.write() as session:
-        attempt = await session.get(ExamAttempt, attempt_id)
-        enrolment = await session.get(Enrolment, attempt.enrolment_id) if attempt else None
-        if (
-            attempt is None
-            or enrolment is None
-            or enrolment.person_id != ctx.viewer.person_id
-            or ctx.viewer.token_scoped
-        ):
-            raise DomainError(ErrorCode.NOT_FOUND, "No such exam attempt of yours.", "attemptId")
+    async with ctx.uow() as uow:
+        attempt = await uow.get(ExamAttempt, attempt_id)
+        enrolment = await uow.get(Enrolment, attempt.enrolment_id) if attempt else None
+        if attempt is None or enrolment is None or enrolment.id is None:
+            raise not_found("attemptId")
+        _check_own(ctx, enrolment.person_id, "attemptId")
         if attempt.finished_at is not None:
             raise DomainError(
                 ErrorCode.CONFLICT, "This attempt has been submitted already.", "attemptId"
             )
-        questions = (await aq.questions_by_course(session, [enrolment.course_id]))[0]
-        grading = exams.grade({q.id: q.correct_option for q in questions}, answers)  # type: ignore[misc]
+        questions = (await aq.questions_by_course(uow.session, [enrolment.course_id]))[0]
+        grading = exams.grade(
+            {q.id: q.correct_option for q in questions if q.id is not None}, answers
+        )
         attempt.finished_at = utcnow()
         attempt.score_percent = grading.score_percent
         attempt.passed = grading.passed
         attempt.review_shown = True
-        attempts = (await aq.attempts_by_enrolment(session, [enrolment.id]))[0]  # type: ignore[list-item]
-        certificate = await _issue_certificate(session, enrolment)
+        await uow.flush()
+        attempts = (await aq.attempts_by_enrolment(uow.session, [enrolment.id]))[0]
+        certificate = await _issue_certificate(uow, enrolment)
         certificate.highest_score_percent = highest_score(
             [a.score_percent for a in attempts if a.score_percent is not None]
         )
         left = exams.attempts_left(_results(attempts))
-    ctx.loaders.clear()
+        await uow.commit()
     return SubmittedAttempt(attempt, grading, questions, left)
 
 
@@ -202,115 +221,106 @@ async def set_registration_number(
     from resolvers.core.accounts import require_login_session
 
     require_login_session(ctx)
+    person_id = ctx.viewer.person_id
+    assert person_id is not None
     register = accreditation.register_for(register_code)
     clean = accreditation.normalize_registration_number(register.code, number)
-    async with ctx.db.write() as session:
-        rows = (await aq.registration_numbers_by_person(session, [ctx.viewer.person_id]))[0]  # type: ignore[list-item]
+    async with ctx.uow() as uow:
+        rows = (await aq.registration_numbers_by_person(uow.session, [person_id]))[0]
         row = next((r for r in rows if r.register_code == register.code), None)
         if row is None:
-            row = await iq.add(
-                session,
-                RegistrationNumber(
-                    person_id=ctx.viewer.person_id, register_code=register.code, number=clean
-                ),
-            )  # type: ignore[arg-type]
+            row = uow.add(
+                RegistrationNumber(person_id=person_id, register_code=register.code, number=clean)
+            )
         else:
             row.number, row.entered_at = clean, utcnow()
-    ctx.loaders.clear()
+        await uow.flush()
+        await uow.commit()
     return row
 
 
 async def create_accreditation_report(
-    session: Any, register_code: str, actor: int | None
+    session: AsyncSession, register_code: str, actor: int | None
 ) -> AccreditationReport:
     """Everything completed and not yet reported to this register goes in; the unique
     (register, enrolment) lines make a second report skip it, so nothing is reported twice
     and nothing completed is missed, however late its number was entered."""
     register = accreditation.register_for(register_code)
     rows = await aq.unreported_completions(session, register.code)
-    report = await iq.add(
-        session,
-        AccreditationReport(register_code=register.code, created_by=actor, row_count=len(rows)),
+    return await aq.record_accreditation_report(
+        session, register.code, actor, [e.id for e, *_ in rows if e.id is not None]
     )
-    session.add_all(
-        [
-            AccreditationReportLine(
-                report_id=report.id, register_code=register.code, enrolment_id=e.id
-            )
-            for e, *_ in rows
-        ]
-    )
-    await session.flush()
-    return report
 
 
 async def start_accreditation_export(
-    ctx: Context, register_code: str, fmt: Any, report_id: int | None = None
-) -> Any:
+    ctx: Context, register_code: str, fmt: ExportFormat, report_id: int | None = None
+) -> ExportJob:
     """A new report now (or the file of an earlier one, e.g. a six-weekly report) as an export."""
-    from persistence.background.models import ExportJob
-
-    async with ctx.db.write() as session:
+    person_id = ctx.viewer.person_id
+    assert person_id is not None
+    async with ctx.uow() as uow:
         if report_id is None:
-            report = await create_accreditation_report(session, register_code, ctx.viewer.person_id)
+            report = await create_accreditation_report(uow.session, register_code, person_id)
         else:
-            report = await session.get(AccreditationReport, report_id)
-            if report is None:
+            found = await uow.get(AccreditationReport, report_id)
+            if found is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "No such report.", "reportId")
-        job = await iq.add(
-            session,
+            report = found
+        job = uow.add(
             ExportJob(
                 kind="ACCREDITATION",
                 format=fmt,
-                requested_by=ctx.viewer.person_id,
+                requested_by=person_id,
                 params=json.dumps({"report_id": report.id}),
-            ),
+            )
         )
+        await uow.flush()
         report.export_job_id = job.id
         await jobs_q.schedule(
-            session, "export", f"export:{job.id}", utcnow(), {"export_id": job.id}
+            uow.session, "export", f"export:{job.id}", utcnow(), {"export_id": job.id}
         )
-        await iq.audit(
-            session,
+        await uow.audit(
             "ACCREDITATION_REPORTED",
-            actor=ctx.viewer.person_id,
-            address=ctx.client_address,
             detail=f"{report.register_code}: {report.row_count} completions",
         )
+        await uow.commit()
     return job
 
 
-async def send_refresher(database: Any, settings: Any, enrolment_id: int, moment: str) -> str:
+async def send_refresher(
+    database: Database, settings: Settings, enrolment_id: int, moment: str
+) -> str:
     """The job: one mail, keyed so a retried job cannot send it twice. Admins never see these."""
     async with database.transaction() as session:
-        enrolment = await session.get(Enrolment, enrolment_id)
+        enrolment = (await aq.enrolments_by_ids(session, [enrolment_id]))[0]
         if enrolment is None:
             return "enrolment gone"
-        person = await session.get(Person, enrolment.person_id)
-        course = await session.get(Course, enrolment.course_id)
+        person = (await iq.persons_by_ids(session, [enrolment.person_id]))[0]
+        course = (await aq.courses_by_ids(session, [enrolment.course_id]))[0]
+        assert person is not None and course is not None and course.id is not None
         module = next(
             m
             for m in (await aq.refreshers_by_course(session, [course.id]))[0]
             if m.moment.value == moment
-        )  # type: ignore[union-attr]
+        )
         mail = render(
             "refresher",
             person.language.value,
-            name=person.given_name or person.email,  # type: ignore[union-attr]
+            name=person.given_name or person.email,
             course=course.title,
             title=module.title,
-            minutes=module.duration_minutes,  # type: ignore[union-attr]
+            minutes=module.duration_minutes,
             link=f"{settings.public_url}/refreshers/{module.id}",
         )
         await enqueue(
             session,
             mail,
             to=person.email,
-            person_id=person.id,  # type: ignore[union-attr]
+            person_id=person.id,
             idempotency_key=f"refresher:{enrolment_id}:{moment}",
         )
     return json.dumps({"sent_to": enrolment.person_id, "moment": moment})
 
 
-async def reports(info: Any, register_code: str | None) -> list[AccreditationReport]:
-    return await info.context.db.read(aq.accreditation_reports, register_code)
+async def reports(ctx: Context, register_code: str | None) -> list[AccreditationReport]:
+    return await ctx.db.read(aq.accreditation_reports, register_code)

@@ -25,6 +25,10 @@ class AcademyLoaders(LoaderGroup):
         return self._loader(aq.enrolments_by_ids)
 
     @cached_property
+    def attempt_by_id(self) -> DataLoader[int, Any]:
+        return self._loader(aq.attempts_by_ids)
+
+    @cached_property
     def certificate_by_id(self) -> DataLoader[int, Any]:
         return self._loader(aq.certificates_by_ids)
 

@@ -7,10 +7,10 @@ import uuid
 from domain.background.messages import check_message
 from domain.core.orgtree import OrgUnitKind
 from persistence.academy import queries as aq
-from persistence.core import people as iq
-from resolvers.academy.selection import ORG_ADMINS, _not_yours
+from resolvers.academy.documents import magazine_unsubscribe_url
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
+from resolvers.core.tree import unit_of_kind
 
 
 async def send_magazine(
@@ -18,23 +18,16 @@ async def send_magazine(
 ) -> int:
     """The magazine to every subscribed user of the organisation, each with a one-click
     unsubscribe link (also as List-Unsubscribe, RFC 8058)."""
-    from resolvers.academy.documents import magazine_unsubscribe_url
-
     message = check_message(subject, body, "Portaal")
     key = idempotency_key or uuid.uuid4().hex
-    async with ctx.db.write() as session:
-        academy = await iq.unit_by_id(session, academy_id)
-        if (
-            academy is None
-            or academy.kind != OrgUnitKind.ACADEMY
-            or not ctx.viewer.holds_on(ORG_ADMINS, academy.path)
-        ):
-            raise _not_yours("academyId")
-        people = await aq.magazine_subscribers(session, academy.path)
+    async with ctx.uow() as uow:
+        academy = await unit_of_kind(uow, academy_id, OrgUnitKind.ACADEMY, "academyId")
+        people = await aq.magazine_subscribers(uow.session, academy.path)
         for person in people:
+            assert person.id is not None
             url = magazine_unsubscribe_url(
                 ctx.settings.public_url, ctx.settings.secret_key, person.id
-            )  # type: ignore[arg-type]
+            )
             mail = render(
                 "magazine",
                 person.language.value,
@@ -45,7 +38,7 @@ async def send_magazine(
                 unsubscribe=url,
             )
             await enqueue(
-                session,
+                uow.session,
                 mail,
                 to=person.email,
                 person_id=person.id,
@@ -56,12 +49,6 @@ async def send_magazine(
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
             )
-        await iq.audit(
-            session,
-            "MAGAZINE_SENT",
-            actor=ctx.viewer.person_id,
-            unit=academy.id,
-            address=ctx.client_address,
-            detail=f"{len(people)} recipients",
-        )
+        await uow.audit("MAGAZINE_SENT", unit=academy.id, detail=f"{len(people)} recipients")
+        await uow.commit()
     return len(people)

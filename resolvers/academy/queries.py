@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.core.orgtree import path_ids
+from domain.academy.learner_filter import LearnerFilter
+from domain.core.orgtree import OrgUnitKind, path_ids
 from domain.core.pagination import PageRequest
 from domain.core.roles import Role
 from persistence.academy import queries as aq
-from persistence.academy.models import Course, Learner
+from persistence.academy.models import Course, Label, Learner, RegistrationNumber, pk
 from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit
 from resolvers.academy.selection import ACADEMY_ADMINS, admin_paths
+from resolvers.context import Context
 from resolvers.core.pagination import Page, paginate
+from resolvers.core.tree import not_found
 
 
 async def learners(
-    info: Any, f: aq.LearnerFilter, sort: str, descending: bool, request: PageRequest
+    ctx: Context, f: LearnerFilter, sort: str, descending: bool, request: PageRequest
 ) -> Page[Learner]:
-    db = info.context.db
-    scoped = aq.LearnerFilter(**{**f.__dict__, "scope_paths": admin_paths(info.context)})
+    db = ctx.db
+    scoped = f.within(admin_paths(ctx))
 
     async def fetch(offset: int, limit: int | None) -> list[Learner]:
         return await db.read(aq.learner_page, scoped, sort, descending, offset, limit)
@@ -30,52 +33,49 @@ async def learners(
     return await paginate(request, fetch, count)
 
 
-async def my_enrolments(info: Any) -> list[Any]:
-    ctx = info.context
-    if ctx.viewer.token_scoped:
+async def my_enrolments(ctx: Context) -> list[Any]:
+    if ctx.viewer.token_scoped or ctx.viewer.person_id is None:
         return []
     return await ctx.loaders.academy.enrolments_by_person.load(ctx.viewer.person_id)
 
 
-async def my_registration_numbers(info: Any) -> list[Any]:
-    ctx = info.context
+async def my_registration_numbers(ctx: Context) -> list[RegistrationNumber]:
+    if ctx.viewer.person_id is None:
+        return []
     return await ctx.loaders.academy.registration_numbers_by_person.load(ctx.viewer.person_id)
 
 
-async def catalogue(info: Any) -> list[Course]:
+async def catalogue(ctx: Context) -> list[Course]:
     """Platform admins see the whole catalogue; others the courses of their organisations."""
-    ctx = info.context
     if ctx.viewer.holds_anywhere([Role.PLATFORM_ADMIN]):
         return await ctx.db.read(aq.catalogue, None)
     # The academy is the second unit on a path: /platform/academy/cluster/.
-    paths = admin_paths(ctx) + _learner_paths(ctx)
+    paths = admin_paths(ctx) + admin_paths(ctx, frozenset({Role.LEARNER}))
     academies = sorted({path_ids(p)[1] for p in paths if len(path_ids(p)) >= 2})
     return await ctx.db.read(aq.catalogue, academies)
 
 
-def _learner_paths(ctx: Any) -> tuple[str, ...]:
-    return tuple(g.unit_path for g in ctx.viewer.effective_grants if g.role == Role.LEARNER)
-
-
-async def report(info: Any) -> list[tuple[Any, OrgUnit, Course]]:
-    ctx = info.context
+async def report(ctx: Context) -> list[tuple[Any, OrgUnit, Course]]:
     rows = await ctx.db.read(aq.report_rows, admin_paths(ctx))
     clusters = await ctx.loaders.unit_by_id.load_many([r[0] for r in rows])
     courses = await ctx.loaders.academy.course_by_id.load_many([r[1] for r in rows])
     return list(zip(rows, clusters, courses, strict=True))
 
 
-async def seat_usage(info: Any, academy: OrgUnit) -> list[tuple[OrgUnit, int, int]]:
-    ctx = info.context
-    clusters = [
-        u for u in await ctx.db.read(org_q.descendants_page, academy.path, 0, None, None, None)
-    ]
+async def seat_usage(ctx: Context, academy_id: int) -> list[tuple[OrgUnit, int, int]]:
+    """The clusters of the academy the viewer administers, with their seats."""
+    academy = await ctx.loaders.unit_by_id.load(academy_id)
+    if academy is None or academy.kind != OrgUnitKind.ACADEMY:
+        raise not_found("academyId")
+    clusters = await ctx.db.read(
+        org_q.descendants_page, academy.path, 0, None, (OrgUnitKind.CLUSTER,), None
+    )
+    # A list scoped by the viewer's reach: a cluster admin sees their own clusters only.
     clusters = [c for c in clusters if ctx.viewer.holds_on(ACADEMY_ADMINS, c.path)]
-    usage = await ctx.loaders.academy.seats_by_cluster.load_many([c.id for c in clusters])
+    usage = await ctx.loaders.academy.seats_by_cluster.load_many([pk(c) for c in clusters])
     return [(c, limit, used) for c, (limit, used) in zip(clusters, usage, strict=True)]
 
 
-async def labels(info: Any) -> list[Any]:
+async def labels(ctx: Context) -> list[Label]:
     """Labels of every academy or cluster the viewer administers, and of the units below."""
-    ctx = info.context
     return await ctx.db.read(aq.labels_under, admin_paths(ctx))

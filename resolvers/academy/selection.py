@@ -1,17 +1,16 @@
-"""Which clusters and users an academy admin acts on: the selection of a bulk action."""
+"""Which users an academy admin acts on: the selection of a bulk action, scoped in SQL."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from domain.academy.learner_filter import LearnerFilter
 from domain.core.errors import DomainError, ErrorCode
-from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import Role
 from persistence.academy import queries as aq
 from persistence.academy.models import Learner
-from persistence.core import people as iq
 from persistence.core.models import OrgUnit
+from persistence.db import Reader, UnitOfWork
 from resolvers.context import Context
 
 ACADEMY_ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.ACADEMY_ORG_ADMIN, Role.CLUSTER_ADMIN})
@@ -24,28 +23,14 @@ MAX_BULK = 5_000
 
 
 def admin_paths(ctx: Context, roles: frozenset[Role] = ACADEMY_ADMINS) -> tuple[str, ...]:
+    """The units the viewer administers: the reach that scopes lists and selections."""
     return tuple(g.unit_path for g in ctx.viewer.effective_grants if g.role in roles)
 
 
-def _not_yours(field: str) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "No such object, or it is not yours to manage.", field)
-
-
-async def _cluster(
-    session: Any, ctx: Context, cluster_id: int, roles: frozenset[Role] = ACADEMY_ADMINS
-) -> OrgUnit:
-    unit = await iq.unit_by_id(session, cluster_id)
-    if (
-        unit is None
-        or unit.kind != OrgUnitKind.CLUSTER
-        or not ctx.viewer.holds_on(roles, unit.path)
-    ):
-        raise _not_yours("clusterId")
-    return unit
-
-
-async def _academy_of(session: Any, cluster: OrgUnit) -> OrgUnit:
-    academy = await iq.unit_by_id(session, cluster.parent_id)  # type: ignore[arg-type]
+async def academy_of(uow: UnitOfWork, cluster: OrgUnit) -> OrgUnit:
+    """The academy organisation a cluster belongs to (its parent)."""
+    assert cluster.parent_id is not None
+    academy = await uow.get(OrgUnit, cluster.parent_id)
     assert academy is not None
     return academy
 
@@ -53,15 +38,17 @@ async def _academy_of(session: Any, cluster: OrgUnit) -> OrgUnit:
 @dataclass
 class Selection:
     learner_ids: list[int] | None = None
-    filter: aq.LearnerFilter | None = None
+    filter: LearnerFilter | None = None
 
 
-async def selected_learners(session: Any, ctx: Context, selection: Selection) -> list[Learner]:
+async def selected_learners(db: Reader, ctx: Context, selection: Selection) -> list[Learner]:
+    """The users selected by IDs or by a filter, within the viewer's reach; `db` is the
+    request (for a preview) or a unit of work."""
     paths = admin_paths(ctx)
     if selection.learner_ids is not None:
         if len(selection.learner_ids) > MAX_BULK:
             raise DomainError(ErrorCode.INVALID, f"At most {MAX_BULK} users at once", "userIds")
-        found = await aq.learners_in_scope(session, selection.learner_ids, paths)
+        found = await db.read(aq.learners_in_scope, selection.learner_ids, paths)
         missing = len(set(selection.learner_ids)) - len(found)
         if missing:
             raise DomainError(
@@ -72,8 +59,7 @@ async def selected_learners(session: Any, ctx: Context, selection: Selection) ->
         return found
     assert selection.filter is not None
     # The filter is resolved on the server within the admin's reach, not from one page of rows.
-    scoped = aq.LearnerFilter(**{**selection.filter.__dict__, "scope_paths": paths})
-    found = await aq.learners_matching(session, scoped, MAX_BULK)
+    found = await db.read(aq.learners_matching, selection.filter.within(paths), MAX_BULK)
     if len(found) > MAX_BULK:
         raise DomainError(
             ErrorCode.INVALID,
@@ -84,7 +70,4 @@ async def selected_learners(session: Any, ctx: Context, selection: Selection) ->
 
 
 async def selected_person_ids(ctx: Context, selection: Selection) -> list[int]:
-    async def run(session: Any) -> list[int]:
-        return sorted({lr.person_id for lr in await selected_learners(session, ctx, selection)})
-
-    return await ctx.db.read(run)
+    return sorted({lr.person_id for lr in await selected_learners(ctx.db, ctx, selection)})

@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from domain.academy import seats
 from domain.academy.enrolments import deletion_refusal
-from domain.core.errors import DomainError, ErrorCode
+from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import Role
 from persistence.academy import queries as aq
 from persistence.academy.models import Learner
 from persistence.core import people as iq
-from persistence.core.models import Person
+from persistence.core.models import OrgUnit, Person
+from persistence.db import UnitOfWork
 from persistence.types import utcnow
-from resolvers.academy.selection import (
-    ORG_ADMINS,
-    Selection,
-    _academy_of,
-    _cluster,
-    _not_yours,
-    admin_paths,
-    selected_learners,
-)
+from resolvers.academy.selection import Selection, academy_of, selected_learners
 from resolvers.context import Context
 from resolvers.core.access import notify_added
 from resolvers.core.accounts import send_activation
+from resolvers.core.tree import not_found, unit_of_kind
 
 
 class AddOutcome(str, Enum):
@@ -33,6 +28,7 @@ class AddOutcome(str, Enum):
     ALREADY_PRESENT = "ALREADY_PRESENT"
     IN_OTHER_CLUSTER = "IN_OTHER_CLUSTER"
     INVALID = "INVALID"
+    DUPLICATE = "DUPLICATE"
 
 
 @dataclass
@@ -51,82 +47,102 @@ class AddUsersResult:
 
 
 async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUsersResult:
-    """One address per line; all or nothing: within the seat limit, or nothing is added."""
+    """One address per line; all or nothing: within the seat limit, or nothing is added.
+
+    The answer has a row per pasted entry, in the order pasted.
+    """
     pasted = seats.parse_pasted_emails("\n".join(emails))
-    results = [AddResult(i.entry, AddOutcome.INVALID, i.reason) for i in pasted.invalid]
     now = utcnow()
-    async with ctx.db.write() as session:
-        cluster = await _cluster(session, ctx, cluster_id)
-        academy = await _academy_of(session, cluster)
-        limit, used = await aq.lock_cluster_seats(session, cluster.id)  # type: ignore[arg-type]
-        people = await aq.persons_by_emails(session, pasted.valid)
+    async with ctx.uow() as uow:
+        cluster = await unit_of_kind(uow, cluster_id, OrgUnitKind.CLUSTER, "clusterId")
+        assert cluster.id is not None
+        academy = await academy_of(uow, cluster)
+        limit, used = await aq.lock_cluster_seats(uow.session, cluster.id)
+        people = await aq.persons_by_emails(uow.session, pasted.valid)
         existing = await aq.learners_of_persons_in_academy(
-            session,
-            [p.id for p in people.values()],
-            academy.path,  # type: ignore[misc]
+            uow.session, [p.id for p in people.values() if p.id is not None], academy.path
         )
+        found: dict[str, AddResult] = {}
         to_add: list[str] = []
         for email in pasted.valid:
             person = people.get(email)
-            learner = existing.get(person.id) if person else None  # type: ignore[arg-type]
+            learner = existing.get(person.id) if person and person.id else None
             if learner and learner.cluster_id == cluster.id:
-                results.append(
-                    AddResult(
-                        email,
-                        AddOutcome.ALREADY_PRESENT,
-                        "Already a user of this cluster.",
-                        learner,
-                    )
+                found[email] = AddResult(
+                    email, AddOutcome.ALREADY_PRESENT, "Already a user of this cluster.", learner
                 )
             elif learner:
-                results.append(
-                    AddResult(
-                        email,
-                        AddOutcome.IN_OTHER_CLUSTER,
-                        "Already a user of another cluster of this organisation; "
-                        "an organisation admin can move them.",
-                    )
+                found[email] = AddResult(
+                    email,
+                    AddOutcome.IN_OTHER_CLUSTER,
+                    "Already a user of another cluster of this organisation; "
+                    "an organisation admin can move them.",
                 )
             else:
                 to_add.append(email)
         seats.check_can_add(limit, used, len(to_add))
         for email in to_add:
-            person = people.get(email)
-            created = person is None
-            if person is None:
-                person = await iq.add(session, Person(email=email))
-                await send_activation(ctx, session, person, organisation=academy.name)
-            learner = await iq.add(
-                session, Learner(person_id=person.id, cluster_id=cluster.id, added_at=now)
-            )  # type: ignore[arg-type]
-            await iq.assign_role(session, person.id, Role.LEARNER, cluster.id)  # type: ignore[arg-type]
-            if not created:
-                await notify_added(ctx, session, person, academy.name, now)
-            # The same answer for new and existing accounts: adding never discloses who has one.
-            results.append(
-                AddResult(email, AddOutcome.ADDED, "Added; they have been sent a mail.", learner)
+            found[email] = AddResult(
+                email,
+                AddOutcome.ADDED,
+                # The same answer for new and existing accounts: adding never discloses who has one.
+                "Added; they have been sent a mail.",
+                await _add_learner(ctx, uow, people.get(email), email, cluster, academy, now),
             )
-        await iq.audit(
-            session,
-            "USERS_ADDED",
-            actor=ctx.viewer.person_id,
-            unit=cluster.id,
-            address=ctx.client_address,
-            detail=f"{len(to_add)} added",
-        )
-    ctx.loaders.clear()
+        await uow.audit("USERS_ADDED", unit=cluster.id, detail=f"{len(to_add)} added")
+        await uow.commit()
     return AddUsersResult(
-        results=results, seats_left=limit - used - len(to_add), duplicates=pasted.duplicates
+        results=[_row(entry, found) for entry in pasted.entries],
+        seats_left=limit - used - len(to_add),
+        duplicates=pasted.duplicates,
     )
+
+
+async def _add_learner(
+    ctx: Context,
+    uow: UnitOfWork,
+    person: Person | None,
+    email: str,
+    cluster: OrgUnit,
+    academy: OrgUnit,
+    now: datetime,
+) -> Learner:
+    """A new person gets an activation link, someone with an account a notice."""
+    assert cluster.id is not None
+    if person is None:
+        person = uow.add(Person(email=email))
+        await uow.flush()
+        await send_activation(ctx, uow.session, person, organisation=academy.name)
+    else:
+        await notify_added(ctx, uow.session, person, academy.name, now)
+    assert person.id is not None
+    learner = uow.add(Learner(person_id=person.id, cluster_id=cluster.id, added_at=now))
+    await uow.flush()
+    await iq.assign_role(uow.session, person.id, Role.LEARNER, cluster.id)
+    return learner
+
+
+def _row(entry: seats.PastedEntry, found: dict[str, AddResult]) -> AddResult:
+    """What happened to one pasted entry, which it names as pasted."""
+    if entry.email is None:
+        return AddResult(entry.entry, AddOutcome.INVALID, entry.reason or "")
+    if entry.duplicate_of is not None:
+        return AddResult(
+            entry.entry,
+            AddOutcome.DUPLICATE,
+            f"The same address as on line {entry.duplicate_of}; counted once.",
+        )
+    result = found[entry.email]
+    return AddResult(entry.entry, result.outcome, result.message, result.learner)
 
 
 async def set_hidden(ctx: Context, selection: Selection, hidden: bool) -> list[Learner]:
     now = utcnow()
-    async with ctx.db.write() as session:
-        learners = await selected_learners(session, ctx, selection)
+    async with ctx.uow() as uow:
+        learners = await selected_learners(uow, ctx, selection)
         for learner in learners:
             learner.hidden_at = now if hidden else None
-    ctx.loaders.clear()
+        await uow.commit()
     return learners
 
 
@@ -139,54 +155,40 @@ class DeleteOutcome:
 
 async def delete_users(ctx: Context, selection: Selection) -> list[DeleteOutcome]:
     """Only users who started no training; the others are reported with the reason."""
-    async with ctx.db.write() as session:
-        learners = await selected_learners(session, ctx, selection)
-        statuses = await aq.enrolment_statuses(session, learners)
+    async with ctx.uow() as uow:
+        learners = await selected_learners(uow, ctx, selection)
+        statuses = await aq.enrolment_statuses(uow.session, learners)
         outcomes = []
         for learner in learners:
-            reason = deletion_refusal(statuses.get(learner.id, []))  # type: ignore[arg-type]
+            reason = deletion_refusal(statuses.get(learner.id or 0, []))
             if reason:
                 outcomes.append(DeleteOutcome(learner, False, reason))
                 continue
-            await aq.delete_learner(session, learner)
+            await aq.delete_learner(uow.session, learner)
             outcomes.append(DeleteOutcome(learner, True))
-        await iq.audit(
-            session,
-            "USERS_DELETED",
-            actor=ctx.viewer.person_id,
-            address=ctx.client_address,
-            detail=f"{sum(o.deleted for o in outcomes)} deleted",
-        )
-    ctx.loaders.clear()
+        await uow.audit("USERS_DELETED", detail=f"{sum(o.deleted for o in outcomes)} deleted")
+        await uow.commit()
     return outcomes
 
 
 async def move_user(ctx: Context, learner_id: int, cluster_id: int) -> Learner:
-    async with ctx.db.write() as session:
-        learners = await aq.learners_in_scope(session, [learner_id], admin_paths(ctx, ORG_ADMINS))
-        if not learners:
-            raise _not_yours("userId")
-        learner = learners[0]
-        target = await _cluster(session, ctx, cluster_id, ORG_ADMINS)
-        source = await iq.unit_by_id(session, learner.cluster_id)
-        if source.parent_id != target.parent_id:  # type: ignore[union-attr]
-            raise DomainError(
-                ErrorCode.INVALID,
-                "Users move between clusters of one organisation only.",
-                "clusterId",
-            )
+    """Who may move the user was decided before (`@requires(on: "userId")`): an organisation
+    admin's role is held on the academy, so every cluster of the user's organisation is theirs."""
+    async with ctx.uow() as uow:
+        learner = await uow.get(Learner, learner_id)
+        if learner is None:
+            raise not_found("userId")
+        target = await unit_of_kind(uow, cluster_id, OrgUnitKind.CLUSTER, "clusterId")
+        assert target.id is not None
+        source = await uow.get(OrgUnit, learner.cluster_id)
+        if source is None or source.parent_id != target.parent_id:
+            # A cluster of another organisation is outside the reach the user gave: as missing.
+            raise not_found("clusterId")
         if target.id == learner.cluster_id:
             return learner
-        limit, used = await aq.lock_cluster_seats(session, target.id)  # type: ignore[arg-type]
+        limit, used = await aq.lock_cluster_seats(uow.session, target.id)
         seats.check_can_add(limit, used, 1, "clusterId")
-        await aq.move_learner(session, learner, target.id)  # type: ignore[arg-type]
-        await iq.audit(
-            session,
-            "USER_MOVED",
-            actor=ctx.viewer.person_id,
-            subject=learner.person_id,
-            unit=target.id,
-            address=ctx.client_address,
-        )
-    ctx.loaders.clear()
+        await aq.move_learner(uow.session, learner, target.id)
+        await uow.audit("USER_MOVED", subject=learner.person_id, unit=target.id)
+        await uow.commit()
     return learner

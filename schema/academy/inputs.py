@@ -7,11 +7,13 @@ from enum import Enum
 
 import strawberry
 
+from domain.academy import courses
+from domain.academy import refreshers as refresher_rules
 from domain.academy.enrolments import CourseStatus as DomainStatus
+from domain.academy.learner_filter import LearnerFilter
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.ids import decode_expected
 from domain.core.roles import Role as R
-from persistence.academy.queries import LearnerFilter
 from resolvers.academy.assignment import AssignmentMail
 from resolvers.academy.selection import Selection
 from schema.academy.types import (
@@ -124,6 +126,37 @@ class RefresherInput:
     duration_minutes: int = strawberry.field(default=10, description="Minutes, 1 to 15.")
 
 
+@strawberry.input(description="A new course of the catalogue.")
+class CreateCourseInput:
+    title: str = strawberry.field(description="Title, 1 to 200 characters.")
+    lessons: list[LessonInput] = strawberry.field(description="Lessons in order; at least one.")
+    description: str = strawberry.field(default="", description="What the course is about.")
+    estimated_minutes: int = strawberry.field(
+        default=60, description="Estimated study time in minutes."
+    )
+    questions: list[QuestionInput] | None = strawberry.field(
+        default=None, description="Exam questions; none for a course without exam."
+    )
+    accreditations: list[AccreditationInput] | None = strawberry.field(
+        default=None, description="Accreditation with registers."
+    )
+    refreshers: list[RefresherInput] | None = strawberry.field(
+        default=None, description="Refresher modules at +3 and +6 months."
+    )
+
+
+@strawberry.input(description="A mail to users chosen by IDs or by the list's filter.")
+class SendUserMailInput:
+    selection: UserSelectionInput = strawberry.field(description="The users.")
+    subject: str = strawberry.field(description="Subject line.")
+    body: str = strawberry.field(description="The message; blank lines separate paragraphs.")
+    sender_name: str = strawberry.field(description="Sender name.")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Any unique string per sending, so a retry does not mail twice.",
+    )
+
+
 @strawberry.input(description="Your answer to one exam question.")
 class ExamAnswerInput:
     question_id: strawberry.ID = strawberry.field(description="The question.")
@@ -133,7 +166,6 @@ class ExamAnswerInput:
 def to_filter(f: LearnerFilterInput | None) -> LearnerFilter:
     f = f or LearnerFilterInput()
     return LearnerFilter(
-        scope_paths=(),
         cluster_ids=tuple(decode_expected(i, "OrgUnit", "clusterIds") for i in f.cluster_ids),
         course_ids=tuple(decode_expected(i, "Course", "courseIds") for i in f.course_ids),
         hidden={UserStatus.ACTIVE: False, UserStatus.HIDDEN: True, UserStatus.ALL: None}[f.status],
@@ -158,3 +190,28 @@ def to_selection(s: UserSelectionInput) -> Selection:
 
 def _mail(m: CourseMailInput) -> AssignmentMail:
     return AssignmentMail(m.subject, m.introduction, m.closing, m.sender_name)
+
+
+def to_new_course(c: CreateCourseInput) -> courses.NewCourse:
+    return courses.NewCourse(
+        title=c.title,
+        description=c.description,
+        estimated_minutes=c.estimated_minutes,
+        lessons=tuple(
+            courses.NewLesson(lesson.title, lesson.module_title, lesson.duration_minutes)
+            for lesson in c.lessons
+        ),
+        questions=tuple(
+            courses.NewQuestion(q.text, tuple(q.options), q.correct_option)
+            for q in c.questions or []
+        ),
+        accreditations=tuple(
+            courses.NewAccreditation(a.register_code, a.points) for a in c.accreditations or []
+        ),
+        refreshers=tuple(
+            courses.NewRefresher(
+                refresher_rules.RefresherMoment(r.moment.value), r.title, r.duration_minutes
+            )
+            for r in c.refreshers or []
+        ),
+    )

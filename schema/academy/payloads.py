@@ -8,6 +8,7 @@ from enum import Enum
 
 import strawberry
 
+from persistence.academy.models import Learner
 from resolvers.academy.assignment import AssignmentPlan
 from schema.academy.types import (
     CourseNode,
@@ -21,12 +22,13 @@ from schema.academy.types import (
     SeatUsage,
 )
 from schema.background.types import ExportJobNode
+from schema.core.info import Info
 from schema.core.payloads import errors_field
 from schema.core.permissions import public_fields
 from schema.core.relay import UserError
 
 
-async def _learners(info: strawberry.Info, rows: list) -> list[LearnerNode]:
+async def _learners(info: Info, rows: list[Learner]) -> list[LearnerNode]:
     return list(await asyncio.gather(*(LearnerNode.build(info.context, r) for r in rows)))
 
 
@@ -43,16 +45,20 @@ class AddUserOutcome(Enum):
     IN_OTHER_CLUSTER = strawberry.enum_value(
         "IN_OTHER_CLUSTER", description="User of another cluster of the organisation."
     )
-    INVALID = strawberry.enum_value("INVALID", description="Not a valid e-mail address.")
+    INVALID = strawberry.enum_value(
+        "INVALID", description="Not a valid e-mail address; the message says why."
+    )
     DUPLICATE = strawberry.enum_value(
-        "DUPLICATE", description="Pasted more than once; counted once."
+        "DUPLICATE",
+        description="The same address as an earlier entry (the message names its line); "
+        "counted once.",
     )
 
 
 @public_fields
-@strawberry.type(description="What happened to one pasted address.")
+@strawberry.type(description="What happened to one pasted entry.")
 class AddUserResult:
-    entry: str = strawberry.field(description="The address as pasted.")
+    entry: str = strawberry.field(description="The entry as pasted.")
     outcome: AddUserOutcome = strawberry.field(description="What happened.")
     message: str = strawberry.field(description="Explanation.")
     learner: LearnerNode | None = strawberry.field(
@@ -64,7 +70,7 @@ class AddUserResult:
 @strawberry.type(description="Result of adding users.")
 class AddUsersPayload:
     results: list[AddUserResult] = strawberry.field(
-        default_factory=list, description="Per pasted address, in order."
+        default_factory=list, description="One per pasted entry, in the order pasted."
     )
     seats_left: int | None = strawberry.field(
         default=None, description="Seats still free in the cluster."

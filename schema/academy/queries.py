@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from dataclasses import replace
+from typing import Annotated, Any
 
 import strawberry
 
 from domain.academy import accreditation
 from domain.core.ids import decode_expected
+from domain.core.roles import Relation, Scope
 from domain.core.roles import Role as R
-from domain.core.roles import Scope
+from persistence.academy.models import pk
 from resolvers.academy import learning
 from resolvers.academy import queries as reads
 from resolvers.academy.assignment import preview_assignment
 from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
+from resolvers.core.pagination import Page
 from schema.academy.inputs import (
     LEARNERS,
     CourseMailInput,
@@ -45,6 +48,7 @@ from schema.academy.types import (
     RegistrationNumber,
     SeatUsage,
 )
+from schema.core.info import Info
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import public, requires
@@ -60,7 +64,7 @@ class AcademyQueries:
     )
     async def learners(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: Annotated[
             LearnerFilterInput | None, arg("Filters; null for the defaults (active users only).")
         ] = None,
@@ -71,23 +75,22 @@ class AcademyQueries:
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[LearnerNode]:
-        page = await reads.learners(
-            info,
+        page: Page[Any] = await reads.learners(
+            info.context,
             to_filter(filter),
-            sort.value,
+            sort.name,
             descending,
             page_request(first, after, last, before),
         )
         nodes = await _learners(info, page.items)
-        page.items = nodes
-        return to_connection(page, lambda n: n)
+        return to_connection(replace(page, items=nodes), lambda n: n)
 
     @requires(
         (*ADMINS, R.LEARNER),
         description="Courses you can assign (admins) or follow (learners); the whole catalogue for platform admins.",
     )
-    async def courses(self, info: strawberry.Info) -> list[CourseNode]:
-        return [CourseNode.from_row(c) for c in await reads.catalogue(info)]
+    async def courses(self, info: Info) -> list[CourseNode]:
+        return [CourseNode.from_row(c) for c in await reads.catalogue(info.context)]
 
     @requires(
         ADMINS,
@@ -95,7 +98,7 @@ class AcademyQueries:
     )
     async def preview_course_assignment(
         self,
-        info: strawberry.Info,
+        info: Info,
         selection: Annotated[UserSelectionInput, arg("The users.")],
         course_ids: Annotated[list[strawberry.ID], arg("The courses.")],
         mail: Annotated[CourseMailInput, arg("The invitation mail.")],
@@ -121,7 +124,7 @@ class AcademyQueries:
     )
     async def preview_user_mail(
         self,
-        info: strawberry.Info,
+        info: Info,
         selection: Annotated[UserSelectionInput, arg("The users.")],
         subject: Annotated[str, arg("Subject line.")],
         body: Annotated[str, arg("The message.")],
@@ -141,12 +144,12 @@ class AcademyQueries:
         return await attempt(UserMailPreview, work)
 
     @requires(LEARNERS, description="Your courses with progress, exams and certificates.")
-    async def my_enrolments(self, info: strawberry.Info) -> list[EnrolmentNode]:
-        return await EnrolmentNode.many(info, await reads.my_enrolments(info))
+    async def my_enrolments(self, info: Info) -> list[EnrolmentNode]:
+        return await EnrolmentNode.many(info, await reads.my_enrolments(info.context))
 
     @requires(LEARNERS, description="Your registration numbers with professional registers.")
-    async def my_registration_numbers(self, info: strawberry.Info) -> list[RegistrationNumber]:
-        rows = await reads.my_registration_numbers(info)
+    async def my_registration_numbers(self, info: Info) -> list[RegistrationNumber]:
+        rows = await reads.my_registration_numbers(info.context)
         return [RegistrationNumber(row=r, scope=Scope(person_id=r.person_id)) for r in rows]
 
     @public(description="Professional registers and the format of their numbers.")
@@ -164,7 +167,7 @@ class AcademyQueries:
     @public(description="Check a certificate by its verification code; anyone may ask.")
     async def verify_certificate(
         self,
-        info: strawberry.Info,
+        info: Info,
         code: Annotated[str, arg("The code on the certificate, e.g. 7K3M-9QX2-D4HT.")],
     ) -> CertificateVerification:
         found = await learning.verify_certificate(info.context, code)
@@ -183,7 +186,7 @@ class AcademyQueries:
         ADMINS,
         description="Per cluster and course you manage: learners by status and the average best score. Computed in SQL, scoped like the rows.",
     )
-    async def academy_report(self, info: strawberry.Info) -> list[AcademyReportRow]:
+    async def academy_report(self, info: Info) -> list[AcademyReportRow]:
         return [
             AcademyReportRow(
                 cluster_row=cluster,
@@ -193,7 +196,7 @@ class AcademyQueries:
                 completed=r[4],
                 average_best_score_percent=round(float(r[5]), 1) if r[5] is not None else None,
             )
-            for r, cluster, course in await reads.report(info)
+            for r, cluster, course in await reads.report(info.context)
         ]
 
     @requires(
@@ -203,42 +206,45 @@ class AcademyQueries:
     )
     async def accreditation_reports(
         self,
-        info: strawberry.Info,
+        info: Info,
         register_code: Annotated[str | None, arg("Only this register; null for all.")] = None,
     ) -> list[AccreditationReportInfo]:
         from domain.core.ids import encode_global_id
 
         return [
             AccreditationReportInfo(
-                id=strawberry.ID(encode_global_id("AccreditationReport", r.id)),
+                id=strawberry.ID(encode_global_id("AccreditationReport", pk(r))),
                 register_code=r.register_code,
                 created_at=r.created_at,
                 completions=r.row_count,
                 automatic=r.created_by is None,
             )
-            for r in await learning.reports(info, register_code)
+            for r in await learning.reports(info.context, register_code)
         ]
 
-    @requires(ADMINS, description="Seats of the clusters you manage under an academy organisation.")
+    @requires(
+        ADMINS,
+        [Relation.MEMBER],
+        on="academyId",
+        description="Seats of the clusters you manage under an academy organisation "
+        "(an organisation admin: all of them; a cluster admin: their own).",
+    )
     async def seat_usage(
         self,
-        info: strawberry.Info,
+        info: Info,
         academy_id: Annotated[strawberry.ID, arg("The academy organisation.")],
     ) -> list[SeatUsage]:
-        unit = await info.context.loaders.unit_by_id.load(
-            decode_expected(academy_id, "OrgUnit", "academyId")
+        usage = await reads.seat_usage(
+            info.context, decode_expected(academy_id, "OrgUnit", "academyId")
         )
-        if unit is None:
-            return []
         return [
-            SeatUsage(cluster_row=c, seat_limit=limit, seats_used=used)
-            for c, limit, used in await reads.seat_usage(info, unit)
+            SeatUsage(cluster_row=c, seat_limit=limit, seats_used=used) for c, limit, used in usage
         ]
 
     @requires(ADMINS, description="Labels of the academies and clusters you manage.")
-    async def labels(self, info: strawberry.Info) -> list[LabelNode]:
+    async def labels(self, info: Info) -> list[LabelNode]:
         return list(
             await asyncio.gather(
-                *(LabelNode.build(info.context, r) for r in await reads.labels(info))
+                *(LabelNode.build(info.context, r) for r in await reads.labels(info.context))
             )
         )

@@ -16,9 +16,19 @@ from domain.academy.exams import AttemptResult, attempts_left
 from domain.core.ids import encode_global_id
 from domain.core.roles import Relation, Requirement, Scope
 from domain.core.roles import Role as R
-from persistence.academy.models import Certificate, Course, Enrolment, ExamAttempt, Label, Learner
+from persistence.academy.models import (
+    Certificate,
+    Course,
+    Enrolment,
+    ExamAttempt,
+    Label,
+    Learner,
+    pk,
+)
 from persistence.academy.models import RegistrationNumber as RegistrationRow
+from resolvers.context import Context
 from schema.core.identity import PersonNode
+from schema.core.info import Info
 from schema.core.node import plain, register_node
 from schema.core.org import OrgUnitNode
 from schema.core.permissions import public_fields, requires
@@ -35,7 +45,7 @@ def _f(req: Requirement, description: str) -> Any:
     return requires(req.roles, req.relations, description=description)
 
 
-async def _visible(info: Any, nodes: list[Any]) -> list[Any]:
+async def _visible(info: Info, nodes: list[Any]) -> list[Any]:
     return [n for n in nodes if info.context.allows(type(n).READ, n.scope)]
 
 
@@ -53,7 +63,7 @@ class Lesson:
 
     @_f(CATALOGUE_READ, "Global ID of the lesson.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_global_id("Lesson", self.row.id))
+        return strawberry.ID(encode_global_id("Lesson", pk(self.row)))
 
     @_f(CATALOGUE_READ, "Position in the course, from 1.")
     def position(self) -> int:
@@ -88,7 +98,7 @@ class CourseNode(Node):
 
     @classmethod
     def from_row(cls, row: Course) -> CourseNode:
-        return cls(id=strawberry.ID(encode_global_id("Course", row.id)), row=row, scope=None)  # type: ignore[arg-type]
+        return cls(id=strawberry.ID(encode_global_id("Course", pk(row))), row=row, scope=None)
 
     @_f(CATALOGUE_READ, "Title.")
     def title(self) -> str:
@@ -103,19 +113,19 @@ class CourseNode(Node):
         return self.row.estimated_minutes
 
     @_f(CATALOGUE_READ, "Lessons in order.")
-    async def lessons(self, info: strawberry.Info) -> list[Lesson]:
+    async def lessons(self, info: Info) -> list[Lesson]:
         return [
             Lesson(row=r)
-            for r in await info.context.loaders.academy.lessons_by_course.load(self.row.id)
+            for r in await info.context.loaders.academy.lessons_by_course.load(pk(self.row))
         ]
 
     @_f(CATALOGUE_READ, "Whether the course ends with an exam (pass mark 70%, at most 2 resits).")
-    async def has_exam(self, info: strawberry.Info) -> bool:
-        return bool(await info.context.loaders.academy.questions_by_course.load(self.row.id))
+    async def has_exam(self, info: Info) -> bool:
+        return bool(await info.context.loaders.academy.questions_by_course.load(pk(self.row)))
 
     @_f(CATALOGUE_READ, "Accreditation with professional registers.")
-    async def accreditations(self, info: strawberry.Info) -> list[Accreditation]:
-        rows = await info.context.loaders.academy.accreditations_by_course.load(self.row.id)
+    async def accreditations(self, info: Info) -> list[Accreditation]:
+        rows = await info.context.loaders.academy.accreditations_by_course.load(pk(self.row))
         registers = {r.code: r.name for r in accreditation.REGISTERS.values()}
         return [
             Accreditation(
@@ -134,13 +144,13 @@ class LabelNode(Node):
     READ = LABEL_READ
 
     @classmethod
-    async def build(cls, ctx: Any, row: Label) -> LabelNode:
+    async def build(cls, ctx: Context, row: Label) -> LabelNode:
         unit = await ctx.loaders.unit_by_id.load(row.owner_unit_id)
         return cls(
-            id=strawberry.ID(encode_global_id("Label", row.id)),
+            id=strawberry.ID(encode_global_id("Label", pk(row))),
             row=row,
             scope=Scope(unit_paths=(unit.path,)),
-        )  # type: ignore[arg-type]
+        )
 
     @_f(LABEL_READ, "Name of the label.")
     def name(self) -> str:
@@ -151,7 +161,7 @@ class LabelNode(Node):
         return self.row.colour
 
     @_f(LABEL_READ, "The academy or cluster whose admins made it.")
-    async def unit(self, info: strawberry.Info) -> OrgUnitNode:
+    async def unit(self, info: Info) -> OrgUnitNode:
         return OrgUnitNode.from_row(
             await info.context.loaders.unit_by_id.load(self.row.owner_unit_id)
         )
@@ -166,16 +176,24 @@ class LessonProgress:
 
 @strawberry.type(
     name="ExamAttempt",
-    description="One attempt at a course's exam. Only the score is kept, never the answers.",
+    description="One attempt at a course's exam; pass its ID to submitExamAttempt. Only the "
+    "score is kept, never the answers.",
 )
-class ExamAttemptNode:
+class ExamAttemptNode(Node):
     row: strawberry.Private[ExamAttempt]
     scope: strawberry.Private[Scope]
     READ = LEARNER_READ
 
-    @_f(LEARNER_READ, "Global ID of the attempt; pass it to submitExamAttempt.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_global_id("ExamAttempt", self.row.id))
+    @classmethod
+    def of(cls, row: ExamAttempt, scope: Scope) -> ExamAttemptNode:
+        """The attempt with its enrolment's scope; pass its ID to submitExamAttempt."""
+        assert row.id is not None
+        return cls(id=strawberry.ID(encode_global_id("ExamAttempt", pk(row))), row=row, scope=scope)
+
+    @classmethod
+    async def build(cls, ctx: Context, row: ExamAttempt) -> ExamAttemptNode:
+        enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
+        return cls.of(row, (await EnrolmentNode.build(ctx, enrolment)).scope)
 
     @_f(LEARNER_READ, "1 for the first try, 2 and 3 for resits.")
     def number(self) -> int:
@@ -219,12 +237,12 @@ class CertificateNode(Node):
     READ = LEARNER_READ
 
     @classmethod
-    async def build(cls, ctx: Any, row: Certificate) -> CertificateNode:
+    async def build(cls, ctx: Context, row: Certificate) -> CertificateNode:
         enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
         unit = await ctx.loaders.unit_by_id.load(enrolment.cluster_id)
         return cls(
-            id=strawberry.ID(encode_global_id("Certificate", row.id)),
-            row=row,  # type: ignore[arg-type]
+            id=strawberry.ID(encode_global_id("Certificate", pk(row))),
+            row=row,
             scope=Scope(unit_paths=(unit.path,), person_id=enrolment.person_id),
         )
 
@@ -241,7 +259,7 @@ class CertificateNode(Node):
         return self.row.highest_score_percent
 
     @_f(LEARNER_READ, "The course.")
-    async def course(self, info: strawberry.Info) -> CourseNode:
+    async def course(self, info: Info) -> CourseNode:
         enrolment = await info.context.loaders.academy.enrolment_by_id.load(self.row.enrolment_id)
         return CourseNode.from_row(
             await info.context.loaders.academy.course_by_id.load(enrolment.course_id)
@@ -252,10 +270,11 @@ class CertificateNode(Node):
         [Relation.SELF],
         description="Signed link to the PDF, valid for an hour; only for the learner.",
     )
-    def pdf_url(self, info: strawberry.Info) -> str | None:
+    def pdf_url(self, info: Info) -> str | None:
         from resolvers.academy.documents import certificate_url
 
-        return certificate_url(info.context, self.row.id, self.scope.person_id)  # type: ignore[arg-type]
+        assert self.scope.person_id is not None
+        return certificate_url(info.context, pk(self.row), self.scope.person_id)
 
 
 @strawberry.type(name="Enrolment", description="A course given to a learner, with progress.")
@@ -265,22 +284,22 @@ class EnrolmentNode(Node):
     READ = LEARNER_READ
 
     @classmethod
-    async def build(cls, ctx: Any, row: Enrolment) -> EnrolmentNode:
+    async def build(cls, ctx: Context, row: Enrolment) -> EnrolmentNode:
         unit = await ctx.loaders.unit_by_id.load(row.cluster_id)
         return cls(
-            id=strawberry.ID(encode_global_id("Enrolment", row.id)),
-            row=row,  # type: ignore[arg-type]
+            id=strawberry.ID(encode_global_id("Enrolment", pk(row))),
+            row=row,
             scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
         )
 
     @classmethod
-    async def many(cls, info: Any, rows: list[Enrolment]) -> list[EnrolmentNode]:
+    async def many(cls, info: Info, rows: list[Enrolment]) -> list[EnrolmentNode]:
         return await _visible(
             info, list(await asyncio.gather(*(cls.build(info.context, r) for r in rows)))
         )
 
     @_f(LEARNER_READ, "The course.")
-    async def course(self, info: strawberry.Info) -> CourseNode:
+    async def course(self, info: Info) -> CourseNode:
         return CourseNode.from_row(
             await info.context.loaders.academy.course_by_id.load(self.row.course_id)
         )
@@ -306,28 +325,28 @@ class EnrolmentNode(Node):
         return self.row.completed_at
 
     @_f(LEARNER_READ, "Each lesson and whether it is completed.")
-    async def lessons(self, info: strawberry.Info) -> list[LessonProgress]:
+    async def lessons(self, info: Info) -> list[LessonProgress]:
         loaders = info.context.loaders.academy
         lessons, done = await asyncio.gather(
             loaders.lessons_by_course.load(self.row.course_id),
-            loaders.completions_by_enrolment.load(self.row.id),
+            loaders.completions_by_enrolment.load(pk(self.row)),
         )
         finished = {c.lesson_id for c in done}
         return [LessonProgress(lesson=Lesson(row=r), completed=r.id in finished) for r in lessons]
 
     @_f(LEARNER_READ, "Exam attempts so far.")
-    async def exam_attempts(self, info: strawberry.Info) -> list[ExamAttemptNode]:
-        rows = await info.context.loaders.academy.attempts_by_enrolment.load(self.row.id)
-        return [ExamAttemptNode(row=r, scope=self.scope) for r in rows]
+    async def exam_attempts(self, info: Info) -> list[ExamAttemptNode]:
+        rows = await info.context.loaders.academy.attempts_by_enrolment.load(pk(self.row))
+        return [ExamAttemptNode.of(r, self.scope) for r in rows]
 
     @_f(LEARNER_READ, "Attempts still possible: 3 in all, none after a pass.")
-    async def exam_attempts_left(self, info: strawberry.Info) -> int:
-        rows = await info.context.loaders.academy.attempts_by_enrolment.load(self.row.id)
+    async def exam_attempts_left(self, info: Info) -> int:
+        rows = await info.context.loaders.academy.attempts_by_enrolment.load(pk(self.row))
         return attempts_left(_attempt_results(rows))
 
     @_f(LEARNER_READ, "The certificate, once the course is completed.")
-    async def certificate(self, info: strawberry.Info) -> CertificateNode | None:
-        row = await info.context.loaders.academy.certificate_by_enrolment.load(self.row.id)
+    async def certificate(self, info: Info) -> CertificateNode | None:
+        row = await info.context.loaders.academy.certificate_by_enrolment.load(pk(self.row))
         return await CertificateNode.build(info.context, row) if row else None
 
 
@@ -339,23 +358,27 @@ class LearnerNode(Node):
     scope: strawberry.Private[Scope]
     READ = LEARNER_READ
 
+    @staticmethod
+    def global_id(row: Learner) -> strawberry.ID:
+        return strawberry.ID(encode_global_id("Learner", pk(row)))
+
     @classmethod
-    async def build(cls, ctx: Any, row: Learner) -> LearnerNode:
+    async def build(cls, ctx: Context, row: Learner) -> LearnerNode:
         unit = await ctx.loaders.unit_by_id.load(row.cluster_id)
         return cls(
-            id=strawberry.ID(encode_global_id("Learner", row.id)),
-            row=row,  # type: ignore[arg-type]
+            id=cls.global_id(row),
+            row=row,
             scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
         )
 
     @_f(LEARNER_READ, "The person.")
-    async def person(self, info: strawberry.Info) -> PersonNode:
+    async def person(self, info: Info) -> PersonNode:
         return await PersonNode.load(
             info, await info.context.loaders.person_by_id.load(self.row.person_id)
         )
 
     @_f(LEARNER_READ, "The cluster.")
-    async def cluster(self, info: strawberry.Info) -> OrgUnitNode:
+    async def cluster(self, info: Info) -> OrgUnitNode:
         return OrgUnitNode.from_row(await info.context.loaders.unit_by_id.load(self.row.cluster_id))
 
     @_f(LEARNER_READ, "When the user was added to the cluster (for 'recently uploaded').")
@@ -371,12 +394,12 @@ class LearnerNode(Node):
         return self.row.magazine
 
     @_f(LEARNER_READ, "Courses given to the user, limited to those you may see.")
-    async def enrolments(self, info: strawberry.Info) -> list[EnrolmentNode]:
+    async def enrolments(self, info: Info) -> list[EnrolmentNode]:
         rows = await info.context.loaders.academy.enrolments_by_person.load(self.row.person_id)
         return await EnrolmentNode.many(info, rows)
 
     @_f(LEARNER_READ, "Labels on the user, limited to those you may see.")
-    async def labels(self, info: strawberry.Info) -> list[LabelNode]:
+    async def labels(self, info: Info) -> list[LabelNode]:
         loaders = info.context.loaders.academy
         ids = await loaders.label_ids_by_person.load(self.row.person_id)
         rows = [r for r in await loaders.label_by_id.load_many(ids) if r is not None]
@@ -491,7 +514,7 @@ class QuestionReview:
 
 def question_of(row: Any) -> ExamQuestion:
     return ExamQuestion(
-        id=strawberry.ID(encode_global_id("ExamQuestion", row.id)),
+        id=strawberry.ID(encode_global_id("ExamQuestion", pk(row))),
         text=row.text,
         options=json.loads(row.options_json),
     )
@@ -504,5 +527,13 @@ register_node(
     "Certificate", CertificateNode.build, lambda ctx: ctx.loaders.academy.certificate_by_id
 )
 register_node("Label", LabelNode.build, lambda ctx: ctx.loaders.academy.label_by_id)
+register_node("ExamAttempt", ExamAttemptNode.build, lambda ctx: ctx.loaders.academy.attempt_by_id)
 
-ACADEMY_NODE_TYPES = [CourseNode, LearnerNode, EnrolmentNode, CertificateNode, LabelNode]
+ACADEMY_NODE_TYPES = [
+    CourseNode,
+    LearnerNode,
+    EnrolmentNode,
+    CertificateNode,
+    LabelNode,
+    ExamAttemptNode,
+]

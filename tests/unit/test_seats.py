@@ -116,3 +116,16 @@ def test_at_most_5000_addresses_even_on_one_line() -> None:
     one_line = ",".join(f"u{i}@example.org" for i in range(MAX_PASTED_LINES + 1))
     with pytest.raises(DomainError):
         parse_pasted_emails(one_line)
+
+
+def test_every_pasted_entry_is_kept_in_order_with_the_line_it_repeats() -> None:
+    parsed = parse_pasted_emails(
+        "Anna@Example.org\nnot-an-address\n\nbram@example.org, ANNA@example.org"
+    )
+    assert [(e.line, e.entry, e.email, e.duplicate_of) for e in parsed.entries] == [
+        (1, "Anna@Example.org", "anna@example.org", None),
+        (2, "not-an-address", None, None),
+        (4, "bram@example.org", "bram@example.org", None),
+        (4, "ANNA@example.org", "anna@example.org", 1),
+    ]
+    assert parsed.entries[1].reason is not None and "@" in parsed.entries[1].reason

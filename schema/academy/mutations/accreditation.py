@@ -17,6 +17,7 @@ from schema.academy.types import (
     RegistrationNumber,
 )
 from schema.background.types import ExportFormat, ExportJobNode
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 
@@ -29,7 +30,7 @@ class AcademyAccreditationMutations:
     )
     async def set_registration_number(
         self,
-        info: strawberry.Info,
+        info: Info,
         register_code: Annotated[str, arg("The register's code (see `registers`).")],
         number: Annotated[str, arg("Your number.")],
     ) -> RegistrationNumberPayload:
@@ -50,7 +51,7 @@ class AcademyAccreditationMutations:
     )
     async def start_accreditation_export(
         self,
-        info: strawberry.Info,
+        info: Info,
         register_code: Annotated[str, arg("The register.")],
         format: Annotated[ExportFormat, arg("File format.")] = ExportFormat.XLSX,
         report_id: Annotated[

@@ -13,6 +13,7 @@ from schema.academy.payloads import AssignCoursesPayload, _counts
 from schema.academy.types import (
     ADMINS,
 )
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 
@@ -26,7 +27,7 @@ class AcademyAssignmentMutations:
     )
     async def assign_courses(
         self,
-        info: strawberry.Info,
+        info: Info,
         selection: Annotated[UserSelectionInput, arg("The users.")],
         course_ids: Annotated[list[strawberry.ID], arg("The courses.")],
         mail: Annotated[CourseMailInput, arg("The invitation mail.")],

@@ -14,12 +14,13 @@ from schema.academy.types import (
     ADMINS,
     LabelNode,
 )
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 
 
 async def _label_change(
-    info: strawberry.Info, label_id: strawberry.ID, selection: UserSelectionInput, *, on: bool
+    info: Info, label_id: strawberry.ID, selection: UserSelectionInput, *, on: bool
 ) -> LabelPayload:
     async def work() -> LabelPayload:
         label, changed = await set_label(
@@ -33,11 +34,13 @@ async def _label_change(
 @strawberry.type
 class AcademyLabelMutations:
     @requires(
-        ADMINS, description="Create a label for the users of an academy or cluster you manage."
+        ADMINS,
+        on="unitId",
+        description="Create a label for the users of an academy or cluster you manage.",
     )
     async def create_label(
         self,
-        info: strawberry.Info,
+        info: Info,
         unit_id: Annotated[strawberry.ID, arg("The academy or cluster.")],
         name: Annotated[str, arg("Name, 1 to 50 characters, unique per unit.")],
         colour: Annotated[str | None, arg("Colour name; default GREY.")] = None,
@@ -50,9 +53,9 @@ class AcademyLabelMutations:
 
         return await attempt(LabelPayload, work)
 
-    @requires(ADMINS, description="Delete a label; users lose it.")
+    @requires(ADMINS, on="labelId", description="Delete a label; users lose it.")
     async def delete_label(
-        self, info: strawberry.Info, label_id: Annotated[strawberry.ID, arg("The label.")]
+        self, info: Info, label_id: Annotated[strawberry.ID, arg("The label.")]
     ) -> LabelPayload:
         async def work() -> LabelPayload:
             await delete_label(info.context, decode_expected(label_id, "Label", "labelId"))
@@ -60,19 +63,19 @@ class AcademyLabelMutations:
 
         return await attempt(LabelPayload, work)
 
-    @requires(ADMINS, description="Put a label on users (in bulk).")
+    @requires(ADMINS, on="labelId", description="Put a label on users (in bulk).")
     async def add_label(
         self,
-        info: strawberry.Info,
+        info: Info,
         label_id: Annotated[strawberry.ID, arg("The label.")],
         selection: Annotated[UserSelectionInput, arg("The users.")],
     ) -> LabelPayload:
         return await _label_change(info, label_id, selection, on=True)
 
-    @requires(ADMINS, description="Take a label off users (in bulk).")
+    @requires(ADMINS, on="labelId", description="Take a label off users (in bulk).")
     async def remove_label(
         self,
-        info: strawberry.Info,
+        info: Info,
         label_id: Annotated[strawberry.ID, arg("The label.")],
         selection: Annotated[UserSelectionInput, arg("The users.")],
     ) -> LabelPayload:

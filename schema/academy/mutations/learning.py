@@ -16,6 +16,7 @@ from schema.academy.types import (
     QuestionReview,
     question_of,
 )
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 
@@ -24,11 +25,12 @@ from schema.core.permissions import requires
 class AcademyLearningMutations:
     @requires(
         LEARNERS,
+        on="enrolmentId",
         description="Mark a lesson of your course completed; completing it again changes nothing.",
     )
     async def complete_lesson(
         self,
-        info: strawberry.Info,
+        info: Info,
         enrolment_id: Annotated[strawberry.ID, arg("Your course (Enrolment ID).")],
         lesson_id: Annotated[strawberry.ID, arg("The lesson.")],
     ) -> EnrolmentPayload:
@@ -44,11 +46,12 @@ class AcademyLearningMutations:
 
     @requires(
         LEARNERS,
+        on="enrolmentId",
         description="Start an exam attempt: only after the course is completed; 3 attempts at most, none after a pass.",
     )
     async def start_exam_attempt(
         self,
-        info: strawberry.Info,
+        info: Info,
         enrolment_id: Annotated[strawberry.ID, arg("Your course (Enrolment ID).")],
     ) -> StartExamPayload:
         async def work() -> StartExamPayload:
@@ -62,7 +65,7 @@ class AcademyLearningMutations:
                 ),
             )
             return StartExamPayload(
-                attempt=ExamAttemptNode(row=started.attempt, scope=enrolment.scope),
+                attempt=ExamAttemptNode.of(started.attempt, enrolment.scope),
                 questions=[question_of(q) for q in started.questions],
             )
 
@@ -70,11 +73,12 @@ class AcademyLearningMutations:
 
     @requires(
         LEARNERS,
+        on="attemptId",
         description="Hand in your answers. Returns the score and, this once, the questions with the correct answers. Your answers are not stored.",
     )
     async def submit_exam_attempt(
         self,
-        info: strawberry.Info,
+        info: Info,
         attempt_id: Annotated[strawberry.ID, arg("The attempt.")],
         answers: Annotated[
             list[ExamAnswerInput], arg("Your answers; unanswered questions count as wrong.")
@@ -103,7 +107,7 @@ class AcademyLearningMutations:
                 await info.context.loaders.academy.enrolment_by_id.load(done.attempt.enrolment_id),
             )
             return SubmitExamPayload(
-                attempt=ExamAttemptNode(row=done.attempt, scope=enrolment.scope),
+                attempt=ExamAttemptNode.of(done.attempt, enrolment.scope),
                 score_percent=done.grading.score_percent,
                 passed=done.grading.passed,
                 attempts_left=done.attempts_left,

@@ -10,11 +10,10 @@ from domain.core.ids import decode_expected
 from resolvers.academy.magazine import send_magazine
 from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
-from schema.academy.inputs import ORG_ADMINS, UserSelectionInput, to_selection
+from schema.academy.inputs import ORG_ADMINS, SendUserMailInput, to_selection
 from schema.academy.payloads import MagazinePayload, UserMailPayload
-from schema.academy.types import (
-    ADMINS,
-)
+from schema.academy.types import ADMINS
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 
@@ -27,33 +26,28 @@ class AcademyMailMutations:
         "Preview it first with `previewUserMail`.",
     )
     async def send_user_mail(
-        self,
-        info: strawberry.Info,
-        selection: Annotated[UserSelectionInput, arg("The users.")],
-        subject: Annotated[str, arg("Subject line.")],
-        body: Annotated[str, arg("The message; blank lines separate paragraphs.")],
-        sender_name: Annotated[str, arg("Sender name.")],
-        idempotency_key: Annotated[
-            str | None, arg("Any unique string per sending, so a retry does not mail twice.")
-        ] = None,
+        self, info: Info, input: Annotated[SendUserMailInput, arg("The mail and its users.")]
     ) -> UserMailPayload:
         async def work() -> UserMailPayload:
-            ids = await selected_person_ids(info.context, to_selection(selection))
-            planned = await messages.plan(info.context, ids, subject, body, sender_name)
+            ids = await selected_person_ids(info.context, to_selection(input.selection))
+            planned = await messages.plan(
+                info.context, ids, input.subject, input.body, input.sender_name
+            )
             return UserMailPayload(
-                queued_count=await messages.send(info.context, planned, idempotency_key)
+                queued_count=await messages.send(info.context, planned, input.idempotency_key)
             )
 
         return await attempt(UserMailPayload, work)
 
     @requires(
         ORG_ADMINS,
+        on="academyId",
         description="Send the magazine to every subscribed user of an academy organisation; each mail "
         "carries a one-click unsubscribe link that works without logging in.",
     )
     async def send_magazine(
         self,
-        info: strawberry.Info,
+        info: Info,
         academy_id: Annotated[strawberry.ID, arg("The academy organisation.")],
         subject: Annotated[str, arg("Subject line.")],
         body: Annotated[str, arg("The text; blank lines separate paragraphs.")],

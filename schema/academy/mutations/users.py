@@ -22,6 +22,7 @@ from schema.academy.types import (
     ADMINS,
     LearnerNode,
 )
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 
@@ -30,13 +31,14 @@ from schema.core.permissions import requires
 class AcademyUserMutations:
     @requires(
         ADMINS,
-        description="Add users by e-mail address, one per line as pasted. Trims, removes duplicates, "
-        "checks each; refuses the whole list when the cluster's seat limit would be exceeded. New people get an "
+        on="clusterId",
+        description="Add users by e-mail address, one per line as pasted. Trims, marks repeats, "
+        "checks each and answers per entry in the order pasted; refuses the whole list when the cluster's seat limit would be exceeded. New people get an "
         "activation mail. Atomic.",
     )
     async def add_users(
         self,
-        info: strawberry.Info,
+        info: Info,
         cluster_id: Annotated[strawberry.ID, arg("The cluster.")],
         emails: Annotated[
             list[str],
@@ -66,7 +68,7 @@ class AcademyUserMutations:
 
     @requires(ADMINS, description="Hide users from the lists (their data stays).")
     async def hide_users(
-        self, info: strawberry.Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+        self, info: Info, selection: Annotated[UserSelectionInput, arg("The users.")]
     ) -> UsersPayload:
         async def work() -> UsersPayload:
             return UsersPayload(
@@ -79,7 +81,7 @@ class AcademyUserMutations:
 
     @requires(ADMINS, description="Show hidden users again.")
     async def show_users(
-        self, info: strawberry.Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+        self, info: Info, selection: Annotated[UserSelectionInput, arg("The users.")]
     ) -> UsersPayload:
         async def work() -> UsersPayload:
             return UsersPayload(
@@ -95,19 +97,17 @@ class AcademyUserMutations:
         description="Delete users who have not started any training; the others are listed with the reason.",
     )
     async def delete_users(
-        self, info: strawberry.Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+        self, info: Info, selection: Annotated[UserSelectionInput, arg("The users.")]
     ) -> DeleteUsersPayload:
         async def work() -> DeleteUsersPayload:
-            from domain.core.ids import encode_global_id
-
             outcomes = await delete_users(info.context, to_selection(selection))
             return DeleteUsersPayload(
                 results=[
                     DeleteUserResult(
-                        user_id=strawberry.ID(encode_global_id("Learner", o.learner.id)),
+                        user_id=LearnerNode.global_id(o.learner),
                         deleted=o.deleted,
                         reason=o.reason,
-                    )  # type: ignore[arg-type]
+                    )
                     for o in outcomes
                 ]
             )
@@ -116,11 +116,12 @@ class AcademyUserMutations:
 
     @requires(
         ORG_ADMINS,
+        on="userId",
         description="Move a user to another cluster of the organisation (organisation admins only).",
     )
     async def move_user_to_cluster(
         self,
-        info: strawberry.Info,
+        info: Info,
         user_id: Annotated[strawberry.ID, arg("The user (Learner ID).")],
         cluster_id: Annotated[strawberry.ID, arg("The target cluster.")],
     ) -> UsersPayload:
