@@ -405,9 +405,13 @@ async def test_units_and_labels_outside_your_reach_answer_like_missing_ones(api:
     assert outside == (await api.data(add, {"c": missing}, noord_admin))["addUsers"]
     assert outside == {"results": [], "errors": [{**NOT_FOUND, "field": "clusterId"}]}
     assert await outbox(api.database, "x@example.org") == []
-    # A cluster admin works below the academy, not on it: its labels are not theirs.
+    # A cluster admin works below the academy, not on it: its labels are not theirs. They can
+    # see the academy (its name heads their cluster), so they are told no rather than "missing".
     create = 'mutation($u: ID!) { createLabel(unitId: $u, name: "Team") { label { id } errors { code field message } } }'
-    assert (await api.data(create, {"u": academy}, noord_admin))["createLabel"] == {
+    refused = await api.query(create, {"u": academy}, noord_admin)
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert (await api.data(create, {"u": missing}, noord_admin))["createLabel"] == {
         "label": None,
         "errors": [{**NOT_FOUND, "field": "unitId"}],
     }

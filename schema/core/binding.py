@@ -31,8 +31,8 @@ def _argument(kwargs: dict[str, Any], path: str) -> Any:
     return value
 
 
-async def bound_scopes(ctx: Any, kwargs: dict[str, Any], on: str) -> list[r.Scope] | None:
-    """The scopes of the objects the argument names; None if one of them does not exist.
+async def bound_objects(ctx: Any, kwargs: dict[str, Any], on: str) -> list[Any] | None:
+    """The objects the argument names (each with its `scope`); None if one does not exist.
 
     An absent optional argument binds to nothing, and the resolver decides what that means.
     """
@@ -40,7 +40,7 @@ async def bound_scopes(ctx: Any, kwargs: dict[str, Any], on: str) -> list[r.Scop
     if value is None:
         return []
     ids = value if isinstance(value, list) else [value]
-    scopes = []
+    objects = []
     for global_id in ids:
         try:
             type_name, pk = decode_global_id(str(global_id))
@@ -52,8 +52,8 @@ async def bound_scopes(ctx: Any, kwargs: dict[str, Any], on: str) -> list[r.Scop
         row = await entry.loader(ctx).load(pk)
         if row is None:
             return None
-        scopes.append((await entry.wrap(ctx, row)).scope)
-    return scopes
+        objects.append(await entry.wrap(ctx, row))
+    return objects
 
 
 def refusal(
@@ -61,7 +61,7 @@ def refusal(
     field: Any,
     on: str,
     requirement: r.Requirement,
-    scopes: list[r.Scope] | None,
+    objects: list[Any] | None,
 ) -> Any:
     """The answer for an object outside the viewer's reach: FORBIDDEN when the viewer works
     inside it but lacks the role, else NOT_FOUND — in the payload when the field has one."""
@@ -72,8 +72,12 @@ def refusal(
     if not viewer.is_authenticated:
         raise _denied(ctx, requirement)
     every_role = tuple(r.Role)
-    inside = scopes is not None and any(
-        viewer.holds_on(every_role, path) for scope in scopes for path in scope.unit_paths
+    # Someone who may see the object, or works inside its unit, is told they may not do this;
+    # to anyone else it does not exist.
+    inside = objects is not None and any(
+        ctx.allows(type(obj).READ, obj.scope)
+        or any(viewer.holds_on(every_role, path) for path in obj.scope.unit_paths)
+        for obj in objects
     )
     if inside:
         raise _error(

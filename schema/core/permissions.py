@@ -113,7 +113,7 @@ class Guard(FieldExtension):
     """Enforces a Requirement against the source object's `scope` before the field resolves.
 
     Only fields that need more than their type's `READ` keep a Guard (see `guard_types`); with
-    `on`, the requirement binds to the object an argument names (see `bound_scopes`).
+    `on`, the requirement binds to the object an argument names (see `bound_objects`).
     """
 
     def __init__(self, requirement: r.Requirement, on: str | None = None) -> None:
@@ -141,22 +141,26 @@ class Guard(FieldExtension):
         return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        # Without any of the roles anywhere you may not do this at all: FORBIDDEN, as before.
-        self.check(source if self.on is None else None, info)
-        if self.on is not None:
-            refusal = await self.check_bound(info.context, kwargs)
+        if self.on is None:
+            self.check(source, info)
+        else:
+            # Without any of the roles anywhere you may not do this at all: FORBIDDEN.
+            ctx = info.context
+            if not ctx.allows(self.requirement, None):
+                raise _denied(ctx, self.requirement)
+            refusal = await self.check_bound(ctx, kwargs)
             if refusal is not None:
                 return refusal
         return await next_(source, info, **kwargs)
 
     async def check_bound(self, ctx: Any, kwargs: dict[str, Any]) -> Any:
         """None when the viewer may act on every object the `on` argument names, else the answer."""
-        from schema.core.binding import bound_scopes, refusal
+        from schema.core.binding import bound_objects, refusal
 
-        scopes = await bound_scopes(ctx, kwargs, self.on or "")
-        if scopes is not None and all(ctx.allows(self.requirement, s) for s in scopes):
+        objects = await bound_objects(ctx, kwargs, self.on or "")
+        if objects is not None and all(ctx.allows(self.requirement, o.scope) for o in objects):
             return None
-        return refusal(ctx, self.field, self.on or "", self.requirement, scopes)
+        return refusal(ctx, self.field, self.on or "", self.requirement, objects)
 
 
 class Produces(FieldExtension):
