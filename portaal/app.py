@@ -26,6 +26,7 @@ from portaal.errors import format_error
 from portaal.ics import calendar_feed
 from portaal.settings import Settings
 from resolvers.context import Context
+from schema.areas import RELATION_PROVIDERS
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")
@@ -76,7 +77,13 @@ class PortaalGraphQL(GraphQL):
 
     async def _make_context(self, request: Request) -> Context | Response:
         client = request.client.host if request.client else "unknown"
-        ctx = Context.create(self.settings, self.database, request=request, client_address=client)
+        ctx = Context.create(
+            self.settings,
+            self.database,
+            request=request,
+            client_address=client,
+            relation_providers=RELATION_PROVIDERS,
+        )
         secret, source = credentials(request.headers, request.cookies)
         if source == "cookie" and request.method == "POST":
             # CSRF: a cookie rides along on cross-site form posts, which cannot send JSON.

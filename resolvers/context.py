@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from domain.core.roles import ANONYMOUS, Decisions, Requirement, Scope, Viewer
+from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
 from resolvers.loaders import Loaders
 
@@ -32,6 +32,8 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
 
     decisions: Decisions | None = None
+    # Each area's relation provider (see resolvers.core.viewer), handed in by the composition root.
+    relation_providers: tuple[Callable[[Context, int], Awaitable[Iterable[RelationFact]]], ...] = ()
 
     def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
         """The viewer's permission decision, made once per (requirement, scope) and viewer."""

@@ -174,7 +174,7 @@ async def test_role_assignments_of_a_person_are_filtered_per_tenant(api: Api) ->
     ahmed = await api.person_id("ahmed.elamrani@example.org")
     veendam = await api.unit_id("Gemeente Veendam")
     invited = await api.data(
-        """mutation($u: ID!) { invitePerson(email: "ahmed.elamrani@example.org", role: CONTACT, unitId: $u) {
+        """mutation($u: ID!) { invitePerson(input: {email: "ahmed.elamrani@example.org", role: CONTACT, unitId: $u}) {
         person { email } errors { message } } }""",
         {"u": veendam},
         staff,

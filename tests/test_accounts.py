@@ -273,7 +273,7 @@ async def test_reset_requests_are_rate_limited(api: Api) -> None:
 async def test_invitation_activation_and_profile(api: Api) -> None:
     admin = await api.login("administratie@debrug.example")
     welzijn = await api.unit_id("Zorggroep Welzijn BV")
-    invite = """mutation($e: String!, $u: ID!) { invitePerson(email: $e, role: CONTACT, unitId: $u, givenName: "Joost") {
+    invite = """mutation($e: String!, $u: ID!) { invitePerson(input: {email: $e, role: CONTACT, unitId: $u, givenName: "Joost"}) {
       person { email activated } errors { code field message } } }"""
     result = (await api.data(invite, {"e": "Joost.Nieuw@Example.org", "u": welzijn}, admin))[
         "invitePerson"

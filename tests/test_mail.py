@@ -189,7 +189,7 @@ async def test_rolled_back_mutation_sends_nothing(
     admin = await api.login("administratie@debrug.example")
     welzijn = await api.unit_id("Zorggroep Welzijn BV")
     body = await api.query(
-        'mutation($u: ID!) { invitePerson(email: "nieuw@example.org", role: CONTACT, unitId: $u) { person { id } } }',
+        'mutation($u: ID!) { invitePerson(input: {email: "nieuw@example.org", role: CONTACT, unitId: $u}) { person { id } } }',
         {"u": welzijn},
         admin,
     )

@@ -16,6 +16,7 @@ from domain.core.roles import (
     ROLE_UNIT_KINDS,
     Grant,
     Relation,
+    RelationFact,
     Requirement,
     Role,
     Scope,
@@ -69,8 +70,29 @@ def grant(role: Role, path: str) -> Grant:
     return Grant(role=role, unit_id=int(path.strip("/").split("/")[-1]), unit_path=path)
 
 
-def viewer(*grants: Grant, person_id: int = 7, **kwargs: object) -> Viewer:
-    return Viewer(person_id=person_id, grants=grants, **kwargs)  # type: ignore[arg-type]
+def school_facts(
+    guardian_of: frozenset[int] = frozenset(), mentor_of: frozenset[int] = frozenset()
+) -> tuple[RelationFact, ...]:
+    """What the school's relation provider loads: guardian of pupils, mentor of classes."""
+    return (
+        RelationFact(Relation.GUARDIAN, "pupil_id", guardian_of),
+        RelationFact(Relation.MENTOR, "class_unit_id", mentor_of),
+    )
+
+
+def viewer(
+    *grants: Grant,
+    person_id: int = 7,
+    guardian_of: frozenset[int] = frozenset(),
+    mentor_of: frozenset[int] = frozenset(),
+    **kwargs: object,
+) -> Viewer:
+    return Viewer(
+        person_id=person_id,
+        grants=grants,
+        facts=school_facts(guardian_of, mentor_of),
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 # --- Viewer basics ----------------------------------------------------------------------------
@@ -91,7 +113,7 @@ def test_anonymous_is_refused_even_a_requirement_it_would_meet_otherwise() -> No
 
 def test_anonymous_has_no_relation() -> None:
     scope = Scope(unit_paths=(CLASS,), person_id=None, pupil_id=5, class_unit_id=23)
-    anon = Viewer(guardian_of=frozenset({5}), mentor_of=frozenset({23}))
+    anon = Viewer(facts=school_facts(frozenset({5}), frozenset({23})))
     assert not any(anon.has_relation(rel, scope) for rel in Relation)
 
 
