@@ -10,7 +10,6 @@ from domain.core.pagination import PageRequest
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
 from persistence.background.models import ExportJob, MailStatus, OutboxMail
-from persistence.core import people as identity_q
 from persistence.types import utcnow
 from resolvers.background.exports import start_export as _start
 from resolvers.context import Context
@@ -24,17 +23,12 @@ async def start_export(
 
 
 async def requeue_mail(ctx: Context, mail_id: int) -> OutboxMail:
-    async with ctx.db.write() as session:
-        mail = await outbox_q.requeue(session, mail_id, utcnow())
+    async with ctx.uow() as uow:
+        mail = await outbox_q.requeue(uow.session, mail_id, utcnow())
         if mail is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such mail.", "id")
-        await identity_q.audit(
-            session,
-            "MAIL_REQUEUED",
-            actor=ctx.viewer.person_id,
-            address=ctx.client_address,
-            detail=f"mail {mail_id}",
-        )
+        await uow.audit("MAIL_REQUEUED", detail=f"mail {mail_id}")
+        await uow.commit()
     return mail
 
 
