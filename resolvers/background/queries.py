@@ -49,3 +49,9 @@ async def outbox_page(
         return await db.read(outbox_q.mail_count, status)
 
     return await paginate(request, fetch, count)
+
+
+async def newest_mails(ctx: Context, count: int) -> list[OutboxMail]:
+    """The newest mails of the outbox, for the development mailbox."""
+    # A page query fetches one row more than asked, to tell whether there is a next page.
+    return await ctx.db.read(outbox_q.mail_page, None, 0, count - 1)
