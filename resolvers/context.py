@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
 from resolvers.loaders import Loaders
-
-if TYPE_CHECKING:
-    from portaal.settings import Settings
+from resolvers.settings import ServiceSettings
 
 
 @dataclass
 class Context:
-    settings: Settings
+    settings: ServiceSettings
     database: Database
     db: RequestSession
     loaders: Loaders
@@ -54,6 +52,6 @@ class Context:
             yield uow
 
     @classmethod
-    def create(cls, settings: Settings, database: Database, **kwargs: Any) -> Context:
+    def create(cls, settings: ServiceSettings, database: Database, **kwargs: Any) -> Context:
         db = RequestSession(database)
         return cls(settings=settings, database=database, db=db, loaders=Loaders(db), **kwargs)
