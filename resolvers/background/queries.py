@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain.background.exports import ExportFormat
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.pagination import PageRequest
@@ -32,15 +30,14 @@ async def requeue_mail(ctx: Context, mail_id: int) -> OutboxMail:
     return mail
 
 
-async def my_exports(info: Any) -> list[ExportJob]:
-    ctx = info.context
+async def my_exports(ctx: Context) -> list[ExportJob]:
     return await ctx.db.read(jobs_q.exports_of, ctx.viewer.person_id)
 
 
 async def outbox_page(
-    info: Any, request: PageRequest, status: MailStatus | None
+    ctx: Context, request: PageRequest, status: MailStatus | None
 ) -> Page[OutboxMail]:
-    db = info.context.db
+    db = ctx.db
 
     async def fetch(offset: int, limit: int | None) -> list[OutboxMail]:
         return await db.read(outbox_q.mail_page, status, offset, limit)

@@ -561,3 +561,30 @@ def test_roles_that_assign_nothing(role: Role) -> None:
 
 def test_may_assign_for_anonymous_is_false() -> None:
     assert not may_assign(ANONYMOUS, Role.LEARNER, CLUSTER_A)
+
+
+# --- relations provided by areas --------------------------------------------------------------
+
+
+def test_a_provided_relation_is_a_fact_keyed_on_a_scope_attribute() -> None:
+    # The core knows no area: a relation beyond SELF and MEMBER is whatever a provider loaded.
+    fact = RelationFact(Relation.MENTOR, "class_unit_id", frozenset({23}))
+    v = Viewer(person_id=7, facts=(fact,))
+    assert v.has_relation(Relation.MENTOR, Scope(class_unit_id=23))
+    assert not v.has_relation(Relation.MENTOR, Scope(class_unit_id=24))
+    assert not v.has_relation(Relation.GUARDIAN, Scope(class_unit_id=23, pupil_id=23))
+    assert v.related(Relation.MENTOR) == frozenset({23})
+    assert viewer().related(Relation.MENTOR) == frozenset()
+
+
+def test_facts_of_several_providers_for_one_relation_add_up() -> None:
+    v = Viewer(
+        person_id=7,
+        facts=(
+            RelationFact(Relation.GUARDIAN, "pupil_id", frozenset({1})),
+            RelationFact(Relation.GUARDIAN, "pupil_id", frozenset({2})),
+        ),
+    )
+    assert v.has_relation(Relation.GUARDIAN, Scope(pupil_id=1))
+    assert v.has_relation(Relation.GUARDIAN, Scope(pupil_id=2))
+    assert v.guardian_of == frozenset({1, 2})
