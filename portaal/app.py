@@ -1,10 +1,9 @@
-"""The ASGI application: GraphQL over HTTP on /graphql, plus health and ICS routes later."""
+"""The composition root: GraphQL over HTTP on /graphql, each area's HTTP routes, the worker."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,7 +14,7 @@ from graphql.error import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -24,8 +23,12 @@ from strawberry.types import ExecutionResult
 from persistence.db import Database
 from portaal.auth import SESSION_COOKIE, authenticate, credentials
 from portaal.errors import format_error
-from portaal.ics import calendar_feed
 from portaal.limits import BodyLimit
+from portaal.routes import academy as academy_routes
+from portaal.routes import background as background_routes
+from portaal.routes import core as core_routes
+from portaal.routes import school as school_routes
+from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
 from schema.build import build_schema
@@ -77,8 +80,7 @@ class PortaalGraphQL(GraphQL):
         await response(scope, receive, send)
 
     async def _make_context(self, request: Request) -> Context | Response:
-        client = request.client.host if request.client else "unknown"
-        ctx = Context.create(self.settings, self.database, request=request, client_address=client)
+        ctx = make_context(request, self.settings, self.database)
         secret, source = credentials(request.headers, request.cookies)
         if source == "cookie" and request.method == "POST":
             # CSRF: a cookie rides along on cross-site form posts, which cannot send JSON.
@@ -147,159 +149,6 @@ class PortaalGraphQL(GraphQL):
         return response
 
 
-async def health(request: Request) -> Response:
-    db: Database = request.app.state.database
-    if not await db.ping():
-        return JSONResponse({"status": "unavailable"}, status_code=503)
-    return JSONResponse({"status": "ok"})
-
-
-async def requesting_person(db: Database, request: Request) -> int | None:
-    """The person behind the request's bearer token or session cookie, if any."""
-    from domain.core.hashing import hash_secret
-    from persistence.core import people as identity_q
-    from persistence.types import utcnow
-
-    secret, _source = credentials(request.headers, request.cookies)
-    if not secret:
-        return None
-    async with db.transaction() as session:
-        found = await identity_q.active_token(session, hash_secret(secret), utcnow())
-    return found[1].id if found else None
-
-
-async def download_export(request: Request) -> Response:
-    """A signed, expiring link for the person who asked for the export; nobody else."""
-    from domain.core.signing import expired, verify
-    from persistence.background import jobs as jobs_q
-    from persistence.background.models import ExportJob
-    from persistence.types import utcnow
-
-    settings: Settings = request.app.state.settings
-    db: Database = request.app.state.database
-    export_id = request.path_params["export_id"]
-    try:
-        expires = int(request.query_params.get("expires", ""))
-    except ValueError:
-        return PlainTextResponse("This download link is not valid.", status_code=403)
-    signature = request.query_params.get("signature", "")
-    async with db.transaction() as session:
-        job = await session.get(ExportJob, export_id)
-        content = await jobs_q.export_content(session, export_id) if job else None
-    if job is None or not verify(settings.secret_key, signature, job.id, job.requested_by, expires):
-        return PlainTextResponse("This download link is not valid.", status_code=403)
-    # A link that leaks (logs, forwarding) is useless to anyone but the person who asked.
-    if await requesting_person(db, request) != job.requested_by:
-        return PlainTextResponse("Log in as the person who asked for this export.", status_code=403)
-    if expired(expires, utcnow()):
-        return PlainTextResponse(
-            "This download link has expired; ask for a new one.", status_code=410
-        )
-    if content is None:
-        return PlainTextResponse("The export is not ready.", status_code=404)
-    return Response(
-        content,
-        media_type=job.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{job.filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
-async def certificate_pdf(request: Request) -> Response:
-    """The learner's certificate as PDF, behind a signed link made for that learner."""
-    from persistence.academy import queries as aq
-    from resolvers.academy.documents import certificate_link_valid
-    from resolvers.academy.documents import certificate_pdf as render_pdf
-
-    settings: Settings = request.app.state.settings
-    db: Database = request.app.state.database
-    certificate_id = request.path_params["certificate_id"]
-    person_id = certificate_link_valid(settings.secret_key, certificate_id, request.query_params)
-    if person_id is None:
-        return PlainTextResponse("This link is not valid or has expired.", status_code=403)
-    async with db.transaction() as session:
-        certificate = (await aq.certificates_by_ids(session, [certificate_id]))[0]
-        found = (
-            await aq.certificate_by_code(session, certificate.verification_code)
-            if certificate
-            else None
-        )
-    if found is None or found[3].id != person_id:
-        return PlainTextResponse("This link is not valid or has expired.", status_code=403)
-    certificate, _enrolment, course, person = found
-    pdf = render_pdf(
-        person.display_name,
-        course.title,
-        certificate.issued_at.date().isoformat(),
-        certificate.highest_score_percent,
-        certificate.verification_code,
-        person.language.value,
-    )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="certificaat-{certificate.verification_code}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
-async def magazine_unsubscribe(request: Request) -> Response:
-    """One click from the magazine mail, no login: the signed link says who (RFC 8058 POST too)."""
-    from domain.core.errors import DomainError
-    from persistence.academy import queries as academy_q
-    from persistence.core import people as iq
-    from resolvers.academy.documents import magazine_link_person
-
-    settings: Settings = request.app.state.settings
-    db: Database = request.app.state.database
-    try:
-        person_id = magazine_link_person(settings.secret_key, request.query_params)
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code=403)
-    if request.method == "GET":
-        # Mail scanners follow links: GET only asks, POST (the button, or RFC 8058 one-click) acts.
-        return Response(
-            '<!doctype html><meta charset=utf-8><title>Afmelden</title><form method="post">'
-            "<p>Wil je het magazine niet meer ontvangen? / Stop receiving the magazine?</p>"
-            '<button type="submit">Afmelden / Unsubscribe</button></form>',
-            media_type="text/html",
-        )
-    async with db.transaction() as session:
-        await academy_q.unsubscribe_magazine(session, person_id)
-        await iq.audit(session, "MAGAZINE_UNSUBSCRIBED", subject=person_id)
-    return Response(
-        "<!doctype html><meta charset=utf-8><title>Afgemeld</title>"
-        "<p>Je bent afgemeld voor het magazine. / You have been unsubscribed from the magazine.</p>",
-        media_type="text/html",
-    )
-
-
-async def dev_mailbox(request: Request) -> Response:
-    """Development only, and only from this machine: the newest mails in the outbox, as they
-    will be sent (they hold activation and reset links)."""
-    if not request.client or request.client.host not in {"127.0.0.1", "::1", "localhost"}:
-        return PlainTextResponse("Only from the machine itself.", status_code=403)
-    from persistence.background import outbox as outbox_q
-
-    db: Database = request.app.state.database
-    async with db.transaction() as session:
-        mails = await outbox_q.mail_page(session, None, 0, 49)
-    items = [
-        f"<article><h2>{html.escape(m.subject)}</h2><p>To {html.escape(m.to_address)} · "
-        f"{m.status.value} · {m.created_at:%Y-%m-%d %H:%M} UTC</p>"
-        f'<iframe sandbox srcdoc="{html.escape(m.html_body, quote=True)}" '
-        'style="width:100%;height:320px;border:1px solid #ccc"></iframe>'
-        f"<pre>{html.escape(m.text_body)}</pre></article>"
-        for m in mails
-    ]
-    body = "<!doctype html><meta charset=utf-8><title>Outbox</title><h1>Outbox (development)</h1>"
-    return Response(body + ("".join(items) or "<p>No mails yet.</p>"), media_type="text/html")
-
-
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = database or Database(settings.database_url)
@@ -323,12 +172,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
-            Route("/healthz", health),
-            Route("/exports/{export_id:int}", download_export),
-            Route("/ics/{token}", calendar_feed),
-            Route("/certificates/{certificate_id:int}.pdf", certificate_pdf),
-            Route("/magazine/unsubscribe", magazine_unsubscribe, methods=["GET", "POST"]),
-            *([Route("/dev/mails", dev_mailbox)] if not settings.production else []),
+            Route("/healthz", core_routes.health),
+            Route("/exports/{export_id:int}", background_routes.download_export),
+            Route("/ics/{token}", school_routes.timetable_feed),
+            Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
+            Route(
+                "/magazine/unsubscribe",
+                academy_routes.magazine_unsubscribe,
+                methods=["GET", "POST"],
+            ),
+            *(
+                [Route("/dev/mails", background_routes.dev_mailbox)]
+                if not settings.production
+                else []
+            ),
             Route("/graphql", graphql_app),
         ],
         lifespan=lifespan,

@@ -6,12 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from domain.core.hashing import hash_secret
-from domain.core.roles import Viewer
 from persistence.core import people as identity_q
 from persistence.core.models import TokenKind
 from persistence.types import utcnow
 from resolvers.context import Context
-from resolvers.school.access import school_relations
+from resolvers.core.viewer import build_viewer
 
 SESSION_COOKIE = "portaal_session"
 # Writing last_used_at on every request would turn every read into a write.
@@ -36,22 +35,17 @@ async def authenticate(ctx: Context, secret: str) -> bool:
     if found is None:
         return False
     token, person = found
-    grants = await ctx.db.read(identity_q.grants_of, person.id)
-    scoped = token.kind == TokenKind.API
-    if scoped:
-        grants = [g for g in grants if g.assignment_id == token.role_assignment_id]
     assert person.id is not None
-    guardian_of, mentor_of = await school_relations(ctx, person.id)
-    ctx.viewer = Viewer(
-        person_id=person.id,
-        grants=tuple(grants),
+    ctx.viewer = await build_viewer(
+        ctx,
+        person.id,
+        token_scoped=token.kind == TokenKind.API,
+        assignment_id=token.role_assignment_id,
         acting_for_unit_id=token.acting_for_unit_id,
-        token_scoped=scoped,
-        guardian_of=guardian_of,
-        mentor_of=mentor_of,
     )
     ctx.token_id = token.id
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
-        async with ctx.database.transaction() as session:
-            await identity_q.touch_token(session, token.id, now)  # type: ignore[arg-type]
+        async with ctx.uow() as uow:
+            await identity_q.touch_token(uow.session, token.id, now)  # type: ignore[arg-type]
+            await uow.commit()
     return True

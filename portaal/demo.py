@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core.hashing import hash_password
 from domain.core.orgtree import OrgUnitKind as K
 from domain.core.roles import Role
 from persistence.core import people as identity_q
+from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit, Person
 from persistence.core.tree import create_unit
 from persistence.db import Database
@@ -86,10 +86,7 @@ async def _tree(session: AsyncSession) -> dict[str, OrgUnit]:
 
 async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
     async with db.transaction() as session:
-        count = (
-            await session.execute(sa.select(sa.func.count()).select_from(OrgUnit))
-        ).scalar_one()
-        if count and only_if_empty:
+        if only_if_empty and await org_q.root(session) is not None:
             return False
         units = await _tree(session)
         password_hash = hash_password(DEMO_PASSWORD)

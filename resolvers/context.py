@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from domain.core.roles import ANONYMOUS, Decisions, Requirement, Scope, Viewer
+from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
 from resolvers.loaders import Loaders
-
-if TYPE_CHECKING:
-    from portaal.settings import Settings
+from resolvers.settings import ServiceSettings
 
 
 @dataclass
 class Context:
-    settings: Settings
+    settings: ServiceSettings
     database: Database
     db: RequestSession
     loaders: Loaders
@@ -32,6 +30,8 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
 
     decisions: Decisions | None = None
+    # Each area's relation provider (see resolvers.core.viewer), handed in by the composition root.
+    relation_providers: tuple[Callable[[Context, int], Awaitable[Iterable[RelationFact]]], ...] = ()
 
     def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
         """The viewer's permission decision, made once per (requirement, scope) and viewer."""
@@ -52,6 +52,6 @@ class Context:
             yield uow
 
     @classmethod
-    def create(cls, settings: Settings, database: Database, **kwargs: Any) -> Context:
+    def create(cls, settings: ServiceSettings, database: Database, **kwargs: Any) -> Context:
         db = RequestSession(database)
         return cls(settings=settings, database=database, db=db, loaders=Loaders(db), **kwargs)

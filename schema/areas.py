@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from resolvers.core.viewer import RelationProvider
+from resolvers.school.relations import school_relation_facts
 from schema.academy.mutations.accreditation import AcademyAccreditationMutations
 from schema.academy.mutations.assignment import AcademyAssignmentMutations
 from schema.academy.mutations.catalogue import AcademyCatalogueMutations
@@ -43,6 +45,8 @@ class Area:
     mutations: tuple[type, ...] = ()
     # Types reachable only through the Node interface must be listed to appear in the schema.
     node_types: tuple[Any, ...] = ()
+    # Relations the area adds to the Viewer (SELF and MEMBER are the core's own).
+    relations: tuple[RelationProvider, ...] = ()
 
 
 AREAS: tuple[Area, ...] = (
@@ -83,6 +87,7 @@ AREAS: tuple[Area, ...] = (
             SchoolAttendanceMutations,
         ),
         node_types=tuple(SCHOOL_TYPES),
+        relations=(school_relation_facts,),
     ),
     Area("institute"),
     Area("meldcode"),
@@ -91,3 +96,6 @@ AREAS: tuple[Area, ...] = (
 QUERY_PARTS: tuple[type, ...] = tuple(q for area in AREAS for q in area.queries)
 MUTATION_PARTS: tuple[type, ...] = tuple(m for area in AREAS for m in area.mutations)
 NODE_TYPES: list[Any] = [t for area in AREAS for t in area.node_types]
+RELATION_PROVIDERS: tuple[RelationProvider, ...] = tuple(
+    p for area in AREAS for p in area.relations
+)

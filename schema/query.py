@@ -15,6 +15,7 @@ from resolvers.core import people as identity_resolvers
 from schema.areas import QUERY_PARTS
 from schema.background.types import MailStatus, OutboxMailNode
 from schema.core.identity import AuditEventNode, Viewer
+from schema.core.info import Info
 from schema.core.node import resolve_nodes
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.core.payloads import arg
@@ -31,7 +32,7 @@ class CoreQueries:
         "you may not see it (the two are indistinguishable on purpose)."
     )
     async def node(
-        self, info: strawberry.Info, id: Annotated[strawberry.ID, arg("A global ID.")]
+        self, info: Info, id: Annotated[strawberry.ID, arg("A global ID.")]
     ) -> Node | None:
         return (await resolve_nodes(info, [id]))[0]
 
@@ -40,21 +41,21 @@ class CoreQueries:
         "null where `node` would give null."
     )
     async def nodes(
-        self, info: strawberry.Info, ids: Annotated[list[strawberry.ID], arg("Global IDs.")]
+        self, info: Info, ids: Annotated[list[strawberry.ID], arg("Global IDs.")]
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise DomainError(ErrorCode.INVALID, f"At most {MAX_NODES} IDs at once", "ids")
         return await resolve_nodes(info, list(ids))
 
     @public(description="You, when logged in; null otherwise.")
-    async def viewer(self, info: strawberry.Info) -> Viewer | None:
-        person = await identity_resolvers.viewer_person(info)
+    async def viewer(self, info: Info) -> Viewer | None:
+        person = await identity_resolvers.viewer_person(info.context)
         return Viewer(person_row=person) if person else None
 
     @requires([DomainRole.PLATFORM_ADMIN], description="Security events, newest first.")
     async def audit_events(
         self,
-        info: strawberry.Info,
+        info: Info,
         kind: Annotated[
             str | None, arg("Only events of this kind (e.g. LOGIN_FAILED); null for all.")
         ] = None,
@@ -64,7 +65,7 @@ class CoreQueries:
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[AuditEventNode]:
         page = await identity_resolvers.audit_events(
-            info, page_request(first, after, last, before), kind
+            info.context, page_request(first, after, last, before), kind
         )
         return to_connection(page, AuditEventNode.from_row)
 
@@ -74,7 +75,7 @@ class CoreQueries:
     )
     async def outbox_mails(
         self,
-        info: strawberry.Info,
+        info: Info,
         status: Annotated[MailStatus | None, arg("Only mails in this state; null for all.")] = None,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
@@ -83,7 +84,7 @@ class CoreQueries:
     ) -> Connection[OutboxMailNode]:
         domain_status = DomainMailStatus(status.value) if status else None
         page = await background_resolvers.outbox_page(
-            info, page_request(first, after, last, before), domain_status
+            info.context, page_request(first, after, last, before), domain_status
         )
         return to_connection(page, OutboxMailNode.from_row)
 

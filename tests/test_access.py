@@ -174,7 +174,7 @@ async def test_role_assignments_of_a_person_are_filtered_per_tenant(api: Api) ->
     ahmed = await api.person_id("ahmed.elamrani@example.org")
     veendam = await api.unit_id("Gemeente Veendam")
     invited = await api.data(
-        """mutation($u: ID!) { invitePerson(email: "ahmed.elamrani@example.org", role: CONTACT, unitId: $u) {
+        """mutation($u: ID!) { invitePerson(input: {email: "ahmed.elamrani@example.org", role: CONTACT, unitId: $u}) {
         person { email } errors { message } } }""",
         {"u": veendam},
         staff,
@@ -227,3 +227,37 @@ async def test_role_checks_do_not_grow_with_list_size(api: Api) -> None:
     many = await api.data(q, {"ids": ids[:100]}, admin)
     assert all(n is not None for n in many["nodes"]) and len(few["nodes"]) == 5
     assert api.last_statements == few_statements, (few_statements, api.last_statements)
+
+
+INVITE = """mutation($u: ID!) { invitePerson(input: {email: "nieuw.contact@example.org", role: CONTACT, unitId: $u}) {
+  person { email } errors { code field message } } }"""
+
+
+async def test_roles_and_invitations_bind_to_the_unit_they_name(api: Api) -> None:
+    """`@requires(on:)`: a unit outside your reach answers like a missing one, and no resolver
+    runs; a role inside the unit that is not an admin role is FORBIDDEN."""
+    staff = await api.login("administratie@debrug.example")
+    ahmed = await api.person_id("ahmed.elamrani@example.org")
+    zuid = await api.unit_id("Regio Zuid")
+    assign = """mutation($p: ID!, $u: ID!) { assignRole(personId: $p, role: CONTACT, unitId: $u) {
+      roleAssignment { id } errors { code field message } } }"""
+    outside = (await api.data(assign, {"p": ahmed, "u": zuid}, staff))["assignRole"]
+    missing = (await api.data(assign, {"p": ahmed, "u": "T3JnVW5pdDo5OTk5"}, staff))["assignRole"]
+    assert outside == missing
+    assert outside["errors"] == [
+        {
+            "code": "NOT_FOUND",
+            "field": "unitId",
+            "message": "No such object, or you may not see it.",
+        }
+    ]
+    invited = (await api.data(INVITE, {"u": zuid}, staff))["invitePerson"]
+    assert invited["person"] is None
+    assert [(e["code"], e["field"]) for e in invited["errors"]] == [("NOT_FOUND", "input.unitId")]
+    assert await outbox(api.database, "nieuw.contact@example.org") == []
+    # Without an admin role anywhere it is FORBIDDEN, before any unit is looked at.
+    learner = await api.login("lotte.jansen@example.org")
+    refused = await api.query(INVITE, {"u": await api.unit_id("Regio Noord")}, learner)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    kinds = await audit_kinds(api.database)
+    assert "PERSON_INVITED" not in kinds and "ROLE_GRANTED" not in kinds

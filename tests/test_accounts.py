@@ -273,7 +273,7 @@ async def test_reset_requests_are_rate_limited(api: Api) -> None:
 async def test_invitation_activation_and_profile(api: Api) -> None:
     admin = await api.login("administratie@debrug.example")
     welzijn = await api.unit_id("Zorggroep Welzijn BV")
-    invite = """mutation($e: String!, $u: ID!) { invitePerson(email: $e, role: CONTACT, unitId: $u, givenName: "Joost") {
+    invite = """mutation($e: String!, $u: ID!) { invitePerson(input: {email: $e, role: CONTACT, unitId: $u, givenName: "Joost"}) {
       person { email activated } errors { code field message } } }"""
     result = (await api.data(invite, {"e": "Joost.Nieuw@Example.org", "u": welzijn}, admin))[
         "invitePerson"
@@ -286,7 +286,7 @@ async def test_invitation_activation_and_profile(api: Api) -> None:
     assert mail.subject == "Activeer je account bij Zorggroep Welzijn BV"
     assert "wachtwoord" in mail.text_body and DEMO_PASSWORD not in mail.text_body
     token = link_token(mail)
-    activate = """mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p, familyName: "de Wit") {
+    activate = """mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p, profile: {familyName: "de Wit"}) {
       token viewer { person { displayName profileCompleted activated } } errors { code message } } }"""
     done = (await api.data(activate, {"t": token, "p": NEW_PASSWORD}))["activateAccount"]
     assert done["errors"] == []
@@ -297,7 +297,7 @@ async def test_invitation_activation_and_profile(api: Api) -> None:
     }
     again = (await api.data(activate, {"t": token, "p": NEW_PASSWORD}))["activateAccount"]
     assert again["errors"][0]["code"] == "TOKEN_USED"
-    profile = """mutation { updateMyProfile(language: EN, namePrefix: "", phone: "06 1234 5678") {
+    profile = """mutation { updateMyProfile(input: {language: EN, namePrefix: "", phone: "06 1234 5678"}) {
       person { language phone } errors { message } } }"""
     updated = (await api.data(profile, token=done["token"]))["updateMyProfile"]
     assert updated == {"person": {"language": "EN", "phone": "06 1234 5678"}, "errors": []}
@@ -305,7 +305,7 @@ async def test_invitation_activation_and_profile(api: Api) -> None:
 
 async def test_invalid_profile_input_changes_nothing(api: Api) -> None:
     token = await api.login("lotte.jansen@example.org")
-    bad = """mutation { updateMyProfile(givenName: "<script>", language: EN) { person { language } errors { field message } } }"""
+    bad = """mutation { updateMyProfile(input: {givenName: "<script>", language: EN}) { person { language } errors { field message } } }"""
     result = (await api.data(bad, token=token))["updateMyProfile"]
     assert result["person"] is None and result["errors"][0]["field"] == "givenName"
     async with api.database.transaction() as s:

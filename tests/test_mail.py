@@ -20,7 +20,7 @@ from tests.helpers import outbox
 from tests.smtp import SmtpServer
 
 SEND = """mutation($ids: [ID!]!, $s: String!, $b: String!, $n: String!, $k: String) {
-  sendMessage(personIds: $ids, subject: $s, body: $b, senderName: $n, idempotencyKey: $k) {
+  sendMessage(input: {personIds: $ids, subject: $s, body: $b, senderName: $n}, idempotencyKey: $k) {
     queuedCount notAllowedIds errors { code field message } } }"""
 
 
@@ -94,7 +94,7 @@ async def test_preview_shows_exactly_what_is_sent(api: Api, smtp: SmtpServer) ->
     ahmed = await api.person_id("ahmed.elamrani@example.org")
     preview = (
         await api.data(
-            """query($ids: [ID!]!) { previewMessage(personIds: $ids, subject: "Hoi", body: "Tekst <b>", senderName: "Niels") {
+            """query($ids: [ID!]!) { previewMessage(input: {personIds: $ids, subject: "Hoi", body: "Tekst <b>", senderName: "Niels"}) {
         recipientCount notAllowedIds subject textBody htmlBody errors { field } } }""",
             {"ids": [lotte, ahmed]},
             admin,
@@ -106,8 +106,8 @@ async def test_preview_shows_exactly_what_is_sent(api: Api, smtp: SmtpServer) ->
     assert "Tekst &lt;b&gt;" in preview["htmlBody"] and preview["subject"] == "Hoi"
     mail = (await outbox(api.database))[0]
     sent = await api.data(
-        """query($ids: [ID!]!) { previewMessage(personIds: $ids, subject: "Herinnering: cursus afronden",
-        body: "Tekst <b>", senderName: "Niels <Bakker> & co") { textBody htmlBody } }""",
+        """query($ids: [ID!]!) { previewMessage(input: {personIds: $ids, subject: "Herinnering: cursus afronden",
+        body: "Tekst <b>", senderName: "Niels <Bakker> & co"}) { textBody htmlBody } }""",
         {"ids": [lotte]},
         admin,
     )
@@ -189,7 +189,7 @@ async def test_rolled_back_mutation_sends_nothing(
     admin = await api.login("administratie@debrug.example")
     welzijn = await api.unit_id("Zorggroep Welzijn BV")
     body = await api.query(
-        'mutation($u: ID!) { invitePerson(email: "nieuw@example.org", role: CONTACT, unitId: $u) { person { id } } }',
+        'mutation($u: ID!) { invitePerson(input: {email: "nieuw@example.org", role: CONTACT, unitId: $u}) { person { id } } }',
         {"u": welzijn},
         admin,
     )

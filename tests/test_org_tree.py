@@ -209,3 +209,14 @@ async def test_a_unit_of_work_rolls_back_unless_committed(api: Api) -> None:
             assert uow.committed
     finally:
         await session.close()
+
+
+def test_relation_providers_are_registered_per_area() -> None:
+    """The school's relations come from its own provider, registered in the area registry."""
+    from resolvers.school.relations import school_relation_facts
+    from schema.areas import AREAS, RELATION_PROVIDERS
+
+    by_area = {area.name: area.relations for area in AREAS}
+    assert by_area["school"] == (school_relation_facts,)
+    assert by_area["core"] == ()  # SELF and MEMBER follow from the person and the grants
+    assert RELATION_PROVIDERS == (school_relation_facts,)

@@ -1,13 +1,14 @@
 """Roles held on units of the organisation tree, and the one question every permission asks.
 
 A role held on a unit holds for every unit below it (as Moodle's contexts do). Relationship
-roles (SELF, GUARDIAN, MENTOR) are never stored: they follow from the object being read.
+roles are never stored: SELF and MEMBER follow from the viewer's person and grants; the others
+are facts an area's relation provider loads for the Viewer (see `RelationFact`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
@@ -118,6 +119,20 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class RelationFact:
+    """The viewer stands in `relation` to every object whose scope's `key` is one of `ids`
+    (e.g. GUARDIAN to the pupils with these ids); loaded by the relation's area."""
+
+    relation: Relation
+    key: str  # an attribute of Scope, e.g. "pupil_id"
+    ids: frozenset[int]
+
+    def covers(self, scope: Scope) -> bool:
+        value = getattr(scope, self.key)
+        return value is not None and value in self.ids
+
+
+@dataclass(frozen=True)
 class Viewer:
     """Everything a permission check needs about the person asking, loaded once per request."""
 
@@ -126,12 +141,24 @@ class Viewer:
     acting_for_unit_id: int | None = None
     # An API token is bound to one role assignment: its script has that role and nothing else.
     token_scoped: bool = False
-    guardian_of: frozenset[int] = field(default_factory=frozenset)
-    mentor_of: frozenset[int] = field(default_factory=frozenset)
+    facts: tuple[RelationFact, ...] = ()
 
     @property
     def is_authenticated(self) -> bool:
         return self.person_id is not None
+
+    def related(self, relation: Relation) -> frozenset[int]:
+        """The ids the viewer stands in this (provided) relation to."""
+        return frozenset().union(*(f.ids for f in self.facts if f.relation is relation))
+
+    # Read by the school area's list filters; new code asks `related(…)`.
+    @property
+    def guardian_of(self) -> frozenset[int]:
+        return self.related(Relation.GUARDIAN)
+
+    @property
+    def mentor_of(self) -> frozenset[int]:
+        return self.related(Relation.MENTOR)
 
     @cached_property
     def effective_grants(self) -> tuple[Grant, ...]:
@@ -158,12 +185,9 @@ class Viewer:
             return False
         if self.token_scoped and relation is not Relation.MEMBER:
             return False
+        # The core's own relations follow from the viewer's person and grants.
         if relation is Relation.SELF:
             return scope.person_id is not None and scope.person_id == self.person_id
-        if relation is Relation.GUARDIAN:
-            return scope.pupil_id is not None and scope.pupil_id in self.guardian_of
-        if relation is Relation.MENTOR:
-            return scope.class_unit_id is not None and scope.class_unit_id in self.mentor_of
         if relation is Relation.MEMBER:
             # Belonging is not acting: you see your organisation's name while acting as yourself.
             return any(
@@ -171,7 +195,8 @@ class Viewer:
                 for path in scope.unit_paths
                 for g in self.grants
             )
-        return False
+        # Every other relation is a fact an area's provider loaded.
+        return any(f.relation is relation and f.covers(scope) for f in self.facts)
 
 
 ANONYMOUS = Viewer()

@@ -101,6 +101,10 @@ async def exports_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Expo
     return await rows_by_ids(session, ExportJob, ids)
 
 
+async def export_by_id(session: AsyncSession, export_id: int) -> ExportJob | None:
+    return await session.get(ExportJob, export_id)
+
+
 async def set_export_progress(
     session: AsyncSession, export_id: int, progress: int, rows: int, status: ExportStatus
 ) -> None:

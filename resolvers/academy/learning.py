@@ -7,7 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,9 +44,7 @@ from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
 from resolvers.core.tree import not_found
-
-if TYPE_CHECKING:
-    from portaal.settings import Settings
+from resolvers.settings import ServiceSettings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 REFRESHER_SEND_AT = time(9, 0)
@@ -288,7 +286,7 @@ async def start_accreditation_export(
 
 
 async def send_refresher(
-    database: Database, settings: Settings, enrolment_id: int, moment: str
+    database: Database, settings: ServiceSettings, enrolment_id: int, moment: str
 ) -> str:
     """The job: one mail, keyed so a retried job cannot send it twice. Admins never see these."""
     async with database.transaction() as session:

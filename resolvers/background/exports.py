@@ -28,7 +28,6 @@ from domain.core.signing import sign
 from persistence.background import exports as export_q
 from persistence.background import jobs as jobs_q
 from persistence.background.models import ExportJob
-from persistence.core import people as identity_q
 from persistence.db import Database
 from persistence.types import utcnow
 from resolvers.context import Context
@@ -89,33 +88,24 @@ async def start_export(
     spec = KINDS[kind]
     if not ctx.viewer.holds_anywhere(spec.roles):
         raise DomainError(ErrorCode.FORBIDDEN, "You may not start this export.")
-    async with ctx.db.write() as session:
-        if spec.needs_unit:
-            unit = await identity_q.unit_by_id(session, unit_id) if unit_id else None
-            if unit is None or not ctx.viewer.holds_on(spec.roles, unit.path):
-                raise DomainError(
-                    ErrorCode.NOT_FOUND, "No such unit, or you do not administer it.", "unitId"
-                )
-        job = await identity_q.add(
-            session,
+    if spec.needs_unit and unit_id is None:
+        raise DomainError(ErrorCode.INVALID, "Choose the unit to export.", "unitId")
+    # Who may export the unit was checked before the resolver ran (`@requires(on: "unitId")`).
+    async with ctx.uow() as uow:
+        job = uow.add(
             ExportJob(
                 kind=kind,
                 format=fmt,
                 requested_by=ctx.viewer.person_id,  # type: ignore[arg-type]
                 org_unit_id=unit_id if spec.needs_unit else None,
-            ),
+            )
         )
+        await uow.flush()
         await jobs_q.schedule(
-            session, "export", f"export:{job.id}", utcnow(), {"export_id": job.id}
+            uow.session, "export", f"export:{job.id}", utcnow(), {"export_id": job.id}
         )
-        await identity_q.audit(
-            session,
-            "EXPORT_STARTED",
-            actor=ctx.viewer.person_id,
-            unit=job.org_unit_id,
-            address=ctx.client_address,
-            detail=f"{kind} {fmt.value}",
-        )
+        await uow.audit("EXPORT_STARTED", unit=job.org_unit_id, detail=f"{kind} {fmt.value}")
+        await uow.commit()
     return job
 
 
@@ -219,7 +209,7 @@ WRITERS = {
 async def run_export(db: Database, export_id: int) -> str:
     """The worker's handler: produce the file, report progress, store it."""
     async with db.transaction() as session:
-        job = await session.get(ExportJob, export_id)
+        job = await jobs_q.export_by_id(session, export_id)
         assert job is not None
         await jobs_q.set_export_progress(session, export_id, 0, 0, ExportStatus.RUNNING)
     spec = KINDS[job.kind]

@@ -6,16 +6,12 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from persistence.background import jobs as jobs_q
 from persistence.db import Database
 from resolvers.background.exports import run_export
-
-if TYPE_CHECKING:
-    # The composition root hands its settings in; resolvers never import it at run time.
-    from portaal.settings import Settings
+from resolvers.settings import ServiceSettings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CLEANUP_AT = time(3, 0)
@@ -24,7 +20,7 @@ CLEANUP_AT = time(3, 0)
 @dataclass(frozen=True)
 class JobContext:
     database: Database
-    settings: Settings
+    settings: ServiceSettings
     now: datetime
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from domain.background.messages import AdminMessage, check_message, check_recipient_count
 from domain.core.roles import ADMIN_ROLES
-from persistence.core import people as q
 from persistence.core.models import Person
 from resolvers.background.mail import RenderedMail, enqueue, render
 from resolvers.context import Context
@@ -53,23 +52,21 @@ async def plan(
 async def send(ctx: Context, planned: MessagePlan, idempotency_key: str | None) -> int:
     """Queue one mail per recipient in one transaction; a repeated key queues nothing new."""
     key = idempotency_key or uuid.uuid4().hex
-    async with ctx.db.write() as session:
+    async with ctx.uow() as uow:
         for person in planned.recipients:
             await enqueue(
-                session,
+                uow.session,
                 render_for(planned.message, person),
                 to=person.email,
                 person_id=person.id,
                 sender_name=planned.message.sender_name,
                 idempotency_key=f"message:{ctx.viewer.person_id}:{key}:{person.id}",
             )
-        await q.audit(
-            session,
+        await uow.audit(
             "ADMIN_MESSAGE_SENT",
-            actor=ctx.viewer.person_id,
-            address=ctx.client_address,
             detail=f"{len(planned.recipients)} recipients: {planned.message.subject}",
         )
+        await uow.commit()
     return len(planned.recipients)
 
 

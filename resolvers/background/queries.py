@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain.background.exports import ExportFormat
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.pagination import PageRequest
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
 from persistence.background.models import ExportJob, MailStatus, OutboxMail
-from persistence.core import people as identity_q
 from persistence.types import utcnow
 from resolvers.background.exports import start_export as _start
 from resolvers.context import Context
@@ -24,29 +21,23 @@ async def start_export(
 
 
 async def requeue_mail(ctx: Context, mail_id: int) -> OutboxMail:
-    async with ctx.db.write() as session:
-        mail = await outbox_q.requeue(session, mail_id, utcnow())
+    async with ctx.uow() as uow:
+        mail = await outbox_q.requeue(uow.session, mail_id, utcnow())
         if mail is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such mail.", "id")
-        await identity_q.audit(
-            session,
-            "MAIL_REQUEUED",
-            actor=ctx.viewer.person_id,
-            address=ctx.client_address,
-            detail=f"mail {mail_id}",
-        )
+        await uow.audit("MAIL_REQUEUED", detail=f"mail {mail_id}")
+        await uow.commit()
     return mail
 
 
-async def my_exports(info: Any) -> list[ExportJob]:
-    ctx = info.context
+async def my_exports(ctx: Context) -> list[ExportJob]:
     return await ctx.db.read(jobs_q.exports_of, ctx.viewer.person_id)
 
 
 async def outbox_page(
-    info: Any, request: PageRequest, status: MailStatus | None
+    ctx: Context, request: PageRequest, status: MailStatus | None
 ) -> Page[OutboxMail]:
-    db = info.context.db
+    db = ctx.db
 
     async def fetch(offset: int, limit: int | None) -> list[OutboxMail]:
         return await db.read(outbox_q.mail_page, status, offset, limit)
@@ -55,3 +46,9 @@ async def outbox_page(
         return await db.read(outbox_q.mail_count, status)
 
     return await paginate(request, fetch, count)
+
+
+async def newest_mails(ctx: Context, count: int) -> list[OutboxMail]:
+    """The newest mails of the outbox, for the development mailbox."""
+    # A page query fetches one row more than asked, to tell whether there is a next page.
+    return await ctx.db.read(outbox_q.mail_page, None, 0, count - 1)

@@ -20,82 +20,74 @@ from persistence.core.models import (
     RoleAssignment,
     TokenKind,
 )
+from persistence.db import UnitOfWork
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
 from resolvers.core.accounts import send_activation
+from resolvers.core.tree import not_found
 
 
-def _not_found(field: str) -> DomainError:
-    # Units and people outside your reach are reported exactly like ones that do not exist.
-    return DomainError(ErrorCode.NOT_FOUND, "No such object, or you may not see it.", field)
-
-
-async def _unit_for_assigning(session: Any, ctx: Context, unit_id: int, role: Role) -> OrgUnit:
+async def _unit_to_assign_on(uow: UnitOfWork, ctx: Context, unit_id: int, role: Role) -> OrgUnit:
+    """The unit a role is given on; that the viewer administers it is checked before the
+    resolver runs (`@requires(on: "unitId")`), which roles they may give there is the domain's."""
     if role is Role.LEARNER:
         # Learners hold a seat and a learner record: only addUsers/deleteUsers keep those right.
         raise DomainError(
             ErrorCode.INVALID, "Add learners with addUsers (it checks the cluster's seats).", "role"
         )
-    unit = await q.unit_by_id(session, unit_id)
-    if unit is None or not may_assign(ctx.viewer, role, unit.path):
-        if unit is not None and ctx.viewer.holds_on([g.role for g in ctx.viewer.grants], unit.path):
-            raise DomainError(
-                ErrorCode.FORBIDDEN, f"You may not give the role {role.value} on this unit.", "role"
-            )
-        raise _not_found("unitId")
+    unit = await uow.get(OrgUnit, unit_id)
+    if unit is None:
+        raise not_found("unitId")
+    if not may_assign(ctx.viewer, role, unit.path):
+        raise DomainError(
+            ErrorCode.FORBIDDEN, f"You may not give the role {role.value} on this unit.", "role"
+        )
     check_role_on_kind(role, OrgUnitKind(unit.kind))
     return unit
 
 
 async def assign_role(ctx: Context, person_id: int, role: Role, unit_id: int) -> RoleAssignment:
-    async with ctx.db.write() as session:
-        unit = await _unit_for_assigning(session, ctx, unit_id, role)
-        person = await session.get(Person, person_id)
+    async with ctx.uow() as uow:
+        unit = await _unit_to_assign_on(uow, ctx, unit_id, role)
+        person = await uow.get(Person, person_id)
         # Only people you can already see: otherwise a grant would pull anyone into your reach.
-        paths = (await q.unit_paths_by_person(session, [person_id]))[0] if person else ()
+        paths = (await q.unit_paths_by_person(uow.session, [person_id]))[0] if person else ()
         if person is None or not allows(
             ctx.viewer, PERSON_READ, Scope(unit_paths=paths, person_id=person_id)
         ):
-            raise _not_found("personId")
-        assignment = await q.assign_role(session, person_id, role, unit.id)  # type: ignore[arg-type]
-        await q.audit(
-            session,
-            "ROLE_GRANTED",
-            actor=ctx.viewer.person_id,
-            subject=person_id,
-            unit=unit.id,
-            address=ctx.client_address,
-            detail=role.value,
-        )
-    ctx.loaders.clear()
+            raise not_found("personId")
+        assignment = await q.assign_role(uow.session, person_id, role, unit.id)  # type: ignore[arg-type]
+        await uow.audit("ROLE_GRANTED", subject=person_id, unit=unit.id, detail=role.value)
+        await uow.commit()
     return assignment
 
 
 async def revoke_role(ctx: Context, assignment_id: int) -> int:
-    async with ctx.db.write() as session:
-        assignment = await q.assignment_by_id(session, assignment_id)
-        if assignment is None:
-            raise _not_found("assignmentId")
-        unit = await q.unit_by_id(session, assignment.org_unit_id)
-        assert unit is not None
+    """Take a role away; the assignment's unit is bound by `@requires(on: "assignmentId")`."""
+    async with ctx.uow() as uow:
+        assignment = await q.assignment_by_id(uow.session, assignment_id)
+        unit = await uow.get(OrgUnit, assignment.org_unit_id) if assignment else None
+        if assignment is None or unit is None:
+            raise not_found("assignmentId")
         if not may_assign(ctx.viewer, assignment.role, unit.path):
-            raise _not_found("assignmentId")
+            raise DomainError(
+                ErrorCode.FORBIDDEN,
+                f"You may not take the role {assignment.role.value} away on this unit.",
+                "assignmentId",
+            )
         if assignment.role is Role.LEARNER:
             raise DomainError(
                 ErrorCode.INVALID, "Remove learners with deleteUsers.", "assignmentId"
             )
-        await q.audit(
-            session,
+        await uow.audit(
             "ROLE_REVOKED",
-            actor=ctx.viewer.person_id,
             subject=assignment.person_id,
             unit=unit.id,
-            address=ctx.client_address,
             detail=assignment.role.value,
         )
-        await q.delete_row(session, assignment)
-    ctx.loaders.clear()
+        await uow.delete(assignment)
+        await uow.commit()
     return assignment_id
 
 
@@ -121,35 +113,32 @@ async def invite_person(
     prefix = accounts.clean_name(name_prefix, "namePrefix")
     family = accounts.clean_name(family_name, "familyName")
     now = utcnow()
-    async with ctx.db.write() as session:
-        unit = await _unit_for_assigning(session, ctx, unit_id, role)
-        person = await q.person_by_email(session, address)
+    async with ctx.uow() as uow:
+        unit = await _unit_to_assign_on(uow, ctx, unit_id, role)
+        person = await q.person_by_email(uow.session, address)
         created = person is None
         if person is None:
-            person = await q.add(
-                session,
+            person = uow.add(
                 Person(
                     email=address,
                     given_name=given,
                     name_prefix=prefix,
                     family_name=family,
                     language=Language(language),
-                ),
+                )
             )
-            await send_activation(ctx, session, person, organisation=unit.name)
+            await uow.flush()
+            await send_activation(ctx, uow.session, person, organisation=unit.name)
         else:
-            await notify_added(ctx, session, person, unit.name, now)
-        assignment = await q.assign_role(session, person.id, role, unit.id)  # type: ignore[arg-type]
-        await q.audit(
-            session,
+            await notify_added(ctx, uow.session, person, unit.name, now)
+        assignment = await q.assign_role(uow.session, person.id, role, unit.id)  # type: ignore[arg-type]
+        await uow.audit(
             "PERSON_INVITED" if created else "ROLE_GRANTED",
-            actor=ctx.viewer.person_id,
             subject=person.id,
             unit=unit.id,
-            address=ctx.client_address,
             detail=role.value,
         )
-    ctx.loaders.clear()
+        await uow.commit()
     return Invitation(person=person, assignment=assignment)
 
 
@@ -191,13 +180,13 @@ async def create_api_token(
         raise DomainError(ErrorCode.INVALID, "Give the token a name of 1 to 100 characters", "name")
     now = utcnow()
     expires_at = accounts.api_token_expiry(now, expires_in_days)
-    async with ctx.db.write() as session:
-        assignment = await q.assignment_by_id(session, assignment_id)
+    async with ctx.uow() as uow:
+        assignment = await q.assignment_by_id(uow.session, assignment_id)
+        # Only for your own roles: someone else's assignment answers as one that does not exist.
         if assignment is None or assignment.person_id != ctx.viewer.person_id:
-            raise _not_found("roleAssignmentId")
+            raise not_found("roleAssignmentId")
         secret = new_secret()
-        token = await q.add(
-            session,
+        token = uow.add(
             AccessToken(
                 kind=TokenKind.API,
                 token_hash=hash_secret(secret),
@@ -205,33 +194,27 @@ async def create_api_token(
                 role_assignment_id=assignment.id,
                 name=label,
                 expires_at=expires_at,
-            ),
+            )
         )
-        await q.audit(
-            session,
+        await uow.flush()
+        await uow.audit(
             "API_TOKEN_CREATED",
-            actor=ctx.viewer.person_id,
             unit=assignment.org_unit_id,
-            address=ctx.client_address,
             detail=f"{label} ({assignment.role.value})",
         )
+        await uow.commit()
     return NewApiToken(secret=secret, token=token)
 
 
 async def revoke_api_token(ctx: Context, token_id: int) -> AccessToken:
     if ctx.viewer.token_scoped:
         raise DomainError(ErrorCode.FORBIDDEN, "An API token cannot revoke API tokens.")
-    async with ctx.db.write() as session:
-        token = await q.token_by_id(session, token_id)
+    async with ctx.uow() as uow:
+        token = await q.token_by_id(uow.session, token_id)
         if token is None or token.kind != TokenKind.API or token.person_id != ctx.viewer.person_id:
-            raise _not_found("id")
+            raise not_found("id")
         if token.revoked_at is None:
             token.revoked_at = utcnow()
-            await q.audit(
-                session,
-                "API_TOKEN_REVOKED",
-                actor=ctx.viewer.person_id,
-                address=ctx.client_address,
-                detail=token.name,
-            )
+            await uow.audit("API_TOKEN_REVOKED", detail=token.name)
+        await uow.commit()
     return token

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from persistence.core.models import (
     Person,
     TokenKind,
 )
+from persistence.db import UnitOfWork
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
@@ -64,14 +65,13 @@ async def _check_rate(
 
 
 async def _start_session(
-    ctx: Context, session: Any, person: Person, remember: bool, now: datetime
+    ctx: Context, uow: UnitOfWork, person: Person, remember: bool, now: datetime
 ) -> NewSession:
     secret = new_secret()
     lifetime = accounts.session_lifetime(
         remember, ctx.settings.session_hours, ctx.settings.remember_days
     )
-    token = await q.add(
-        session,
+    token = uow.add(
         AccessToken(
             kind=TokenKind.SESSION,
             token_hash=hash_secret(secret),
@@ -79,8 +79,10 @@ async def _start_session(
             remember=remember,
             expires_at=now + lifetime,
             last_used_at=now,
-        ),
+        )
     )
+    await uow.flush()
+    assert token.id is not None
     return NewSession(secret=secret, expires_at=now + lifetime, person=person, token_id=token.id)
 
 
@@ -102,46 +104,41 @@ async def login(
         (ratelimit.LOGIN_PER_ACCOUNT, f"login:account:{address}"),
         (ratelimit.LOGIN_PER_ADDRESS, f"login:address:{ctx.client_address}"),
     ]
-    async with ctx.db.write() as session:
-        await _check_rate(session, limits, now)
-        person = await q.person_by_email(session, address)
+    async with ctx.uow() as uow:
+        await _check_rate(uow.session, limits, now)
+        person = await q.person_by_email(uow.session, address)
         ok = verify_password(person.password_hash if person else None, password)
         if not ok or person is None or person.deactivated_at is not None:
-            await q.record_throttle(session, [key for _, key in limits], now)
-            await q.audit(
-                session,
-                "LOGIN_FAILED",
-                subject=person.id if person else None,
-                address=ctx.client_address,
-                detail=f"email={address}",
+            await q.record_throttle(uow.session, [key for _, key in limits], now)
+            await uow.audit(
+                "LOGIN_FAILED", subject=person.id if person else None, detail=f"email={address}"
             )
-            failed = True
+            new = None
         else:
-            failed = False
             if person.password_hash and needs_rehash(person.password_hash):
                 person.password_hash = hash_password(password)
-            await q.clear_throttle(session, [limits[0][1]])
-            new = await _start_session(ctx, session, person, remember_me, now)
-            await q.audit(session, "LOGIN", actor=person.id, address=ctx.client_address)
-    # The failed attempt is committed above, so the limiter counts it.
-    if failed:
+            await q.clear_throttle(uow.session, [limits[0][1]])
+            new = await _start_session(ctx, uow, person, remember_me, now)
+            uow.actor = person.id  # the person who just logged in is the one acting
+            await uow.audit("LOGIN")
+        # The failed attempt is committed too, so the limiter counts it.
+        await uow.commit()
+    if new is None:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, GENERIC_LOGIN_ERROR)
     if set_cookie:
         _cookie(ctx, new, remember_me)
-    ctx.loaders.clear()
     return new
 
 
 async def logout(ctx: Context) -> None:
     now = utcnow()
-    async with ctx.db.write() as session:
+    async with ctx.uow() as uow:
         if ctx.token_id is not None:
-            token = await q.token_by_id(session, ctx.token_id)
+            token = await q.token_by_id(uow.session, ctx.token_id)
             if token and token.kind == TokenKind.SESSION and token.revoked_at is None:
                 token.revoked_at = now
-                await q.audit(
-                    session, "LOGOUT", actor=ctx.viewer.person_id, address=ctx.client_address
-                )
+                await uow.audit("LOGOUT")
+        await uow.commit()
     ctx.cookie_to_clear = True
 
 
@@ -153,9 +150,9 @@ def require_login_session(ctx: Context) -> None:
         )
 
 
-async def _me(ctx: Context, session: Any) -> Person:
+async def _me(ctx: Context, uow: UnitOfWork) -> Person:
     require_login_session(ctx)
-    person = await session.get(Person, ctx.viewer.person_id)
+    person = await uow.get(Person, ctx.viewer.person_id)
     if person is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "You need to log in to do this.")
     return person
@@ -165,12 +162,13 @@ async def change_password(ctx: Context, old: str, new: str, confirmation: str) -
     require_login_session(ctx)
     now = utcnow()
     limit = [(ratelimit.LOGIN_PER_ACCOUNT, f"password:account:{ctx.viewer.person_id}")]
-    async with ctx.db.write() as session:
-        await _check_rate(session, limit, now)
-        person = await _me(ctx, session)
+    async with ctx.uow() as uow:
+        await _check_rate(uow.session, limit, now)
+        person = await _me(ctx, uow)
         wrong = not verify_password(person.password_hash, old)
         if wrong:
-            await q.record_throttle(session, [limit[0][1]], now)
+            await q.record_throttle(uow.session, [limit[0][1]], now)
+        await uow.commit()
     if wrong:
         raise DomainError(
             ErrorCode.WRONG_PASSWORD, "Your current password is wrong.", "oldPassword"
@@ -182,13 +180,13 @@ async def change_password(ctx: Context, old: str, new: str, confirmation: str) -
             ErrorCode.INVALID, "Choose a password other than the current one.", "newPassword"
         )
     check_password(new, names=_names(person), email=person.email, field="newPassword")
-    async with ctx.db.write() as session:
-        person = await _me(ctx, session)
+    async with ctx.uow() as uow:
+        person = await _me(ctx, uow)
         person.password_hash = hash_password(new)
         # Other devices logged in with the old password are logged out; this one stays.
-        await q.revoke_sessions(session, person.id, now, except_id=ctx.token_id)  # type: ignore[arg-type]
-        await q.audit(session, "PASSWORD_CHANGED", actor=person.id, address=ctx.client_address)
-    ctx.loaders.clear()
+        await q.revoke_sessions(uow.session, person.id, now, except_id=ctx.token_id)  # type: ignore[arg-type]
+        await uow.audit("PASSWORD_CHANGED")
+        await uow.commit()
     return person
 
 
@@ -247,16 +245,17 @@ async def request_password_reset(ctx: Context, email: str) -> None:
         (ratelimit.RESET_PER_ACCOUNT, f"reset:account:{address}"),
         (ratelimit.RESET_PER_ADDRESS, f"reset:address:{ctx.client_address}"),
     ]
-    async with ctx.db.write() as session:
-        await _check_rate(session, limits, now)
-        await q.record_throttle(session, [key for _, key in limits], now)
+    async with ctx.uow() as uow:
+        await _check_rate(uow.session, limits, now)
+        await q.record_throttle(uow.session, [key for _, key in limits], now)
         await jobs_q.schedule(
-            session,
+            uow.session,
             "password_reset",
             f"password_reset:{new_secret()}",
             now,
             {"email": address, "client_address": ctx.client_address},
         )
+        await uow.commit()
 
 
 async def send_password_reset(
@@ -298,32 +297,30 @@ async def use_link(
 ) -> NewSession:
     """Reset or activation: single use, ends every other session, logs this one in."""
     now = utcnow()
-    async with ctx.db.write() as session:
-        link = await q.one_time_token(session, purpose, hash_secret(secret))
+    async with ctx.uow() as uow:
+        link = await q.one_time_token(uow.session, purpose, hash_secret(secret))
         state = accounts.LinkState(link.used_at, link.expires_at) if link else None
         accounts.check_link(state, now)
         assert link is not None
-        person = await session.get(Person, link.person_id)
+        person = await uow.get(Person, link.person_id)
         assert person is not None
         if profile:
             for key, value in profile.items():
                 setattr(person, key, value)
         check_password(password, names=_names(person), email=person.email)
-        if not await q.consume_one_time_token(session, link.id, now):  # type: ignore[arg-type]
+        if not await q.consume_one_time_token(uow.session, link.id, now):  # type: ignore[arg-type]
             raise DomainError(ErrorCode.TOKEN_USED, "This link has already been used.", "token")
-        await q.expire_one_time_tokens(session, person.id, purpose, now)  # type: ignore[arg-type]
+        await q.expire_one_time_tokens(uow.session, person.id, purpose, now)  # type: ignore[arg-type]
         person.password_hash = hash_password(password)
         if purpose is OneTimePurpose.ACTIVATION:
             person.profile_completed = bool(person.given_name and person.family_name)
-        await q.revoke_sessions(session, person.id, now)  # type: ignore[arg-type]
-        await q.audit(
-            session,
-            "PASSWORD_RESET" if purpose is OneTimePurpose.PASSWORD_RESET else "ACCOUNT_ACTIVATED",
-            actor=person.id,
-            address=ctx.client_address,
+        await q.revoke_sessions(uow.session, person.id, now)  # type: ignore[arg-type]
+        uow.actor = person.id  # the link's owner acts, logged in or not
+        await uow.audit(
+            "PASSWORD_RESET" if purpose is OneTimePurpose.PASSWORD_RESET else "ACCOUNT_ACTIVATED"
         )
-        new = await _start_session(ctx, session, person, remember_me, now)
-    ctx.loaders.clear()
+        new = await _start_session(ctx, uow, person, remember_me, now)
+        await uow.commit()
     return new
 
 
@@ -347,12 +344,12 @@ async def update_profile(ctx: Context, changes: dict[str, Any]) -> Person:
                 ErrorCode.INVALID, "A phone number has digits, spaces, + - ( ) only", "phone"
             )
         cleaned["phone"] = phone or None
-    async with ctx.db.write() as session:
-        person = await _me(ctx, session)
+    async with ctx.uow() as uow:
+        person = await _me(ctx, uow)
         for key, value in cleaned.items():
             setattr(person, key, value)
         person.profile_completed = bool(person.given_name and person.family_name)
-    ctx.loaders.clear()
+        await uow.commit()
     return person
 
 
@@ -368,21 +365,13 @@ async def act_as(ctx: Context, unit_id: int | None) -> int | None:
         )
     if ctx.token_id is None or ctx.viewer.token_scoped:
         raise DomainError(ErrorCode.FORBIDDEN, "Only a login session can choose whom it acts for.")
-    async with ctx.db.write() as session:
-        token = await q.token_by_id(session, ctx.token_id)
+    async with ctx.uow() as uow:
+        token = await q.token_by_id(uow.session, ctx.token_id)
         assert token is not None
         token.acting_for_unit_id = unit_id
-        await q.audit(
-            session,
-            "ACTING_AS",
-            actor=ctx.viewer.person_id,
-            unit=unit_id,
-            address=ctx.client_address,
-        )
-    from dataclasses import replace
-
+        await uow.audit("ACTING_AS", unit=unit_id)
+        await uow.commit()
     ctx.viewer = replace(ctx.viewer, acting_for_unit_id=unit_id)
-    ctx.loaders.clear()
     return unit_id
 
 

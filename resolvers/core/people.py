@@ -8,54 +8,54 @@ from domain.core.pagination import PageRequest
 from domain.core.roles import ACTING_ROLES, ADMIN_ROLES
 from persistence.core import people as q
 from persistence.core.models import OrgUnit, Person, RoleAssignment
+from resolvers.context import Context
 from resolvers.core.pagination import Page, paginate
 
 
-async def viewer_person(info: Any) -> Person | None:
-    pid = info.context.viewer.person_id
-    return await info.context.loaders.person_by_id.load(pid) if pid else None
+async def viewer_person(ctx: Context) -> Person | None:
+    pid = ctx.viewer.person_id
+    return await ctx.loaders.person_by_id.load(pid) if pid else None
 
 
-async def viewer_assignments(info: Any) -> list[RoleAssignment]:
-    ctx = info.context
+async def viewer_assignments(ctx: Context) -> list[RoleAssignment]:
+    assert ctx.viewer.person_id is not None
     rows = await ctx.loaders.assignments_by_person.load(ctx.viewer.person_id)
     allowed = {g.assignment_id for g in ctx.viewer.grants}
     return [r for r in rows if r.id in allowed]
 
 
-async def _units(info: Any, ids: list[int]) -> list[OrgUnit]:
-    units = await info.context.loaders.unit_by_id.load_many(list(dict.fromkeys(ids)))
+async def _units(ctx: Context, ids: list[int]) -> list[OrgUnit]:
+    units = await ctx.loaders.unit_by_id.load_many(list(dict.fromkeys(ids)))
     return [u for u in units if u is not None]
 
 
-async def administered_units(info: Any) -> list[OrgUnit]:
-    grants = info.context.viewer.effective_grants
-    return await _units(info, [g.unit_id for g in grants if g.role in ADMIN_ROLES])
+async def administered_units(ctx: Context) -> list[OrgUnit]:
+    grants = ctx.viewer.effective_grants
+    return await _units(ctx, [g.unit_id for g in grants if g.role in ADMIN_ROLES])
 
 
-async def acting_for(info: Any) -> OrgUnit | None:
-    uid = info.context.viewer.acting_for_unit_id
-    return await info.context.loaders.unit_by_id.load(uid) if uid else None
+async def acting_for(ctx: Context) -> OrgUnit | None:
+    uid = ctx.viewer.acting_for_unit_id
+    return await ctx.loaders.unit_by_id.load(uid) if uid else None
 
 
-async def can_act_for(info: Any) -> list[OrgUnit]:
-    grants = info.context.viewer.grants
-    return await _units(info, [g.unit_id for g in grants if g.role in ACTING_ROLES])
+async def can_act_for(ctx: Context) -> list[OrgUnit]:
+    grants = ctx.viewer.grants
+    return await _units(ctx, [g.unit_id for g in grants if g.role in ACTING_ROLES])
 
 
-async def api_tokens(info: Any) -> list[Any]:
-    ctx = info.context
+async def api_tokens(ctx: Context) -> list[Any]:
     return await ctx.db.read(q.api_tokens_of, ctx.viewer.person_id)
 
 
-async def assignment(info: Any, assignment_id: int | None) -> RoleAssignment | None:
+async def assignment(ctx: Context, assignment_id: int | None) -> RoleAssignment | None:
     if assignment_id is None:
         return None
-    return await info.context.db.read(q.assignment_by_id, assignment_id)
+    return await ctx.db.read(q.assignment_by_id, assignment_id)
 
 
-async def audit_events(info: Any, request: PageRequest, kind: str | None) -> Page[Any]:
-    db = info.context.db
+async def audit_events(ctx: Context, request: PageRequest, kind: str | None) -> Page[Any]:
+    db = ctx.db
 
     async def fetch(offset: int, limit: int | None) -> list[Any]:
         return await db.read(q.audit_page, offset, limit, kind)

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from domain.core.roles import Viewer
-from persistence.core import people as q
 from persistence.core.models import Person
 from resolvers.context import Context
 from resolvers.core.accounts import NewSession
-from resolvers.school.access import school_relations
+from resolvers.core.viewer import build_viewer
 
 
 async def become(ctx: Context, new: NewSession) -> None:
     """The rest of this request (the payload) is read as the person who just logged in."""
-    grants = await ctx.db.read(q.grants_of, new.person.id)
-    guardian_of, mentor_of = await school_relations(ctx, new.person.id)  # type: ignore[arg-type]
-    ctx.viewer = Viewer(
-        person_id=new.person.id,
-        grants=tuple(grants),
-        guardian_of=guardian_of,
-        mentor_of=mentor_of,
-    )
+    assert new.person.id is not None
+    ctx.viewer = await build_viewer(ctx, new.person.id)
     ctx.token_id = new.token_id
 
 

@@ -2,56 +2,57 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind
 from domain.core.pagination import PageRequest, resolve_last, window
 from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit
 from persistence.db import UnitOfWork
+from resolvers.context import Context
 from resolvers.core.pagination import Page, page_from_rows, paginate
 
 
-async def parent(info: Any, unit: OrgUnit) -> OrgUnit | None:
+async def parent(ctx: Context, unit: OrgUnit) -> OrgUnit | None:
     if unit.parent_id is None:
         return None
-    return await info.context.loaders.unit_by_id.load(unit.parent_id)
+    return await ctx.loaders.unit_by_id.load(unit.parent_id)
 
 
-async def ancestors(info: Any, unit: OrgUnit) -> list[OrgUnit]:
+async def ancestors(ctx: Context, unit: OrgUnit) -> list[OrgUnit]:
     from domain.core.orgtree import path_ids
 
-    loaded = await info.context.loaders.unit_by_id.load_many(path_ids(unit.path)[:-1])
+    loaded = await ctx.loaders.unit_by_id.load_many(path_ids(unit.path)[:-1])
     return [u for u in loaded if u is not None]
 
 
 async def children(
-    info: Any, unit: OrgUnit, request: PageRequest, kinds: tuple[OrgUnitKind, ...] | None
+    ctx: Context, unit: OrgUnit, request: PageRequest, kinds: tuple[OrgUnitKind, ...] | None
 ) -> Page[OrgUnit]:
     """Children of many parents in one batch: the loader key carries the window."""
-    loaders = info.context.loaders
+    unit_id = unit.id
+    assert unit_id is not None
+    loaders = ctx.loaders
     count_loader = loaders.children_count(kinds)
 
     async def total() -> int:
-        return int(await count_loader.load(unit.id))
+        return int(await count_loader.load(unit_id))
 
     win = window(request)
     if win.needs_total:
         win = resolve_last(request, win.offset, await total())
     assert win.limit is not None
-    rows = await loaders.children_page(kinds).load((unit.id, win.offset, win.limit))
+    rows = await loaders.children_page(kinds).load((unit_id, win.offset, win.limit))
     return page_from_rows(request, win.offset, win.limit, list(rows), total)
 
 
 async def descendants(
-    info: Any,
+    ctx: Context,
     unit: OrgUnit,
     request: PageRequest,
     kinds: tuple[OrgUnitKind, ...] | None,
     search: str | None,
 ) -> Page[OrgUnit]:
-    db = info.context.db
+    db = ctx.db
 
     async def fetch(offset: int, limit: int | None) -> list[OrgUnit]:
         return await db.read(org_q.descendants_page, unit.path, offset, limit, kinds, search)

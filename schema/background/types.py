@@ -13,6 +13,7 @@ from domain.core.roles import Relation, Requirement, Scope
 from domain.core.roles import Role as DomainRole
 from persistence.background.models import ExportJob, OutboxMail
 from resolvers.background.exports import download_url
+from schema.core.info import Info
 from schema.core.node import plain, register_node
 from schema.core.permissions import requires
 from schema.core.relay import Node
@@ -113,7 +114,7 @@ class ExportJobNode(Node):
         return self.row.error
 
     @_e("A signed link that works for one hour and only for you; null until done.")
-    def download_url(self, info: strawberry.Info) -> str | None:
+    def download_url(self, info: Info) -> str | None:
         return download_url(info.context, self.row)
 
     @_e("When it was asked for (ISO 8601, UTC).")

@@ -18,6 +18,7 @@ from persistence.core.models import Person as PersonRow
 from persistence.core.models import RoleAssignment as AssignmentRow
 from resolvers.core import people as resolve
 from schema.background.types import ExportJobNode
+from schema.core.info import Info
 from schema.core.node import plain, register_node
 from schema.core.org import OrgUnitNode
 from schema.core.permissions import ALL_ADMINS, Role, authenticated, requires
@@ -50,7 +51,7 @@ class PersonNode(Node):
     READ = PERSON_READ
 
     @classmethod
-    async def load(cls, info: strawberry.Info, row: PersonRow) -> PersonNode:
+    async def load(cls, info: Info, row: PersonRow) -> PersonNode:
         return await cls.build(info.context, row)
 
     @classmethod
@@ -99,7 +100,8 @@ class PersonNode(Node):
         return self.row.phone
 
     @_p("Roles the person holds, limited to those you may see.")
-    async def role_assignments(self, info: strawberry.Info) -> list[RoleAssignmentNode]:
+    async def role_assignments(self, info: Info) -> list[RoleAssignmentNode]:
+        assert self.row.id is not None
         rows = await info.context.loaders.assignments_by_person.load(self.row.id)
         return await RoleAssignmentNode.visible(info, rows)
 
@@ -122,7 +124,7 @@ class RoleAssignmentNode(Node):
     READ = ASSIGNMENT_READ
 
     @classmethod
-    async def load(cls, info: strawberry.Info, row: AssignmentRow) -> RoleAssignmentNode:
+    async def load(cls, info: Info, row: AssignmentRow) -> RoleAssignmentNode:
         return await cls.build(info.context, row)
 
     @classmethod
@@ -135,9 +137,7 @@ class RoleAssignmentNode(Node):
         )
 
     @classmethod
-    async def visible(
-        cls, info: strawberry.Info, rows: list[AssignmentRow]
-    ) -> list[RoleAssignmentNode]:
+    async def visible(cls, info: Info, rows: list[AssignmentRow]) -> list[RoleAssignmentNode]:
         import asyncio
 
         nodes = await asyncio.gather(*(cls.load(info, row) for row in rows))
@@ -152,13 +152,13 @@ class RoleAssignmentNode(Node):
         return self.row.role in ADMIN_ROLES
 
     @_a("The unit the role is held on.")
-    async def unit(self, info: strawberry.Info) -> OrgUnitNode:
+    async def unit(self, info: Info) -> OrgUnitNode:
         return OrgUnitNode.from_row(
             await info.context.loaders.unit_by_id.load(self.row.org_unit_id)
         )
 
     @_a("The person holding the role.")
-    async def person(self, info: strawberry.Info) -> PersonNode:
+    async def person(self, info: Info) -> PersonNode:
         row = await info.context.loaders.person_by_id.load(self.row.person_id)
         return await PersonNode.load(info, row)
 
@@ -194,8 +194,8 @@ class ApiTokenNode(Node):
         return self.row.name
 
     @_t("The role assignment whose rights the token carries.")
-    async def role_assignment(self, info: strawberry.Info) -> RoleAssignmentNode | None:
-        row = await resolve.assignment(info, self.row.role_assignment_id)
+    async def role_assignment(self, info: Info) -> RoleAssignmentNode | None:
+        row = await resolve.assignment(info.context, self.row.role_assignment_id)
         return await RoleAssignmentNode.load(info, row) if row else None
 
     @_t("When it was created (ISO 8601, UTC).")
@@ -270,49 +270,49 @@ class Viewer:
     person_row: strawberry.Private[PersonRow]
 
     @authenticated(description="Your own person record.")
-    async def person(self, info: strawberry.Info) -> PersonNode:
+    async def person(self, info: Info) -> PersonNode:
         return await PersonNode.load(info, self.person_row)
 
     @authenticated(
         description="Your roles, with the units they are held on. With an API token: "
         "only the token's role."
     )
-    async def role_assignments(self, info: strawberry.Info) -> list[RoleAssignmentNode]:
-        rows = await resolve.viewer_assignments(info)
+    async def role_assignments(self, info: Info) -> list[RoleAssignmentNode]:
+        rows = await resolve.viewer_assignments(info.context)
         return await RoleAssignmentNode.visible(info, rows)
 
     @authenticated(
         description="Units you administer (roles like cluster admin or school "
         "administration); everything below them is yours to manage."
     )
-    async def administered_units(self, info: strawberry.Info) -> list[OrgUnitNode]:
-        return [OrgUnitNode.from_row(u) for u in await resolve.administered_units(info)]
+    async def administered_units(self, info: Info) -> list[OrgUnitNode]:
+        return [OrgUnitNode.from_row(u) for u in await resolve.administered_units(info.context)]
 
     @authenticated(
         description="The organisation you act for (institute portal's 'organisatie "
         "kiezen'); null when you act as yourself. It decides who is invoiced."
     )
-    async def acting_for(self, info: strawberry.Info) -> OrgUnitNode | None:
-        unit = await resolve.acting_for(info)
+    async def acting_for(self, info: Info) -> OrgUnitNode | None:
+        unit = await resolve.acting_for(info.context)
         return OrgUnitNode.from_row(unit) if unit else None
 
     @authenticated(description="Organisations you may act for.")
-    async def can_act_for(self, info: strawberry.Info) -> list[OrgUnitNode]:
-        return [OrgUnitNode.from_row(u) for u in await resolve.can_act_for(info)]
+    async def can_act_for(self, info: Info) -> list[OrgUnitNode]:
+        return [OrgUnitNode.from_row(u) for u in await resolve.can_act_for(info.context)]
 
     @authenticated(description="Whether this request uses an API token (rights of one role only).")
-    def via_api_token(self, info: strawberry.Info) -> bool:
+    def via_api_token(self, info: Info) -> bool:
         return info.context.viewer.token_scoped
 
     @authenticated(description="Your API tokens, newest last (secrets are never shown again).")
-    async def api_tokens(self, info: strawberry.Info) -> list[ApiTokenNode]:
-        return [ApiTokenNode.from_row(t) for t in await resolve.api_tokens(info)]
+    async def api_tokens(self, info: Info) -> list[ApiTokenNode]:
+        return [ApiTokenNode.from_row(t) for t in await resolve.api_tokens(info.context)]
 
     @authenticated(description="Exports you asked for, newest first (at most 50).")
-    async def exports(self, info: strawberry.Info) -> list[ExportJobNode]:
+    async def exports(self, info: Info) -> list[ExportJobNode]:
         from resolvers.background.queries import my_exports
 
-        return [ExportJobNode.from_row(row) for row in await my_exports(info)]
+        return [ExportJobNode.from_row(row) for row in await my_exports(info.context)]
 
 
 register_node("Person", PersonNode.build, lambda ctx: ctx.loaders.person_by_id)

@@ -13,6 +13,7 @@ from domain.core.orgtree import OrgUnitKind as DomainKind
 from domain.core.roles import Relation, Requirement, Scope
 from persistence.core.models import OrgUnit as OrgUnitRow
 from resolvers.core import tree as resolve
+from schema.core.info import Info
 from schema.core.node import plain, register_node
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.core.permissions import EVERY_ROLE, STAFF_ROLES, requires
@@ -86,20 +87,20 @@ class OrgUnitNode(Node):
     @requires(
         UNIT_READERS.roles, UNIT_READERS.relations, description="The unit above; null at the root."
     )
-    async def parent(self, info: strawberry.Info) -> OrgUnitNode | None:
-        row = await resolve.parent(info, self.row)
+    async def parent(self, info: Info) -> OrgUnitNode | None:
+        row = await resolve.parent(info.context, self.row)
         return OrgUnitNode.from_row(row) if row else None
 
     @requires(
         UNIT_READERS.roles, UNIT_READERS.relations, description="Units above this one, root first."
     )
-    async def ancestors(self, info: strawberry.Info) -> list[OrgUnitNode]:
-        return [OrgUnitNode.from_row(u) for u in await resolve.ancestors(info, self.row)]
+    async def ancestors(self, info: Info) -> list[OrgUnitNode]:
+        return [OrgUnitNode.from_row(u) for u in await resolve.ancestors(info.context, self.row)]
 
     @requires(UNIT_STAFF.roles, description="Units directly below, ordered by name.")
     async def children(
         self,
-        info: strawberry.Info,
+        info: Info,
         kinds: Annotated[list[OrgUnitKind] | None, KINDS] = None,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
@@ -107,14 +108,14 @@ class OrgUnitNode(Node):
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[OrgUnitNode] | None:
         page = await resolve.children(
-            info, self.row, page_request(first, after, last, before), _kinds(kinds)
+            info.context, self.row, page_request(first, after, last, before), _kinds(kinds)
         )
         return to_connection(page, OrgUnitNode.from_row)
 
     @requires(UNIT_STAFF.roles, description="All units below, in tree order.")
     async def descendants(
         self,
-        info: strawberry.Info,
+        info: Info,
         kinds: Annotated[list[OrgUnitKind] | None, KINDS] = None,
         search: Annotated[
             str | None, strawberry.argument(description="Part of the name; null for all.")
@@ -125,7 +126,7 @@ class OrgUnitNode(Node):
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[OrgUnitNode] | None:
         page = await resolve.descendants(
-            info, self.row, page_request(first, after, last, before), _kinds(kinds), search
+            info.context, self.row, page_request(first, after, last, before), _kinds(kinds), search
         )
         return to_connection(page, OrgUnitNode.from_row)
 

@@ -16,6 +16,7 @@ from domain.core.roles import (
     ROLE_UNIT_KINDS,
     Grant,
     Relation,
+    RelationFact,
     Requirement,
     Role,
     Scope,
@@ -69,8 +70,29 @@ def grant(role: Role, path: str) -> Grant:
     return Grant(role=role, unit_id=int(path.strip("/").split("/")[-1]), unit_path=path)
 
 
-def viewer(*grants: Grant, person_id: int = 7, **kwargs: object) -> Viewer:
-    return Viewer(person_id=person_id, grants=grants, **kwargs)  # type: ignore[arg-type]
+def school_facts(
+    guardian_of: frozenset[int] = frozenset(), mentor_of: frozenset[int] = frozenset()
+) -> tuple[RelationFact, ...]:
+    """What the school's relation provider loads: guardian of pupils, mentor of classes."""
+    return (
+        RelationFact(Relation.GUARDIAN, "pupil_id", guardian_of),
+        RelationFact(Relation.MENTOR, "class_unit_id", mentor_of),
+    )
+
+
+def viewer(
+    *grants: Grant,
+    person_id: int = 7,
+    guardian_of: frozenset[int] = frozenset(),
+    mentor_of: frozenset[int] = frozenset(),
+    **kwargs: object,
+) -> Viewer:
+    return Viewer(
+        person_id=person_id,
+        grants=grants,
+        facts=school_facts(guardian_of, mentor_of),
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 # --- Viewer basics ----------------------------------------------------------------------------
@@ -91,7 +113,7 @@ def test_anonymous_is_refused_even_a_requirement_it_would_meet_otherwise() -> No
 
 def test_anonymous_has_no_relation() -> None:
     scope = Scope(unit_paths=(CLASS,), person_id=None, pupil_id=5, class_unit_id=23)
-    anon = Viewer(guardian_of=frozenset({5}), mentor_of=frozenset({23}))
+    anon = Viewer(facts=school_facts(frozenset({5}), frozenset({23})))
     assert not any(anon.has_relation(rel, scope) for rel in Relation)
 
 
@@ -539,3 +561,30 @@ def test_roles_that_assign_nothing(role: Role) -> None:
 
 def test_may_assign_for_anonymous_is_false() -> None:
     assert not may_assign(ANONYMOUS, Role.LEARNER, CLUSTER_A)
+
+
+# --- relations provided by areas --------------------------------------------------------------
+
+
+def test_a_provided_relation_is_a_fact_keyed_on_a_scope_attribute() -> None:
+    # The core knows no area: a relation beyond SELF and MEMBER is whatever a provider loaded.
+    fact = RelationFact(Relation.MENTOR, "class_unit_id", frozenset({23}))
+    v = Viewer(person_id=7, facts=(fact,))
+    assert v.has_relation(Relation.MENTOR, Scope(class_unit_id=23))
+    assert not v.has_relation(Relation.MENTOR, Scope(class_unit_id=24))
+    assert not v.has_relation(Relation.GUARDIAN, Scope(class_unit_id=23, pupil_id=23))
+    assert v.related(Relation.MENTOR) == frozenset({23})
+    assert viewer().related(Relation.MENTOR) == frozenset()
+
+
+def test_facts_of_several_providers_for_one_relation_add_up() -> None:
+    v = Viewer(
+        person_id=7,
+        facts=(
+            RelationFact(Relation.GUARDIAN, "pupil_id", frozenset({1})),
+            RelationFact(Relation.GUARDIAN, "pupil_id", frozenset({2})),
+        ),
+    )
+    assert v.has_relation(Relation.GUARDIAN, Scope(pupil_id=1))
+    assert v.has_relation(Relation.GUARDIAN, Scope(pupil_id=2))
+    assert v.guardian_of == frozenset({1, 2})

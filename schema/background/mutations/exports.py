@@ -11,6 +11,7 @@ from domain.core.ids import decode_expected
 from domain.core.roles import ADMIN_ROLES, Role
 from resolvers.background import queries as background
 from schema.background.types import ExportFormat, ExportJobNode, ExportKind, OutboxMailNode
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
 from schema.core.permissions import public, requires
 from schema.core.relay import UserError
@@ -32,12 +33,13 @@ class OutboxMailPayload:
 class BackgroundMutations:
     @requires(
         sorted(ADMIN_ROLES, key=lambda r: r.value),
+        on="unitId",
         description="Start an export; a "
         "worker produces it. Poll the returned job for progress and its download link.",
     )
     async def start_export(
         self,
-        info: strawberry.Info,
+        info: Info,
         kind: Annotated[ExportKind, arg("What to export.")],
         format: Annotated[ExportFormat, arg("File format.")] = ExportFormat.XLSX,
         unit_id: Annotated[strawberry.ID | None, arg("The unit to export (for PEOPLE).")] = None,
@@ -53,7 +55,7 @@ class BackgroundMutations:
 
     @requires([Role.PLATFORM_ADMIN], description="Queue a dead (or any) mail for delivery again.")
     async def requeue_mail(
-        self, info: strawberry.Info, id: Annotated[strawberry.ID, arg("The mail's ID.")]
+        self, info: Info, id: Annotated[strawberry.ID, arg("The mail's ID.")]
     ) -> OutboxMailPayload:
         async def work() -> OutboxMailPayload:
             row = await background.requeue_mail(info.context, decode_expected(id, "OutboxMail"))

@@ -8,14 +8,28 @@ import strawberry
 
 from domain.core.ids import decode_expected, encode_global_id
 from resolvers.background import messages
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
 from schema.core.permissions import ALL_ADMINS, public, requires
 from schema.core.relay import UserError
 
-PERSON_IDS = arg("The people to write to; people you do not administer are left out and listed.")
-SUBJECT = arg("Subject line.")
-BODY = arg("The message; blank lines separate paragraphs. Inserted as text, never as HTML.")
-SENDER = arg("Sender name shown to the recipients.")
+
+@strawberry.input(description="A message to people you administer, as previewed and as sent.")
+class MessageInput:
+    person_ids: list[strawberry.ID] = strawberry.field(
+        description="The people to write to; people you do not administer are left out and listed."
+    )
+    subject: str = strawberry.field(description="Subject line.")
+    body: str = strawberry.field(
+        description="The message; blank lines separate paragraphs. Inserted as text, never as HTML."
+    )
+    sender_name: str = strawberry.field(description="Sender name shown to the recipients.")
+
+
+async def _plan(info: Info, message: MessageInput) -> messages.MessagePlan:
+    return await messages.plan(
+        info.context, _ids(message.person_ids), message.subject, message.body, message.sender_name
+    )
 
 
 @strawberry.type(description="What `sendMessage` would send, rendered for the first recipient.")
@@ -56,16 +70,11 @@ class MessageQueries:
     )
     async def preview_message(
         self,
-        info: strawberry.Info,
-        person_ids: Annotated[list[strawberry.ID], PERSON_IDS],
-        subject: Annotated[str, SUBJECT],
-        body: Annotated[str, BODY],
-        sender_name: Annotated[str, SENDER],
+        info: Info,
+        input: Annotated[MessageInput, arg("The message, exactly as you would send it.")],
     ) -> MessagePreview:
         async def work() -> MessagePreview:
-            planned = await messages.plan(
-                info.context, _ids(person_ids), subject, body, sender_name
-            )
+            planned = await _plan(info, input)
             first = messages.first_mail(planned)
             return MessagePreview(
                 recipient_count=len(planned.recipients),
@@ -87,19 +96,14 @@ class MessageMutations:
     )
     async def send_message(
         self,
-        info: strawberry.Info,
-        person_ids: Annotated[list[strawberry.ID], PERSON_IDS],
-        subject: Annotated[str, SUBJECT],
-        body: Annotated[str, BODY],
-        sender_name: Annotated[str, SENDER],
+        info: Info,
+        input: Annotated[MessageInput, arg("The message, as previewed.")],
         idempotency_key: Annotated[
             str | None, arg("Any unique string per intended sending, e.g. a UUID.")
         ] = None,
     ) -> SendMessagePayload:
         async def work() -> SendMessagePayload:
-            planned = await messages.plan(
-                info.context, _ids(person_ids), subject, body, sender_name
-            )
+            planned = await _plan(info, input)
             count = await messages.send(info.context, planned, idempotency_key)
             return SendMessagePayload(
                 queued_count=count, not_allowed_ids=_gids(planned.not_allowed)

@@ -10,9 +10,23 @@ from domain.core.ids import decode_expected
 from domain.core.roles import Role as DomainRole
 from resolvers.core import access
 from schema.core.identity import ApiTokenNode, Language, PersonNode, RoleAssignmentNode
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
 from schema.core.permissions import ALL_ADMINS, Role, authenticated, public, requires
 from schema.core.relay import UserError
+
+
+@strawberry.input(description="Whom to invite by e-mail address, and to which role and unit.")
+class InvitePersonInput:
+    email: str = strawberry.field(description="Their e-mail address.")
+    role: Role = strawberry.field(description="The role to give.")
+    unit_id: strawberry.ID = strawberry.field(description="The unit to give it on.")
+    given_name: str = strawberry.field(default="", description="Given name, if known.")
+    name_prefix: str = strawberry.field(default="", description="Name prefix, if any.")
+    family_name: str = strawberry.field(default="", description="Family name, if known.")
+    language: Language = strawberry.field(
+        default=Language.NL, description="Language of their mails."
+    )
 
 
 @strawberry.type(description="Result of giving a role.")
@@ -58,12 +72,13 @@ class ApiTokenPayload:
 class AccessMutations:
     @requires(
         ALL_ADMINS,
+        on="unitId",
         description="Give a person a role on a unit you administer. Which roles "
         "you may give depends on yours (e.g. a cluster admin gives LEARNER on own cluster).",
     )
     async def assign_role(
         self,
-        info: strawberry.Info,
+        info: Info,
         person_id: Annotated[strawberry.ID, arg("The person.")],
         role: Annotated[Role, arg("The role to give.")],
         unit_id: Annotated[strawberry.ID, arg("The unit to give it on.")],
@@ -79,10 +94,10 @@ class AccessMutations:
 
         return await attempt(RoleAssignmentPayload, work)
 
-    @requires(ALL_ADMINS, description="Take a role away again.")
+    @requires(ALL_ADMINS, on="assignmentId", description="Take a role away again.")
     async def revoke_role(
         self,
-        info: strawberry.Info,
+        info: Info,
         assignment_id: Annotated[strawberry.ID, arg("The role assignment.")],
     ) -> RevokeRolePayload:
         async def work() -> RevokeRolePayload:
@@ -95,31 +110,26 @@ class AccessMutations:
 
     @requires(
         ALL_ADMINS,
+        on="input.unitId",
         description="Give someone a role by e-mail address. Someone new gets an account and an "
         "activation mail with a single-use link (they choose their own password); someone with an "
         "account is told by mail. The answer is the same in both cases. Learners: use addUsers.",
     )
     async def invite_person(
         self,
-        info: strawberry.Info,
-        email: Annotated[str, arg("Their e-mail address.")],
-        role: Annotated[Role, arg("The role to give.")],
-        unit_id: Annotated[strawberry.ID, arg("The unit to give it on.")],
-        given_name: Annotated[str, arg("Given name, if known.")] = "",
-        name_prefix: Annotated[str, arg("Name prefix, if any.")] = "",
-        family_name: Annotated[str, arg("Family name, if known.")] = "",
-        language: Annotated[Language, arg("Language of their mails.")] = Language.NL,
+        info: Info,
+        input: Annotated[InvitePersonInput, arg("Whom to invite, and to which role and unit.")],
     ) -> InvitePersonPayload:
         async def work() -> InvitePersonPayload:
             invitation = await access.invite_person(
                 info.context,
-                email,
-                DomainRole(role.value),
-                decode_expected(unit_id, "OrgUnit", "unitId"),
-                given_name,
-                name_prefix,
-                family_name,
-                str(language.value),
+                input.email,
+                DomainRole(input.role.value),
+                decode_expected(input.unit_id, "OrgUnit", "unitId"),
+                input.given_name,
+                input.name_prefix,
+                input.family_name,
+                str(input.language.value),
             )
             return InvitePersonPayload(
                 person=await PersonNode.load(info, invitation.person),
@@ -134,7 +144,7 @@ class AccessMutations:
     )
     async def create_api_token(
         self,
-        info: strawberry.Info,
+        info: Info,
         role_assignment_id: Annotated[strawberry.ID, arg("One of your role assignments.")],
         name: Annotated[str, arg("What the token is for.")],
         expires_in_days: Annotated[
@@ -156,7 +166,7 @@ class AccessMutations:
 
     @authenticated(description="Revoke one of your API tokens; scripts using it stop at once.")
     async def revoke_api_token(
-        self, info: strawberry.Info, id: Annotated[strawberry.ID, arg("The token's ID.")]
+        self, info: Info, id: Annotated[strawberry.ID, arg("The token's ID.")]
     ) -> ApiTokenPayload:
         async def work() -> ApiTokenPayload:
             row = await access.revoke_api_token(info.context, decode_expected(id, "ApiToken"))

@@ -12,6 +12,7 @@ from persistence.core.models import OneTimePurpose
 from resolvers.core import accounts
 from resolvers.core import session as session_resolvers
 from schema.core.identity import Language, PersonNode, Viewer
+from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
 from schema.core.permissions import authenticated, public
 from schema.core.relay import UserError
@@ -20,6 +21,34 @@ RESET_ANSWER = (
     "If an account exists for this address, we have sent it a link to set a new password. "
     "The link works once and for one hour."
 )
+
+
+@strawberry.input(description="Your name at activation; null keeps what the admin entered.")
+class ActivationProfileInput:
+    given_name: str | None = strawberry.field(
+        default=None, description="Your given name; null keeps what is known."
+    )
+    name_prefix: str | None = strawberry.field(
+        default=None, description="Name prefix, e.g. 'van'; null keeps it."
+    )
+    family_name: str | None = strawberry.field(
+        default=None, description="Your family name; null keeps what is known."
+    )
+
+
+@strawberry.input(description="Changes to your own profile; null keeps a value.")
+class UpdateProfileInput:
+    given_name: str | None = strawberry.field(default=None, description="Given name.")
+    name_prefix: str | None = strawberry.field(
+        default=None, description="Name prefix (tussenvoegsel)."
+    )
+    family_name: str | None = strawberry.field(default=None, description="Family name.")
+    language: Language | None = strawberry.field(
+        default=None, description="Language for interface and mails."
+    )
+    phone: str | None = strawberry.field(
+        default=None, description="Phone number; empty string removes it."
+    )
 
 
 @strawberry.type(description="Result of a mutation that logs you in.")
@@ -60,7 +89,7 @@ class ViewerPayload:
     errors: list[UserError] = errors_field()
 
 
-async def _session_payload(info: strawberry.Info, new: accounts.NewSession) -> SessionPayload:
+async def _session_payload(info: Info, new: accounts.NewSession) -> SessionPayload:
     await session_resolvers.become(info.context, new)
     return SessionPayload(
         token=new.secret, expires_at=new.expires_at, viewer=Viewer(person_row=new.person)
@@ -75,7 +104,7 @@ class AccountMutations:
     )
     async def login(
         self,
-        info: strawberry.Info,
+        info: Info,
         email: Annotated[str, arg("Your e-mail address.")],
         password: Annotated[str, arg("Your password.")],
         remember_me: Annotated[bool, arg("Stay logged in for weeks instead of hours.")] = False,
@@ -90,7 +119,7 @@ class AccountMutations:
         return await attempt(SessionPayload, work)
 
     @authenticated(description="End this session and forget the session cookie.")
-    async def logout(self, info: strawberry.Info) -> LogoutPayload:
+    async def logout(self, info: Info) -> LogoutPayload:
         await accounts.logout(info.context)
         return LogoutPayload(ok=True)
 
@@ -100,7 +129,7 @@ class AccountMutations:
     )
     async def change_password(
         self,
-        info: strawberry.Info,
+        info: Info,
         old_password: Annotated[str, arg("Your current password.")],
         new_password: Annotated[str, arg("The new password.")],
         confirmation: Annotated[str, arg("The new password again.")],
@@ -118,7 +147,7 @@ class AccountMutations:
         "not the address has an account (the seed differs here, on purpose)."
     )
     async def request_password_reset(
-        self, info: strawberry.Info, email: Annotated[str, arg("The account's e-mail address.")]
+        self, info: Info, email: Annotated[str, arg("The account's e-mail address.")]
     ) -> RequestPasswordResetPayload:
         async def work() -> RequestPasswordResetPayload:
             await accounts.request_password_reset(info.context, email)
@@ -132,7 +161,7 @@ class AccountMutations:
     )
     async def reset_password(
         self,
-        info: strawberry.Info,
+        info: Info,
         token: Annotated[str, arg("The token from the link.")],
         new_password: Annotated[str, arg("The new password.")],
     ) -> SessionPayload:
@@ -150,19 +179,20 @@ class AccountMutations:
     )
     async def activate_account(
         self,
-        info: strawberry.Info,
+        info: Info,
         token: Annotated[str, arg("The token from the activation link.")],
         password: Annotated[str, arg("The password you choose.")],
-        given_name: Annotated[str | None, arg("Your given name; null keeps what is known.")] = None,
-        name_prefix: Annotated[str | None, arg("Name prefix, e.g. 'van'; null keeps it.")] = None,
-        family_name: Annotated[
-            str | None, arg("Your family name; null keeps what is known.")
+        profile: Annotated[
+            ActivationProfileInput | None, arg("Your name; null keeps what the admin entered.")
         ] = None,
     ) -> SessionPayload:
         async def work() -> SessionPayload:
-            profile = accounts.profile_changes(given_name, name_prefix, family_name)
+            names = profile or ActivationProfileInput()
+            profile_changes = accounts.profile_changes(
+                names.given_name, names.name_prefix, names.family_name
+            )
             new = await accounts.use_link(
-                info.context, OneTimePurpose.ACTIVATION, token, password, profile=profile
+                info.context, OneTimePurpose.ACTIVATION, token, password, profile=profile_changes
             )
             return await _session_payload(info, new)
 
@@ -173,22 +203,18 @@ class AccountMutations:
     )
     async def update_my_profile(
         self,
-        info: strawberry.Info,
-        given_name: Annotated[str | None, arg("Given name.")] = None,
-        name_prefix: Annotated[str | None, arg("Name prefix (tussenvoegsel).")] = None,
-        family_name: Annotated[str | None, arg("Family name.")] = None,
-        language: Annotated[Language | None, arg("Language for interface and mails.")] = None,
-        phone: Annotated[str | None, arg("Phone number; empty string removes it.")] = None,
+        info: Info,
+        input: Annotated[UpdateProfileInput, arg("The changes; null keeps a value.")],
     ) -> PersonPayload:
         async def work() -> PersonPayload:
             person = await accounts.update_profile(
                 info.context,
                 {
-                    "given_name": given_name,
-                    "name_prefix": name_prefix,
-                    "family_name": family_name,
-                    "language": language.value if language else None,
-                    "phone": phone,
+                    "given_name": input.given_name,
+                    "name_prefix": input.name_prefix,
+                    "family_name": input.family_name,
+                    "language": input.language.value if input.language else None,
+                    "phone": input.phone,
                 },
             )
             return PersonPayload(person=await PersonNode.load(info, person))
@@ -201,7 +227,7 @@ class AccountMutations:
     )
     async def act_as(
         self,
-        info: strawberry.Info,
+        info: Info,
         organisation_id: Annotated[
             strawberry.ID | None, arg("A client organisation's ID, or null to act as yourself.")
         ] = None,

@@ -2,7 +2,7 @@
 
 A phone calendar cannot log in, so the URL's secret is the credential: it is stored hashed,
 can be revoked, and access is checked again on every fetch (consent, links), exactly as for a
-GraphQL request. An unknown, revoked or no longer allowed feed answers 404 alike.
+GraphQL request. An unknown, revoked or no longer allowed feed answers None alike.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from icalendar import Calendar, Event
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
 
-from persistence.db import Database
 from persistence.types import utcnow
+from resolvers.context import Context
 from resolvers.school.agenda import FeedContent, feed_content
 
 
@@ -47,18 +45,10 @@ def render_feed(content: FeedContent, host: str) -> bytes:
             description.append(f"Homework: {lesson.homework}")
         event.add("description", "\n".join(description))
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
-async def calendar_feed(request: Request) -> Response:
-    db: Database = request.app.state.database
-    secret = request.path_params["token"].removesuffix(".ics")
-    async with db.transaction() as session:
-        content = await feed_content(session, secret)
-    if content is None:
-        return PlainTextResponse("Not found", status_code=404)
-    return Response(
-        render_feed(content, request.url.hostname or "portaal"),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Cache-Control": "private, no-store"},
-    )
+async def calendar_feed(ctx: Context, secret: str, host: str) -> bytes | None:
+    """The feed's iCalendar bytes, or None when the secret no longer gives access."""
+    content = await ctx.db.read(feed_content, secret)
+    return render_feed(content, host) if content is not None else None

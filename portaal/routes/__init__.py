@@ -1,0 +1,1 @@
+"""HTTP endpoints besides GraphQL, one module per area; portaal/app.py lists them."""

@@ -1,0 +1,45 @@
+"""Academy HTTP endpoints behind signed links in mails: certificates and the magazine."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from domain.core.errors import DomainError
+from portaal.pages import page
+from portaal.routes.context import route_context
+from resolvers.academy.links import certificate_download, magazine_link_valid, unsubscribe_magazine
+
+INVALID_LINK = "This link is not valid or has expired."
+
+
+async def certificate_pdf(request: Request) -> Response:
+    """The learner's certificate as PDF, behind a signed link made for that learner."""
+    async with route_context(request) as ctx:
+        found = await certificate_download(
+            ctx, request.path_params["certificate_id"], request.query_params
+        )
+    if found is None:
+        return PlainTextResponse(INVALID_LINK, status_code=403)
+    return Response(
+        found.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def magazine_unsubscribe(request: Request) -> Response:
+    """One click from the magazine mail, no login: the signed link says who (RFC 8058 POST too)."""
+    async with route_context(request) as ctx:
+        try:
+            if request.method == "GET":
+                # Mail scanners follow links: GET only asks, POST (the button, RFC 8058) acts.
+                magazine_link_valid(ctx, request.query_params)
+                return page("magazine_unsubscribe.html", title="Afmelden")
+            await unsubscribe_magazine(ctx, request.query_params)
+        except DomainError as e:
+            return PlainTextResponse(e.message, status_code=403)
+    return page("magazine_unsubscribed.html", title="Afgemeld")

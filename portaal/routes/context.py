@@ -1,0 +1,41 @@
+"""A resolver Context for a plain HTTP route, as the GraphQL endpoint makes one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.requests import Request
+
+from persistence.db import Database
+from portaal.auth import authenticate, credentials
+from portaal.settings import Settings
+from resolvers.context import Context
+from schema.areas import RELATION_PROVIDERS
+
+
+def make_context(
+    request: Request, settings: Settings | None = None, database: Database | None = None
+) -> Context:
+    client = request.client.host if request.client else "unknown"
+    return Context.create(
+        settings or request.app.state.settings,
+        database or request.app.state.database,
+        request=request,
+        client_address=client,
+        relation_providers=RELATION_PROVIDERS,
+    )
+
+
+@asynccontextmanager
+async def route_context(request: Request, *, authenticated: bool = False) -> AsyncIterator[Context]:
+    """The request's context, closed afterwards; `authenticated` reads the viewer too."""
+    ctx = make_context(request)
+    try:
+        if authenticated:
+            secret, _source = credentials(request.headers, request.cookies)
+            if secret:
+                await authenticate(ctx, secret)
+        yield ctx
+    finally:
+        await ctx.db.close()
