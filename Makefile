@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema bench clean graphiql-assets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -33,6 +33,10 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/portaal export-schema
+
+## make graphiql-assets: re-vendor GraphiQL from the npm registry (versions in the script)
+graphiql-assets:
+	scripts/vendor-graphiql.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

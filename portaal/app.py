@@ -21,9 +21,12 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from persistence.db import Database
+from portaal import graphiql, observability  # operations (issue 14)
 from portaal.auth import SESSION_COOKIE, authenticate, credentials
+from portaal.cors import cors_middleware  # operations (issue 14)
 from portaal.errors import format_error
 from portaal.ics import calendar_feed
+from portaal.persisted import PersistedOperations, PersistedQueryError  # operations (issue 14)
 from portaal.settings import Settings
 from resolvers.context import Context
 from schema.build import build_schema
@@ -51,6 +54,22 @@ class PortaalGraphQL(GraphQL):
         )
         self.settings = settings
         self.database = database
+        # --- operations (issue 14): APQ and trusted documents ---
+        self.persisted = PersistedOperations(
+            database,
+            trusted_only=settings.trusted_documents,
+            apq_entries=settings.apq_max_entries,
+        )
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # operations (issue 14): a GET naming a persisted document is an operation, not the IDE
+        params = request.query_params
+        return super().should_render_graphql_ide(request) and not (
+            "extensions" in params or "documentId" in params
+        )
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        return graphiql.ide_response()  # operations (issue 14): assets served by us, offline
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -109,6 +128,13 @@ class PortaalGraphQL(GraphQL):
         raise RuntimeError("context is made in __call__")
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # --- operations (issue 14): persisted operations; what ran, for logs and metrics ---
+        request, context = kwargs["request"], kwargs["context"]
+        resolved = await self.persisted.resolve(request, kwargs["request_data"])
+        kwargs["request_data"] = resolved.data
+        request.state.by_reference = resolved.by_reference
+        observability.note_graphql(resolved.operation_name, "error", context.viewer.person_id)
+        # --- end operations ---
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as e:
@@ -125,6 +151,7 @@ class PortaalGraphQL(GraphQL):
         body["data"] = result.data
         if result.data is None and result.errors:
             request.state.request_error = True
+        observability.note_outcome(result.data is not None, bool(result.errors))  # issue 14
         return body
 
     def _handle_errors(self, errors: list[GraphQLError], response_data: Any) -> None:
@@ -134,7 +161,17 @@ class PortaalGraphQL(GraphQL):
         return orjson.dumps(data)
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
-        response = await super().run(request, context=context)
+        try:
+            response = await super().run(request, context=context)
+        except PersistedQueryError as e:  # operations (issue 14)
+            return JSONResponse(e.body(), status_code=e.status)
+        if getattr(request.state, "by_reference", False) and context is not None:
+            # operations (issue 14): a document fetched by id over GET may be cached, by
+            # shared caches only when nobody is logged in.
+            cache = "public, max-age=60" if not context.viewer.person_id else "private, no-store"
+            if request.method == "GET" and response.status_code == 200:
+                response.headers["cache-control"] = cache
+                response.headers["vary"] = "Authorization, Cookie, Accept-Language"
         if context is not None and context.extra.get("accept_graphql_response"):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             # With this media type a request that never executed is a 400 (GraphQL over HTTP).
@@ -320,6 +357,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/healthz", health),
+            # --- operations (issue 14) ---
+            Route("/livez", observability.livez),
+            Route("/readyz", observability.readyz),
+            Route("/metrics", observability.metrics_endpoint),
+            *([Route("/graphiql/{name}", graphiql.asset)] if settings.graphiql else []),
+            # --- end operations ---
             Route("/exports/{export_id:int}", download_export),
             Route("/ics/{token}", calendar_feed),
             Route("/certificates/{certificate_id:int}.pdf", certificate_pdf),
@@ -328,8 +371,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/graphql", graphql_app),
         ],
         lifespan=lifespan,
+        middleware=cors_middleware(settings.cors_origins),  # operations (issue 14)
     )
     app.state.settings = settings
     app.state.database = database
     app.state.graphql = graphql_app
+    # --- operations (issue 14): request IDs, access log, metrics; outermost, so CORS
+    # preflights and errors are counted and carry an X-Request-ID too ---
+    app.state.metrics = observability.Metrics()
+    app.add_middleware(
+        observability.RequestObservability, metrics=app.state.metrics, database=database
+    )
     return app
