@@ -148,9 +148,16 @@ class PortaalGraphQL(GraphQL):
         body: dict[str, Any] = {}
         if result.errors:
             body["errors"] = [format_error(e, hide_suggestions=hide) for e in result.errors]
-        body["data"] = result.data
-        if result.data is None and result.errors:
+        # --- operations (issue 14): GraphQL over HTTP. A request that never executed (parse or
+        # validation errors, no error has a path) is a 400 without a `data` entry under
+        # application/graphql-response+json; one that executed has `data` and is a 2xx, even
+        # when a field error nulled all of it. Plain JSON keeps `data: null` for old clients.
+        executed = result.data is not None or any(e.path for e in result.errors or [])
+        if executed or GRAPHQL_RESPONSE not in request.headers.get("accept", ""):
+            body["data"] = result.data
+        if not executed and result.errors:
             request.state.request_error = True
+        # --- end operations ---
         observability.note_outcome(result.data is not None, bool(result.errors))  # issue 14
         return body
 

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from persistence.migrate import upgrade
-from portaal.app import create_app
-from tests.conftest import IN_CI, make_settings
+from tests.conftest import IN_CI
+from tests.live_server import live_server
 
 CHROMIUM = (
     os.environ.get("PORTAAL_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,32 +38,10 @@ def _browser_or_skip() -> None:
         pytest.skip(f"!!! OFFLINE GRAPHIQL TEST SKIPPED: {problem}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """The real app under uvicorn on a free loopback port, GraphiQL on."""
-    import uvicorn
-
-    url = f"sqlite+aiosqlite:///{tmp_path / 'ide.db'}"
-    upgrade(url.replace("+aiosqlite", ""))
-    port = _free_port()
-    app = create_app(make_settings(url, graphiql=True))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(tmp_path, graphiql=True) as url:
+        yield url
 
 
 def test_graphiql_renders_and_runs_a_query_offline(server: str) -> None:
