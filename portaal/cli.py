@@ -83,9 +83,19 @@ def cmd_serve(settings: Settings, *, dev: bool, workers: int = 1) -> None:
     common = {"host": settings.host, "port": settings.port, "access_log": False, "log_config": None}
     if workers > 1:
         # Each worker process builds its app from the environment (flags were copied into it).
-        uvicorn.run("portaal.app:create_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        uvicorn.run("portaal.cli:app_factory", factory=True, workers=workers, **common)  # type: ignore[arg-type]
     else:
         uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+
+
+def app_factory() -> object:
+    """What each process of `serve --workers N` runs: logging as configured, then the app."""
+    from portaal.app import create_app
+    from portaal.observability import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(as_json=settings.json_logs)
+    return create_app(settings)
 
 
 def cmd_worker(settings: Settings, *, once: bool) -> None:

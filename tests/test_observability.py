@@ -172,6 +172,6 @@ def test_serve_flags_reach_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PORTAAL_HOST", raising=False)
     monkeypatch.delenv("PORTAAL_PORT", raising=False)
     assert cli.main(["serve", "--host", "127.0.0.2", "--port", "18501", "--workers", "3"]) == 0
-    assert seen["app"] == "portaal.app:create_app"
+    assert seen["app"] == "portaal.cli:app_factory"
     assert (seen["host"], seen["port"], seen["workers"]) == ("127.0.0.2", 18501, 3)
     assert seen["access_log"] is False
