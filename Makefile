@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema bench bench-data bench-smoke clean messages
+.PHONY: run test lint format schema bench bench-data bench-smoke clean messages graphiql-assets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -42,6 +42,10 @@ messages: $(STAMP)
 		-o $(LOCALES)/portaal.pot domain persistence resolvers schema portaal
 	$(BIN)/pybabel update -i $(LOCALES)/portaal.pot -d $(LOCALES) -D portaal --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES) -D portaal
+
+## make graphiql-assets: re-vendor GraphiQL from the npm registry (versions in the script)
+graphiql-assets:
+	scripts/vendor-graphiql.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

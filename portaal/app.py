@@ -14,16 +14,19 @@ from graphql.error import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from persistence.db import Database
+from portaal import graphiql, observability  # operations (issue 14)
 from portaal.auth import SESSION_COOKIE, authenticate, credentials
+from portaal.cors import cors_middleware  # operations (issue 14)
 from portaal.errors import format_error
 from portaal.limits import BodyLimit
+from portaal.persisted import PersistedOperations, PersistedQueryError  # operations (issue 14)
 from portaal.routes import academy as academy_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
@@ -56,6 +59,22 @@ class PortaalGraphQL(GraphQL):
         )
         self.settings = settings
         self.database = database
+        # --- operations (issue 14): APQ and trusted documents ---
+        self.persisted = PersistedOperations(
+            database,
+            trusted_only=settings.trusted_documents,
+            apq_entries=settings.apq_max_entries,
+        )
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # operations (issue 14): a GET naming a persisted document is an operation, not the IDE
+        params = request.query_params
+        return super().should_render_graphql_ide(request) and not (
+            "extensions" in params or "documentId" in params
+        )
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        return graphiql.ide_response()  # operations (issue 14): assets served by us, offline
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -113,6 +132,13 @@ class PortaalGraphQL(GraphQL):
         raise RuntimeError("context is made in __call__")
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # --- operations (issue 14): persisted operations; what ran, for logs and metrics ---
+        request, context = kwargs["request"], kwargs["context"]
+        resolved = await self.persisted.resolve(request, kwargs["request_data"])
+        kwargs["request_data"] = resolved.data
+        request.state.by_reference = resolved.by_reference
+        observability.note_graphql(resolved.operation_name, "error", context.viewer.person_id)
+        # --- end operations ---
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as e:
@@ -126,11 +152,19 @@ class PortaalGraphQL(GraphQL):
         body: dict[str, Any] = {}
         if result.errors:
             body["errors"] = [format_error(e, hide_suggestions=hide) for e in result.errors]
-        body["data"] = result.data
+        # --- operations (issue 14): GraphQL over HTTP. A request that never executed (parse or
+        # validation errors, no error has a path) is a 400 without a `data` entry under
+        # application/graphql-response+json; one that executed has `data` and is a 2xx, even
+        # when a field error nulled all of it. Plain JSON keeps `data: null` for old clients.
+        executed = result.data is not None or any(e.path for e in result.errors or [])
+        if executed or GRAPHQL_RESPONSE not in request.headers.get("accept", ""):
+            body["data"] = result.data
         if result.extensions:
             body["extensions"] = result.extensions
-        if result.data is None and result.errors:
+        if not executed and result.errors:
             request.state.request_error = True
+        # --- end operations ---
+        observability.note_outcome(result.data is not None, bool(result.errors))  # issue 14
         return body
 
     def _handle_errors(self, errors: list[GraphQLError], response_data: Any) -> None:
@@ -140,7 +174,17 @@ class PortaalGraphQL(GraphQL):
         return orjson.dumps(data)
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
-        response = await super().run(request, context=context)
+        try:
+            response = await super().run(request, context=context)
+        except PersistedQueryError as e:  # operations (issue 14)
+            return JSONResponse(e.body(), status_code=e.status)
+        if getattr(request.state, "by_reference", False) and context is not None:
+            # operations (issue 14): a document fetched by id over GET may be cached, by
+            # shared caches only when nobody is logged in.
+            cache = "public, max-age=60" if not context.viewer.person_id else "private, no-store"
+            if request.method == "GET" and response.status_code == 200:
+                response.headers["cache-control"] = cache
+                response.headers["vary"] = "Authorization, Cookie, Accept-Language"
         if context is not None and context.extra.get("accept_graphql_response"):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             # With this media type a request that never executed is a 400 (GraphQL over HTTP).
@@ -173,6 +217,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/healthz", core_routes.health),
+            # --- operations (issue 14) ---
+            Route("/livez", observability.livez),
+            Route("/readyz", observability.readyz),
+            Route("/metrics", observability.metrics_endpoint),
+            *([Route("/graphiql/{name}", graphiql.asset)] if settings.graphiql else []),
+            # --- end operations ---
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
@@ -189,9 +239,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/graphql", graphql_app),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            *cors_middleware(settings.cors_origins),  # operations (issue 14)
+        ],
     )
     app.state.settings = settings
     app.state.database = database
     app.state.graphql = graphql_app
+    # --- operations (issue 14): request IDs, access log, metrics; outermost, so CORS
+    # preflights and errors are counted and carry an X-Request-ID too ---
+    app.state.metrics = observability.Metrics()
+    app.add_middleware(
+        observability.RequestObservability, metrics=app.state.metrics, database=database
+    )
     return app

@@ -1,10 +1,10 @@
-"""`portaal` command line: serve, migrate, demo, export-schema, check, worker."""
+"""`portaal` command line: serve, migrate, demo, export-schema, check, worker, documents."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
 from pathlib import Path
 
@@ -59,7 +59,7 @@ def cmd_check(settings: Settings) -> int:
     return 0
 
 
-def cmd_serve(settings: Settings, *, dev: bool) -> None:
+def cmd_serve(settings: Settings, *, dev: bool, workers: int = 1) -> None:
     import uvicorn
 
     from portaal.app import create_app
@@ -78,7 +78,24 @@ def cmd_serve(settings: Settings, *, dev: bool) -> None:
         for email, what in DEMO_LOGINS:
             print(f"  {email:<38} {what}")
     print()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # operations (issue 14): our JSON access line replaces uvicorn's, which would log query
+    # strings (GET variables, signatures) and the ICS feed's secret path.
+    common = {"host": settings.host, "port": settings.port, "access_log": False, "log_config": None}
+    if workers > 1:
+        # Each worker process builds its app from the environment (flags were copied into it).
+        uvicorn.run("portaal.cli:app_factory", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+
+
+def app_factory() -> object:
+    """What each process of `serve --workers N` runs: logging as configured, then the app."""
+    from portaal.app import create_app
+    from portaal.observability import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(as_json=settings.json_logs)
+    return create_app(settings)
 
 
 def cmd_worker(settings: Settings, *, once: bool) -> None:
@@ -105,12 +122,39 @@ def cmd_worker(settings: Settings, *, once: bool) -> None:
     asyncio.run(run())
 
 
+def cmd_documents_register(settings: Settings, manifest: Path, client: str) -> int:
+    """Store a client's persisted-operation manifest (Apollo's or Relay's) as trusted documents."""
+    import json
+
+    from persistence.db import Database
+    from portaal.persisted import register_manifest
+
+    raw = json.loads(manifest.read_text())
+
+    async def run() -> tuple[int, int]:
+        db = Database(settings.database_url)
+        try:
+            return await register_manifest(db, raw, client)
+        finally:
+            await db.dispose()
+
+    try:
+        added, kept = asyncio.run(run())
+    except ValueError as e:
+        print(f"{manifest}: {e}")
+        return 1
+    print(f"{added} documents registered, {kept} already known")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="portaal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve GraphQL over HTTP")
     serve.add_argument("--dev", action="store_true", help="migrate and load demo data first")
+    serve.add_argument("--host", help="listen address (PORTAAL_HOST)")
+    serve.add_argument("--port", type=int, help="listen port (PORTAAL_PORT)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     sub.add_parser("migrate", help="upgrade the database to the latest migration")
     sub.add_parser("demo", help="load the demo data set")
     export = sub.add_parser("export-schema", help="write the SDL (schema.graphql)")
@@ -118,22 +162,44 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="check configuration and that the database is reachable")
     worker = sub.add_parser("worker", help="deliver mails and run scheduled jobs")
     worker.add_argument("--once", action="store_true", help="run until nothing is due, then exit")
+    worker.add_argument(
+        "--check", action="store_true", help="exit 0 if a running worker is alive (health check)"
+    )
+    documents = sub.add_parser("documents", help="trusted documents (persisted operations)")
+    documents_sub = documents.add_subparsers(dest="documents_command", required=True)
+    register = documents_sub.add_parser("register", help="register a client's manifest")
+    register.add_argument("manifest", type=Path, help="Apollo or Relay persisted-query manifest")
+    register.add_argument("--client", default="", help="the client's name, for the record")
     args = parser.parse_args(argv)
+    from portaal.observability import configure_logging
+
+    if args.command == "serve":
+        # Flags win over the environment; child processes (--workers) read the environment.
+        for flag, env in (("host", "PORTAAL_HOST"), ("port", "PORTAAL_PORT")):
+            if getattr(args, flag) is not None:
+                os.environ[env] = str(getattr(args, flag))
 
     if args.command == "export-schema":
         cmd_export_schema(args.output)
         return 0
     settings = Settings.from_env()
+    configure_logging(as_json=settings.json_logs)
     if args.command == "migrate":
         cmd_migrate(settings)
     elif args.command == "demo":
         cmd_demo(settings)
     elif args.command == "check":
         return cmd_check(settings)
+    elif args.command == "worker" and args.check:
+        from portaal.worker import heartbeat_fresh
+
+        return 0 if heartbeat_fresh() else 1
     elif args.command == "worker":
         cmd_worker(settings, once=args.once)
+    elif args.command == "documents":
+        return cmd_documents_register(settings, args.manifest, args.client)
     elif args.command == "serve":
-        cmd_serve(settings, dev=args.dev)
+        cmd_serve(settings, dev=args.dev, workers=args.workers)
     return 0
 
 

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portaal.cors import parse_origins  # operations (issue 14)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -56,6 +58,12 @@ class Settings:
     smtp_tls: str = "none"  # none | starttls | tls
     mail_from: str = "Portaal <noreply@portaal.example>"
     run_worker_in_process: bool = True
+    # --- operations (issue 14): CORS, persisted operations, logs ---
+    cors_origins: tuple[str, ...] = ()
+    trusted_documents: bool = False
+    apq_max_entries: int = 1000
+    json_logs: bool = True
+    # --- end operations ---
 
     @property
     def production(self) -> bool:
@@ -93,6 +101,11 @@ class Settings:
             "smtp_tls": os.environ.get("SMTP_TLS", cls.smtp_tls),
             "mail_from": os.environ.get("PORTAAL_MAIL_FROM", cls.mail_from),
             "run_worker_in_process": _bool("PORTAAL_WORKER_IN_PROCESS", True),
+            # --- operations (issue 14) ---
+            "cors_origins": parse_origins(os.environ.get("PORTAAL_CORS_ORIGINS", "")),
+            "trusted_documents": _bool("PORTAAL_TRUSTED_DOCUMENTS", False),
+            "apq_max_entries": int(os.environ.get("PORTAAL_APQ_MAX_ENTRIES", cls.apq_max_entries)),
+            "json_logs": os.environ.get("PORTAAL_LOG_FORMAT", "json") != "text",
         }
         if secret:
             values["secret_key"] = secret

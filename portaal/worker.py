@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import socket
+import tempfile
+import time
 from datetime import datetime
+from pathlib import Path
 
 from domain.background.retry import LEASE, backoff, gives_up
 from persistence.background import jobs as jobs_q
@@ -18,6 +22,26 @@ from portaal.settings import Settings
 from resolvers.background.jobs import HANDLERS, JobContext, ensure_recurring
 
 log = logging.getLogger("portaal.worker")
+# Liveness: the worker touches this file every round; `portaal worker --check` reads its age.
+HEARTBEAT = Path(
+    os.environ.get("PORTAAL_WORKER_HEARTBEAT")
+    or Path(tempfile.gettempdir()) / "portaal-worker.heartbeat"
+)
+HEARTBEAT_STALE_SECONDS = 60
+
+
+def heartbeat_fresh(path: Path = HEARTBEAT) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < HEARTBEAT_STALE_SECONDS
+    except OSError:
+        return False
+
+
+def _beat(path: Path = HEARTBEAT) -> None:
+    try:
+        path.touch()
+    except OSError:
+        log.warning("cannot write the worker heartbeat file %s", path)
 
 
 class Worker:
@@ -40,18 +64,34 @@ class Worker:
             except Exception as e:
                 error = f"{e.__class__.__name__}: {e}"
                 retry_at = None if gives_up(mail.attempts) else utcnow() + backoff(mail.attempts)
+                # By id only: an address in a log line is personal data that outlives the mail.
                 log.warning(
-                    "mail %s to %s failed (attempt %s): %s",
+                    "mail %s %s (attempt %s): %s",
                     mail.id,
-                    mail.to_address,
+                    "dead, giving up" if retry_at is None else "failed, will retry",
                     mail.attempts,
                     error,
+                    extra={
+                        "fields": {
+                            "mail_id": mail.id,
+                            "template": mail.template,
+                            "outcome": "dead" if retry_at is None else "retry",
+                            "attempt": mail.attempts,
+                        }
+                    },
                 )
                 async with self.database.transaction() as session:
                     await outbox_q.mark_failed(session, mail.id, error, retry_at)  # type: ignore[arg-type]
                 continue
             async with self.database.transaction() as session:
                 await outbox_q.mark_sent(session, mail.id, utcnow())  # type: ignore[arg-type]
+            log.info(
+                "mail %s sent",
+                mail.id,
+                extra={
+                    "fields": {"mail_id": mail.id, "template": mail.template, "outcome": "sent"}
+                },
+            )
             sent += 1
         return sent
 
@@ -93,6 +133,7 @@ class Worker:
         await ensure_recurring(self.database, utcnow())
         log.info("worker %s started", self.name)
         while not stop.is_set():
+            _beat()
             try:
                 mails, jobs = await self.run_once()
             except Exception:

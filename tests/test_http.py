@@ -167,3 +167,20 @@ async def test_production_switches_off_introspection_and_graphiql(
 async def test_health(api: Api) -> None:
     response = await api.client.get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+async def test_graphql_response_media_type_answers_2xx_when_data_is_present(api: Api) -> None:
+    """GraphQL over HTTP: a response with a `data` entry (even null) is 2xx; a request that
+    never executed has no `data` entry at all."""
+    accept = {"accept": "application/graphql-response+json"}
+    # Anonymous: `myChildren` is non-null and refused, so the error nulls `data`. It executed.
+    executed = await api.client.post(
+        "/graphql", json={"query": "{ myChildren { __typename } }"}, headers=accept
+    )
+    assert executed.status_code == 200, executed.text
+    assert executed.json()["data"] is None
+    assert executed.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    for document in ("{ nope }", "{ viewer "):
+        bad = await api.client.post("/graphql", json={"query": document}, headers=accept)
+        assert bad.status_code == 400
+        assert "data" not in bad.json()

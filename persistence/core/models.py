@@ -153,3 +153,17 @@ class AuditEvent(SQLModel, table=True):
     org_unit_id: int | None = foreign_key("org_unit.id", nullable=True, ondelete="SET NULL")
     client_address: str | None = Field(default=None, max_length=64)
     detail: str = Field(default="", max_length=1000)
+
+
+class TrustedDocument(SQLModel, table=True):
+    """A GraphQL document registered ahead by a client (trusted documents / persisted queries)."""
+
+    __tablename__ = "trusted_document"
+
+    # The client's own id (Relay's, or Apollo's sha256); sha256 finds it by APQ hash too.
+    id: str = Field(primary_key=True, max_length=200)
+    sha256: str = Field(max_length=64, index=True)
+    document: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    operation_name: str | None = Field(default=None, max_length=200)
+    client_name: str = Field(default="", max_length=100)
+    created_at: datetime = timestamp()
