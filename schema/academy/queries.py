@@ -16,6 +16,7 @@ from persistence.academy.models import pk
 from resolvers.academy import learning
 from resolvers.academy import queries as reads
 from resolvers.academy.assignment import preview_assignment
+from resolvers.academy.prefetch import prefetch_learners
 from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
 from resolvers.core.pagination import Page
@@ -34,7 +35,6 @@ from schema.academy.payloads import (
     CourseAssignmentPreview,
     UserMailPreview,
     _counts,
-    _learners,
 )
 from schema.academy.types import (
     ADMINS,
@@ -53,6 +53,7 @@ from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import public, requires
 from schema.core.relay import Connection
+from schema.core.selection import selected_names
 
 
 @strawberry.type
@@ -82,7 +83,10 @@ class AcademyQueries:
             descending,
             page_request(first, after, last, before),
         )
-        nodes = await _learners(info, page.items)
+        ctx = info.context
+        # One batch per relation the page shows, so the learners' fields resolve without await.
+        await prefetch_learners(ctx, page.items, selected_names(info))
+        nodes = [LearnerNode.ready(ctx, r) or await LearnerNode.build(ctx, r) for r in page.items]
         return to_connection(replace(page, items=nodes), lambda n: n)
 
     @requires(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import strawberry
 
@@ -27,6 +28,7 @@ from persistence.academy.models import (
 )
 from persistence.academy.models import RegistrationNumber as RegistrationRow
 from resolvers.context import Context
+from resolvers.core.prefetch import MISSING, peek
 from schema.core.identity import PersonNode
 from schema.core.info import Info
 from schema.core.node import plain, register_node
@@ -43,6 +45,14 @@ SELF_ONLY = Requirement.of((), [Relation.SELF])
 
 def _f(req: Requirement, description: str) -> Any:
     return requires(req.roles, req.relations, description=description)
+
+
+T = TypeVar("T")
+
+
+def _later(awaitable: Awaitable[T]) -> T:
+    """Not prefetched: resolve it by loading. graphql-core awaits what a sync resolver returns."""
+    return cast(T, awaitable)
 
 
 async def _visible(info: Info, nodes: list[Any]) -> list[Any]:
@@ -144,6 +154,18 @@ class LabelNode(Node):
     READ = LABEL_READ
 
     @classmethod
+    def ready(cls, ctx: Context, row: Label) -> LabelNode | None:
+        """The node without awaiting, if its owner unit is loaded already."""
+        unit = peek(ctx.loaders.unit_by_id, row.owner_unit_id)
+        if unit is MISSING:
+            return None
+        return cls(
+            id=strawberry.ID(encode_global_id("Label", pk(row))),
+            row=row,
+            scope=Scope(unit_paths=(unit.path,)),
+        )
+
+    @classmethod
     async def build(cls, ctx: Context, row: Label) -> LabelNode:
         unit = await ctx.loaders.unit_by_id.load(row.owner_unit_id)
         return cls(
@@ -237,6 +259,11 @@ class CertificateNode(Node):
     READ = LEARNER_READ
 
     @classmethod
+    def of(cls, row: Certificate, scope: Scope) -> CertificateNode:
+        """The certificate with its enrolment's scope."""
+        return cls(id=strawberry.ID(encode_global_id("Certificate", pk(row))), row=row, scope=scope)
+
+    @classmethod
     async def build(cls, ctx: Context, row: Certificate) -> CertificateNode:
         enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
         unit = await ctx.loaders.unit_by_id.load(enrolment.cluster_id)
@@ -293,16 +320,41 @@ class EnrolmentNode(Node):
         )
 
     @classmethod
+    def ready(cls, ctx: Context, row: Enrolment) -> EnrolmentNode | None:
+        """The node without awaiting, if its cluster is loaded already."""
+        unit = peek(ctx.loaders.unit_by_id, row.cluster_id)
+        if unit is MISSING:
+            return None
+        return cls(
+            id=strawberry.ID(encode_global_id("Enrolment", pk(row))),
+            row=row,
+            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
+        )
+
+    @classmethod
     async def many(cls, info: Info, rows: list[Enrolment]) -> list[EnrolmentNode]:
         return await _visible(
             info, list(await asyncio.gather(*(cls.build(info.context, r) for r in rows)))
         )
 
+    @classmethod
+    def many_now(cls, info: Info, rows: list[Enrolment]) -> list[EnrolmentNode]:
+        """`many`, synchronously when every cluster is prefetched, else by loading."""
+        nodes = [cls.ready(info.context, r) for r in rows]
+        if any(n is None for n in nodes):
+            return _later(cls.many(info, rows))
+        return [n for n in nodes if n is not None and info.context.allows(cls.READ, n.scope)]
+
     @_f(LEARNER_READ, "The course.")
-    async def course(self, info: Info) -> CourseNode:
-        return CourseNode.from_row(
-            await info.context.loaders.academy.course_by_id.load(self.row.course_id)
-        )
+    def course(self, info: Info) -> CourseNode:
+        loader = info.context.loaders.academy.course_by_id
+        row = peek(loader, self.row.course_id)
+        if row is MISSING:
+            return _later(self._load_course(loader))
+        return CourseNode.from_row(row)
+
+    async def _load_course(self, loader: Any) -> CourseNode:
+        return CourseNode.from_row(await loader.load(self.row.course_id))
 
     @_f(LEARNER_READ, "Where the learner is.")
     def status(self) -> CourseStatus:
@@ -335,19 +387,37 @@ class EnrolmentNode(Node):
         return [LessonProgress(lesson=Lesson(row=r), completed=r.id in finished) for r in lessons]
 
     @_f(LEARNER_READ, "Exam attempts so far.")
-    async def exam_attempts(self, info: Info) -> list[ExamAttemptNode]:
-        rows = await info.context.loaders.academy.attempts_by_enrolment.load(pk(self.row))
+    def exam_attempts(self, info: Info) -> list[ExamAttemptNode]:
+        rows = peek(info.context.loaders.academy.attempts_by_enrolment, pk(self.row))
+        if rows is MISSING:
+            return _later(self._load_attempts(info))
         return [ExamAttemptNode.of(r, self.scope) for r in rows]
 
     @_f(LEARNER_READ, "Attempts still possible: 3 in all, none after a pass.")
-    async def exam_attempts_left(self, info: Info) -> int:
+    def exam_attempts_left(self, info: Info) -> int:
+        rows = peek(info.context.loaders.academy.attempts_by_enrolment, pk(self.row))
+        if rows is MISSING:
+            return _later(self._load_attempts_left(info))
+        return attempts_left(_attempt_results(rows))
+
+    async def _load_attempts(self, info: Info) -> list[ExamAttemptNode]:
+        rows = await info.context.loaders.academy.attempts_by_enrolment.load(pk(self.row))
+        return [ExamAttemptNode.of(r, self.scope) for r in rows]
+
+    async def _load_attempts_left(self, info: Info) -> int:
         rows = await info.context.loaders.academy.attempts_by_enrolment.load(pk(self.row))
         return attempts_left(_attempt_results(rows))
 
     @_f(LEARNER_READ, "The certificate, once the course is completed.")
-    async def certificate(self, info: Info) -> CertificateNode | None:
+    def certificate(self, info: Info) -> CertificateNode | None:
+        row = peek(info.context.loaders.academy.certificate_by_enrolment, pk(self.row))
+        if row is MISSING:
+            return _later(self._load_certificate(info))
+        return CertificateNode.of(row, self.scope) if row else None
+
+    async def _load_certificate(self, info: Info) -> CertificateNode | None:
         row = await info.context.loaders.academy.certificate_by_enrolment.load(pk(self.row))
-        return await CertificateNode.build(info.context, row) if row else None
+        return CertificateNode.of(row, self.scope) if row else None
 
 
 @strawberry.type(
@@ -371,14 +441,40 @@ class LearnerNode(Node):
             scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
         )
 
+    @classmethod
+    def ready(cls, ctx: Context, row: Learner) -> LearnerNode | None:
+        """The node without awaiting, if its cluster is loaded already."""
+        unit = peek(ctx.loaders.unit_by_id, row.cluster_id)
+        if unit is MISSING:
+            return None
+        return cls(
+            id=cls.global_id(row),
+            row=row,
+            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
+        )
+
     @_f(LEARNER_READ, "The person.")
-    async def person(self, info: Info) -> PersonNode:
+    def person(self, info: Info) -> PersonNode:
+        loaders = info.context.loaders
+        row = peek(loaders.person_by_id, self.row.person_id)
+        paths = peek(loaders.unit_paths_by_person, self.row.person_id)
+        if row is MISSING or paths is MISSING:
+            return _later(self._load_person(info))
+        return PersonNode.of(row, paths)
+
+    async def _load_person(self, info: Info) -> PersonNode:
         return await PersonNode.load(
             info, await info.context.loaders.person_by_id.load(self.row.person_id)
         )
 
     @_f(LEARNER_READ, "The cluster.")
-    async def cluster(self, info: Info) -> OrgUnitNode:
+    def cluster(self, info: Info) -> OrgUnitNode:
+        unit = peek(info.context.loaders.unit_by_id, self.row.cluster_id)
+        if unit is MISSING:
+            return _later(self._load_cluster(info))
+        return OrgUnitNode.from_row(unit)
+
+    async def _load_cluster(self, info: Info) -> OrgUnitNode:
         return OrgUnitNode.from_row(await info.context.loaders.unit_by_id.load(self.row.cluster_id))
 
     @_f(LEARNER_READ, "When the user was added to the cluster (for 'recently uploaded').")
@@ -394,12 +490,28 @@ class LearnerNode(Node):
         return self.row.magazine
 
     @_f(LEARNER_READ, "Courses given to the user, limited to those you may see.")
-    async def enrolments(self, info: Info) -> list[EnrolmentNode]:
+    def enrolments(self, info: Info) -> list[EnrolmentNode]:
+        rows = peek(info.context.loaders.academy.enrolments_by_person, self.row.person_id)
+        if rows is MISSING:
+            return _later(self._load_enrolments(info))
+        return EnrolmentNode.many_now(info, rows)
+
+    async def _load_enrolments(self, info: Info) -> list[EnrolmentNode]:
         rows = await info.context.loaders.academy.enrolments_by_person.load(self.row.person_id)
         return await EnrolmentNode.many(info, rows)
 
     @_f(LEARNER_READ, "Labels on the user, limited to those you may see.")
-    async def labels(self, info: Info) -> list[LabelNode]:
+    def labels(self, info: Info) -> list[LabelNode]:
+        ctx = info.context
+        ids = peek(ctx.loaders.academy.label_ids_by_person, self.row.person_id)
+        if ids is not MISSING:
+            rows = [peek(ctx.loaders.academy.label_by_id, i) for i in ids]
+            nodes = [LabelNode.ready(ctx, r) for r in rows if r is not MISSING and r is not None]
+            if len(nodes) == len(rows) and all(n is not None for n in nodes):
+                return [n for n in nodes if n is not None and ctx.allows(n.READ, n.scope)]
+        return _later(self._load_labels(info))
+
+    async def _load_labels(self, info: Info) -> list[LabelNode]:
         loaders = info.context.loaders.academy
         ids = await loaders.label_ids_by_person.load(self.row.person_id)
         rows = [r for r in await loaders.label_by_id.load_many(ids) if r is not None]

@@ -56,11 +56,15 @@ class PersonNode(Node):
 
     @classmethod
     async def build(cls, ctx: Any, row: PersonRow) -> PersonNode:
-        paths = await ctx.loaders.unit_paths_by_person.load(row.id)
+        return cls.of(row, await ctx.loaders.unit_paths_by_person.load(row.id))
+
+    @classmethod
+    def of(cls, row: PersonRow, unit_paths: tuple[str, ...]) -> PersonNode:
+        """The person with the paths of the units they hold roles on (their scope)."""
         return cls(
             id=strawberry.ID(encode_global_id("Person", row.id)),  # type: ignore[arg-type]
             row=row,
-            scope=Scope(unit_paths=paths, person_id=row.id),
+            scope=Scope(unit_paths=unit_paths, person_id=row.id),
         )
 
     @_p("E-mail address; also the login name.")

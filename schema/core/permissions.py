@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from inspect import isawaitable
 from typing import Any
 
 import strawberry
@@ -181,7 +182,14 @@ class Produces(FieldExtension):
         return result
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        return self.check(next_(source, info, **kwargs), info)
+        result = next_(source, info, **kwargs)
+        if isawaitable(result):
+            # A sync field whose data was not prefetched loads it: check once it arrives.
+            return self._check_later(result, info)
+        return self.check(result, info)
+
+    async def _check_later(self, result: Any, info: Any) -> Any:
+        return self.check(await result, info)
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
         return self.check(await next_(source, info, **kwargs), info)
