@@ -145,9 +145,11 @@ class Guard(FieldExtension):
         if self.on is None:
             self.check(source, info)
         else:
-            # Without any of the roles anywhere you may not do this at all: FORBIDDEN.
+            # Without any of the roles anywhere you may not do this at all: FORBIDDEN. A
+            # requirement of relations only (SELF, GUARDIAN, …) is decided on the object itself.
             ctx = info.context
-            if not ctx.allows(self.requirement, None):
+            relation_only = not self.requirement.roles and ctx.viewer.is_authenticated
+            if not (relation_only or ctx.allows(self.requirement, None)):
                 raise _denied(ctx, self.requirement)
             refusal = await self.check_bound(ctx, kwargs)
             if refusal is not None:
