@@ -19,7 +19,7 @@ from persistence.types import utcnow
 from resolvers.academy.selection import Selection, academy_of, selected_learners
 from resolvers.context import Context
 from resolvers.core.access import notify_added
-from resolvers.core.accounts import send_activation
+from resolvers.core.accounts import new_account
 from resolvers.core.tree import not_found, unit_of_kind
 
 
@@ -110,9 +110,7 @@ async def _add_learner(
     """A new person gets an activation link, someone with an account a notice."""
     assert cluster.id is not None
     if person is None:
-        person = uow.add(Person(email=email))
-        await uow.flush()
-        await send_activation(ctx, uow.session, person, organisation=academy.name)
+        person = await new_account(ctx, uow, email, mail={"organisation": academy.name})
     else:
         await notify_added(ctx, uow.session, person, academy.name, now)
     assert person.id is not None

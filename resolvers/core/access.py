@@ -24,7 +24,7 @@ from persistence.db import UnitOfWork
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
-from resolvers.core.accounts import send_activation
+from resolvers.core.accounts import new_account
 from resolvers.core.tree import not_found
 
 
@@ -118,17 +118,16 @@ async def invite_person(
         person = await q.person_by_email(uow.session, address)
         created = person is None
         if person is None:
-            person = uow.add(
-                Person(
-                    email=address,
-                    given_name=given,
-                    name_prefix=prefix,
-                    family_name=family,
-                    language=Language(language),
-                )
+            person = await new_account(
+                ctx,
+                uow,
+                address,
+                mail={"organisation": unit.name},
+                given_name=given,
+                name_prefix=prefix,
+                family_name=family,
+                language=Language(language),
             )
-            await uow.flush()
-            await send_activation(ctx, uow.session, person, organisation=unit.name)
         else:
             await notify_added(ctx, uow.session, person, unit.name, now)
         assignment = await q.assign_role(uow.session, person.id, role, unit.id)  # type: ignore[arg-type]

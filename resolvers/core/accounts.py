@@ -214,6 +214,26 @@ async def issue_link(
     return secret
 
 
+async def new_account(
+    ctx: Context,
+    uow: UnitOfWork,
+    email: str,
+    *,
+    template: str = "activation",
+    mail: dict[str, Any] | None = None,
+    **person: Any,
+) -> Person:
+    """A new person with this (normalised) address and a single-use activation mail.
+
+    The one place accounts are created for someone else: an admin adding a learner, inviting
+    staff, registering a pupil or linking a guardian. `person` holds the Person's other fields.
+    """
+    row = uow.add(Person(email=email, **person))
+    await uow.flush()
+    await send_activation(ctx, uow.session, row, template, **(mail or {}))
+    return row
+
+
 async def send_activation(
     ctx: Context, session: Any, person: Person, template: str = "activation", **values: Any
 ) -> None:

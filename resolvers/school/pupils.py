@@ -30,7 +30,7 @@ from persistence.school.models import (
 from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.access import notify_added
-from resolvers.core.accounts import send_activation
+from resolvers.core.accounts import new_account
 from resolvers.core.pagination import Page, paginate
 from resolvers.core.tree import not_found, unit_of_kind
 from resolvers.school.access import clean_text, required_text, row_of, today, viewer_id
@@ -185,19 +185,18 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
         person = await identity_q.person_by_email(session, address)
         created = person is None
         if person is None:
-            person = uow.add(
-                Person(
-                    email=address,
-                    given_name=given,
-                    name_prefix=prefix,
-                    family_name=family,
-                    language=Language(data.language),
-                    date_of_birth=data.date_of_birth,
-                    phone=phone or None,
-                )
+            person = await new_account(
+                ctx,
+                uow,
+                address,
+                mail={"organisation": school.name},
+                given_name=given,
+                name_prefix=prefix,
+                family_name=family,
+                language=Language(data.language),
+                date_of_birth=data.date_of_birth,
+                phone=phone or None,
             )
-            await uow.flush()
-            await send_activation(ctx, session, person, "activation", organisation=school.name)
         elif (await q.pupils_by_person(session, [person.id]))[0] is not None:  # type: ignore[list-item]
             raise DomainError(
                 ErrorCode.ALREADY_EXISTS, "This person is already registered as a pupil", "email"
@@ -305,24 +304,17 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
             # Someone with an account is told, so nobody is linked to a child unseen.
             await notify_added(ctx, session, person, school.name, utcnow())
         else:
-            person = uow.add(
-                Person(
-                    email=address,
-                    given_name=given,
-                    name_prefix=prefix,
-                    family_name=family,
-                    language=Language(data.language),
-                )
-            )
-            await uow.flush()
             child = await uow.get(Person, pupil.person_id)
-            await send_activation(
+            person = await new_account(
                 ctx,
-                session,
-                person,
-                "guardian_account",
-                school=school.name,
-                child=child.given_name if child else "",
+                uow,
+                address,
+                template="guardian_account",
+                mail={"school": school.name, "child": child.given_name if child else ""},
+                given_name=given,
+                name_prefix=prefix,
+                family_name=family,
+                language=Language(data.language),
             )
         link = uow.add(
             GuardianLink(
