@@ -13,6 +13,7 @@ from persistence.school.models import (
     SchoolLesson,
     SchoolSubject,
 )
+from resolvers.core.loader_group import referenced
 from resolvers.school import agenda as school_agenda
 from schema.core.info import Info
 from schema.core.relay import Node
@@ -95,7 +96,7 @@ class TimetableLessonNode(Node):
 
     @_f(LESSON_READ, "The class.")
     async def class_name(self, info: Info) -> str:
-        unit = await info.context.loaders.unit_by_id.load(self.row.class_unit_id)
+        unit = await referenced(info.context.loaders.unit_by_id, self.row.class_unit_id)
         return unit.name
 
     @_f(LESSON_READ, "Whether the teacher registered attendance (the seed's green tick).")
