@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -19,11 +19,13 @@ from domain.school.grades import (
 from domain.school.timetable import AgendaView as DomainView
 from persistence.core.models import Person
 from persistence.school.models import (
+    GuardianConsent,
     GuardianLink,
     Pupil,
     PupilEnrolment,
     pk,
 )
+from resolvers.context import Context
 from resolvers.core.loader_group import referenced
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
@@ -92,7 +94,7 @@ class PupilNode(Node):
     READ = PUPIL_READ
 
     @classmethod
-    async def build(cls, ctx: Any, row: Pupil) -> PupilNode:
+    async def build(cls, ctx: Context, row: Pupil) -> PupilNode:
         view = await resolve.pupil_view(ctx, row)
         return cls(id=_gid("Pupil", row.id), row=row, view=view, scope=view.scope)
 
@@ -388,7 +390,7 @@ class PupilEnrolmentNode(Node):
         return cls(id=_gid("PupilEnrolment", row.id), row=row, scope=view.scope)
 
     @classmethod
-    async def build(cls, ctx: Any, row: PupilEnrolment) -> PupilEnrolmentNode:
+    async def build(cls, ctx: Context, row: PupilEnrolment) -> PupilEnrolmentNode:
         pupil = await referenced(ctx.loaders.school.pupil_by_id, row.pupil_id)
         return cls.make(row, await resolve.pupil_view(ctx, pupil))
 
@@ -426,11 +428,11 @@ class GuardianLinkNode(Node):
         return cls(id=_gid("GuardianLink", row.id), row=row, pupil=view.pupil, scope=view.scope)
 
     @classmethod
-    async def build(cls, ctx: Any, row: GuardianLink) -> GuardianLinkNode:
+    async def build(cls, ctx: Context, row: GuardianLink) -> GuardianLinkNode:
         pupil = await referenced(ctx.loaders.school.pupil_by_id, row.pupil_id)
         return cls.make(row, await resolve.pupil_view(ctx, pupil))
 
-    async def _consent(self, info: Info) -> Any:
+    async def _consent(self, info: Info) -> GuardianConsent | None:
         return await info.context.loaders.school.consent_by_link.load(
             (self.row.pupil_id, self.row.guardian_person_id)
         )
