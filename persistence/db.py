@@ -196,13 +196,6 @@ class RequestSession:
                 if not uow.committed:
                     await session.rollback()
 
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """Deprecated: everything inside commits together or not at all; use `unit_of_work`."""
-        async with self.unit_of_work(None, None) as uow:
-            yield uow.session
-            await uow.commit()
-
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -8,10 +8,13 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from domain.core.orgtree import OrgUnitKind
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
+from persistence.background.models import ExportJob, OutboxMail
 from persistence.core import people as identity_q
 from persistence.core import tree as org_q
+from persistence.core.models import AccessToken, AuditEvent, OrgUnit, Person, RoleAssignment
 from persistence.db import Reader
 from resolvers.academy.loaders import AcademyLoaders
 from resolvers.core.loader_group import LoaderGroup
@@ -50,11 +53,11 @@ class Loaders(LoaderGroup):
         return SchoolLoaders(self._db)
 
     @cached_property
-    def unit_by_id(self) -> DataLoader[int, Any]:
+    def unit_by_id(self) -> DataLoader[int, OrgUnit | None]:
         return self._loader(org_q.units_by_ids)
 
     @cached_property
-    def person_by_id(self) -> DataLoader[int, Any]:
+    def person_by_id(self) -> DataLoader[int, Person | None]:
         return self._loader(identity_q.persons_by_ids)
 
     @cached_property
@@ -62,31 +65,33 @@ class Loaders(LoaderGroup):
         return self._loader(identity_q.unit_paths_by_person)
 
     @cached_property
-    def assignments_by_person(self) -> DataLoader[int, Any]:
+    def assignments_by_person(self) -> DataLoader[int, list[RoleAssignment]]:
         return self._loader(identity_q.assignments_by_person)
 
     @cached_property
-    def assignment_by_id(self) -> DataLoader[int, Any]:
+    def assignment_by_id(self) -> DataLoader[int, RoleAssignment | None]:
         return self._loader(identity_q.assignments_by_ids)
 
     @cached_property
-    def api_token_by_id(self) -> DataLoader[int, Any]:
+    def api_token_by_id(self) -> DataLoader[int, AccessToken | None]:
         return self._loader(identity_q.api_tokens_by_ids)
 
     @cached_property
-    def audit_event_by_id(self) -> DataLoader[int, Any]:
+    def audit_event_by_id(self) -> DataLoader[int, AuditEvent | None]:
         return self._loader(identity_q.audit_events_by_ids)
 
     @cached_property
-    def export_by_id(self) -> DataLoader[int, Any]:
+    def export_by_id(self) -> DataLoader[int, ExportJob | None]:
         return self._loader(jobs_q.exports_by_ids)
 
     @cached_property
-    def mail_by_id(self) -> DataLoader[int, Any]:
+    def mail_by_id(self) -> DataLoader[int, OutboxMail | None]:
         return self._loader(outbox_q.mails_by_ids)
 
-    def children_page(self, kinds: tuple[Any, ...] | None) -> DataLoader[tuple[int, int, int], Any]:
+    def children_page(
+        self, kinds: tuple[OrgUnitKind, ...] | None
+    ) -> DataLoader[tuple[int, int, int], list[OrgUnit]]:
         return self.keyed("children_page", org_q.children_pages, kinds)
 
-    def children_count(self, kinds: tuple[Any, ...] | None) -> DataLoader[int, int]:
+    def children_count(self, kinds: tuple[OrgUnitKind, ...] | None) -> DataLoader[int, int]:
         return self.keyed("children_count", org_q.children_counts, kinds)

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.core.ids import decode_expected
+from domain.core.orgtree import OrgUnitKind
+from domain.core.roles import SCHOOL_STAFF, Relation, RelationFact, Requirement, Viewer, allows
 from domain.school.timetable import local_date
+from persistence.core.models import OrgUnit
+from persistence.school.models import ClassMentor
 from persistence.types import utcnow
+from schema.core.org import OrgUnitNode
 from tests.conftest import Api
 from tests.school_setup import (
     ADMIN,
@@ -61,6 +67,51 @@ async def test_a_class_outside_your_reach_answers_like_a_missing_one(api: Api) -
         body = await api.query(PUPILS, {"c": c}, noord)
         assert body["data"] is None
         assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_a_class_nodes_scope_names_the_class_so_its_mentor_matches() -> None:
+    def node(kind: OrgUnitKind, unit_id: int) -> OrgUnitNode:
+        return OrgUnitNode.from_row(OrgUnit(id=unit_id, kind=kind, name="x", path=f"/1/{unit_id}/"))
+
+    class_scope = node(OrgUnitKind.CLASS, 23).scope
+    assert class_scope.class_unit_id == 23
+    assert node(OrgUnitKind.LOCATION, 23).scope.class_unit_id is None
+    # A mentor of class 23 with no role anywhere: the relation alone decides.
+    mentor = Viewer(
+        person_id=7,
+        facts=(RelationFact(Relation.MENTOR, "class_unit_id", frozenset({23})),),
+    )
+    staff_or_mentor = Requirement.of(SCHOOL_STAFF, [Relation.MENTOR])
+    assert allows(mentor, staff_or_mentor, class_scope)
+    assert not allows(mentor, staff_or_mentor, node(OrgUnitKind.CLASS, 24).scope)
+
+
+async def test_the_mentor_of_a_class_reads_its_pupils(api: Api) -> None:
+    admin = await api.login(ADMIN)
+    mentor = await api.login(TEACHER)  # Rik Mulder, mentor of 3A
+    class_3a = await api.unit_id("3A")
+    everyone = (await api.data(PUPILS, {"c": class_3a}, admin))["classPupils"]["totalCount"]
+    assert everyone > 0
+    assert (await api.data(PUPILS, {"c": class_3a}, mentor))["classPupils"] == {
+        "totalCount": everyone
+    }
+
+
+async def test_a_mentor_row_of_someone_not_teaching_there_grants_nothing(api: Api) -> None:
+    # A mentor counts only while a teacher of the class's location or school; Joke Dekker
+    # teaches at Noord only, so a stored mentorship of 3A (Centrum) does not reach 3A.
+    noord = await api.login(NOORD_TEACHER)
+    class_3a = await api.unit_id("3A")
+    async with api.database.transaction() as s:
+        s.add(
+            ClassMentor(
+                class_unit_id=decode_expected(class_3a, "OrgUnit"),
+                teacher_person_id=decode_expected(await api.person_id(NOORD_TEACHER), "Person"),
+            )
+        )
+    body = await api.query(PUPILS, {"c": class_3a}, noord)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_a_lesson_of_another_location_is_not_found_and_unchanged(api: Api) -> None:

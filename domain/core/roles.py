@@ -75,6 +75,20 @@ ADMIN_ROLES = frozenset(
     }
 )
 
+# Named role sets, defined once: schema directives and resolvers of every area use these.
+# Tuples keep the order the SDL prints them in.
+EVERY_ROLE: tuple[Role, ...] = tuple(Role)
+ALL_ADMINS: tuple[Role, ...] = tuple(sorted(ADMIN_ROLES, key=lambda x: x.value))
+# Everyone who works on a unit, not only as a learner, pupil or contact on it.
+STAFF_ROLES: tuple[Role, ...] = tuple(
+    x for x in Role if x not in {Role.LEARNER, Role.PUPIL, Role.CONTACT}
+)
+SCHOOL_ADMINS: tuple[Role, ...] = (Role.SCHOOL_ADMIN,)
+SCHOOL_STAFF: tuple[Role, ...] = (Role.SCHOOL_ADMIN, Role.TEACHER)
+ACADEMY_ORG_ADMINS: tuple[Role, ...] = (Role.PLATFORM_ADMIN, Role.ACADEMY_ORG_ADMIN)
+ACADEMY_ADMINS: tuple[Role, ...] = (Role.PLATFORM_ADMIN, Role.ACADEMY_ORG_ADMIN, Role.CLUSTER_ADMIN)
+LEARNERS: tuple[Role, ...] = (Role.LEARNER,)
+
 
 def check_role_on_kind(role: Role, kind: OrgUnitKind) -> None:
     if kind not in ROLE_UNIT_KINDS[role]:
@@ -150,15 +164,6 @@ class Viewer:
     def related(self, relation: Relation) -> frozenset[int]:
         """The ids the viewer stands in this (provided) relation to."""
         return frozenset().union(*(f.ids for f in self.facts if f.relation is relation))
-
-    # Read by the school area's list filters; new code asks `related(…)`.
-    @property
-    def guardian_of(self) -> frozenset[int]:
-        return self.related(Relation.GUARDIAN)
-
-    @property
-    def mentor_of(self) -> frozenset[int]:
-        return self.related(Relation.MENTOR)
 
     @cached_property
     def effective_grants(self) -> tuple[Grant, ...]:

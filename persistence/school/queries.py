@@ -204,9 +204,13 @@ async def enrolments_by_ids(
 # --- guardians and consent ----------------------------------------------------------------------
 
 
+# A guardian's link, its pupil, the pupil's person and the consent row (if any).
+GuardianRow = tuple[GuardianLink, Pupil, Person, GuardianConsent | None]
+
+
 async def links_by_guardian(
     session: AsyncSession, person_ids: Sequence[int]
-) -> list[list[tuple[GuardianLink, Pupil, Person, GuardianConsent | None]]]:
+) -> list[list[GuardianRow]]:
     """Per guardian: each link with its pupil, the pupil's person and the consent row."""
     grouped: dict[int, list[Any]] = defaultdict(list)
     for part in chunks(list(dict.fromkeys(person_ids))):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from domain.academy.learner_filter import LearnerFilter
 from domain.core.orgtree import OrgUnitKind, path_ids
@@ -59,7 +59,8 @@ async def report(ctx: Context) -> list[tuple[Any, OrgUnit, Course]]:
     rows = await ctx.db.read(aq.report_rows, admin_paths(ctx))
     clusters = await ctx.loaders.unit_by_id.load_many([r[0] for r in rows])
     courses = await ctx.loaders.academy.course_by_id.load_many([r[1] for r in rows])
-    return list(zip(rows, clusters, courses, strict=True))
+    # Every report row names an existing cluster (a foreign key).
+    return list(zip(rows, cast(list[OrgUnit], clusters), courses, strict=True))
 
 
 async def seat_usage(ctx: Context, academy_id: int) -> list[tuple[OrgUnit, int, int]]:

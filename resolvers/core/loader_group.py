@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from persistence.db import Reader
+
+K = TypeVar("K")
+V = TypeVar("V")
+P = ParamSpec("P")
 
 
 class LoaderGroup:
@@ -17,11 +22,22 @@ class LoaderGroup:
         self._db = db
 
     def _loader(
-        self, fn: Callable[..., Awaitable[Sequence[Any]]], *args: Any
-    ) -> DataLoader[Any, Any]:
+        self,
+        fn: Callable[Concatenate[AsyncSession, list[K], P], Awaitable[Sequence[V]]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> DataLoader[K, V]:
         """A DataLoader whose batch is `fn(session, keys, *args)`, results in key order."""
 
-        async def load(keys: list[Any]) -> Sequence[Any]:
-            return await self._db.read(fn, keys, *args)
+        async def load(keys: list[K]) -> Sequence[V]:
+            return await self._db.read(lambda session: fn(session, keys, *args, **kwargs))
 
         return DataLoader(load_fn=load)
+
+
+async def referenced(loader: DataLoader[K, V | None], key: K) -> V:
+    """The row a foreign key points to: the database guarantees it, so a missing one is a bug."""
+    row = await loader.load(key)
+    if row is None:
+        raise LookupError(f"no row {key!r}, though a foreign key points to it")
+    return row

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import path_ids
-from domain.core.roles import Relation, Requirement, Role, Scope, Viewer
+from domain.core.roles import SCHOOL_STAFF, Relation, Requirement, Scope, Viewer
 from domain.school.consent import check_may_set_consent, guardian_access, needs_consent
 from domain.school.timetable import local_date
 from persistence.core.models import OrgUnit, Person
@@ -26,9 +26,8 @@ from persistence.school import queries as q
 from persistence.school.models import GuardianConsent, GuardianLink, Pupil, pk
 from persistence.types import utcnow
 from resolvers.context import Context
+from resolvers.core.loader_group import referenced
 from resolvers.core.tree import not_found
-
-STAFF = (Role.SCHOOL_ADMIN, Role.TEACHER)
 
 T = TypeVar("T")
 
@@ -86,7 +85,7 @@ CONSENT_GIVER = Requirement.of((), [Relation.SELF])
 def is_staff_for(viewer: Viewer, scope: Scope) -> bool:
     """School staff of the pupil's class (administration, teachers, the mentor): they also see
     exam results the exam board has not finalised yet."""
-    if any(viewer.holds_on(STAFF, path) for path in scope.unit_paths):
+    if any(viewer.holds_on(SCHOOL_STAFF, path) for path in scope.unit_paths):
         return True
     return viewer.has_relation(Relation.MENTOR, scope)
 
@@ -103,8 +102,8 @@ class PupilView:
 
 
 async def pupil_view(ctx: Context, pupil: Pupil) -> PupilView:
-    person = await ctx.loaders.person_by_id.load(pupil.person_id)
-    class_unit = await ctx.loaders.unit_by_id.load(pupil.class_unit_id)
+    person = await referenced(ctx.loaders.person_by_id, pupil.person_id)
+    class_unit = await referenced(ctx.loaders.unit_by_id, pupil.class_unit_id)
     return PupilView(pupil, person, class_unit, pupil_scope(pupil, class_unit))
 
 

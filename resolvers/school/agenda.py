@@ -90,7 +90,7 @@ async def agenda(
 ) -> AgendaResult:
     period = view_range(view, day or today(), end_date)
     start, end = day_bounds(period.first, period.last)
-    rows = await ctx.loaders.school.lessons_by_class_range.load((class_unit.id, start, end))
+    rows = await ctx.loaders.school.lessons_by_class_range.load((pk(class_unit), start, end))
     scope = lesson_scope(class_unit, pupil)
     per_day: dict[date, list[LessonView]] = defaultdict(list)
     for lesson, subject in rows:

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.core.errors import DomainError, ErrorCode
-from domain.core.roles import Relation, Requirement, Role
+from domain.core.roles import SCHOOL_ADMINS, Relation, Requirement
 from domain.school.attendance import Absence, IsoWeek, attendance_rates, iso_week
 from domain.school.grades import SchoolYear, school_year_of
 from domain.school.timetable import DateRange, from_utc
@@ -25,7 +25,7 @@ MAX_ATTENDANCE_DAYS = 366
 
 # Every teacher of the class may reach an absence; only its mentor or the administration
 # handles it (a rule narrower than the bound requirement, checked on the bound absence).
-ABSENCE_HANDLERS = Requirement.of([Role.SCHOOL_ADMIN], [Relation.MENTOR])
+ABSENCE_HANDLERS = Requirement.of(SCHOOL_ADMINS, [Relation.MENTOR])
 
 
 # --- reads: attendance ----------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ async def attendance(
     lessons = await ctx.loaders.school.lessons_by_class_range.load(
         (view.pupil.class_unit_id, start, end)
     )
-    rows = await ctx.loaders.school.absences_by_pupil_range.load((view.pupil.id, start, end))
+    rows = await ctx.loaders.school.absences_by_pupil_range.load((pk(view.pupil), start, end))
     # Registered: lessons of the class whose attendance the teacher registered, plus any lesson
     # the pupil was recorded absent from (also one of an earlier class).
     registered = {lesson.id for lesson, _ in lessons if lesson.attendance_registered}

@@ -12,7 +12,7 @@ from domain.core.emails import normalize_email
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind, path_ids
 from domain.core.pagination import PageRequest
-from domain.core.roles import Role
+from domain.core.roles import Relation, Role
 from domain.school.consent import GuardianAccess, age_on, guardian_access
 from domain.school.grades import school_year_of
 from persistence.core import people as identity_q
@@ -31,6 +31,7 @@ from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.access import notify_added
 from resolvers.core.accounts import new_account
+from resolvers.core.loader_group import referenced
 from resolvers.core.pagination import Page, paginate
 from resolvers.core.tree import not_found, unit_of_kind
 from resolvers.school.access import clean_text, required_text, row_of, today, viewer_id
@@ -64,7 +65,7 @@ async def my_children(ctx: Context) -> list[ChildAccess]:
     children = []
     for link, pupil, person, consent in rows[:MAX_CHILDREN]:
         access = guardian_access(pupil.date_of_birth, on, bool(consent and consent.given))
-        visible = access.allowed and pupil.id in ctx.viewer.guardian_of
+        visible = access.allowed and pupil.id in ctx.viewer.related(Relation.GUARDIAN)
         children.append(
             ChildAccess(
                 first_name=person.given_name,
@@ -89,7 +90,7 @@ class Location:
 async def location_of(ctx: Context, class_unit: OrgUnit) -> Location | None:
     if class_unit.parent_id is None:
         return None
-    unit = await ctx.loaders.unit_by_id.load(class_unit.parent_id)
+    unit = await referenced(ctx.loaders.unit_by_id, class_unit.parent_id)
     details = await ctx.loaders.school.location_details.load(class_unit.parent_id)
     return Location(unit, details)
 

@@ -28,6 +28,7 @@ from persistence.academy.models import (
 )
 from persistence.academy.models import RegistrationNumber as RegistrationRow
 from resolvers.context import Context
+from resolvers.core.loader_group import referenced
 from resolvers.core.prefetch import MISSING, peek
 from schema.core.identity import PersonNode
 from schema.core.info import Info
@@ -167,7 +168,7 @@ class LabelNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: Label) -> LabelNode:
-        unit = await ctx.loaders.unit_by_id.load(row.owner_unit_id)
+        unit = await referenced(ctx.loaders.unit_by_id, row.owner_unit_id)
         return cls(
             id=strawberry.ID(encode_global_id("Label", pk(row))),
             row=row,
@@ -185,7 +186,7 @@ class LabelNode(Node):
     @_f(LABEL_READ, "The academy or cluster whose admins made it.")
     async def unit(self, info: Info) -> OrgUnitNode:
         return OrgUnitNode.from_row(
-            await info.context.loaders.unit_by_id.load(self.row.owner_unit_id)
+            await referenced(info.context.loaders.unit_by_id, self.row.owner_unit_id)
         )
 
 
@@ -266,7 +267,7 @@ class CertificateNode(Node):
     @classmethod
     async def build(cls, ctx: Context, row: Certificate) -> CertificateNode:
         enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
-        unit = await ctx.loaders.unit_by_id.load(enrolment.cluster_id)
+        unit = await referenced(ctx.loaders.unit_by_id, enrolment.cluster_id)
         return cls(
             id=strawberry.ID(encode_global_id("Certificate", pk(row))),
             row=row,
@@ -312,7 +313,7 @@ class EnrolmentNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: Enrolment) -> EnrolmentNode:
-        unit = await ctx.loaders.unit_by_id.load(row.cluster_id)
+        unit = await referenced(ctx.loaders.unit_by_id, row.cluster_id)
         return cls(
             id=strawberry.ID(encode_global_id("Enrolment", pk(row))),
             row=row,
@@ -434,7 +435,7 @@ class LearnerNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: Learner) -> LearnerNode:
-        unit = await ctx.loaders.unit_by_id.load(row.cluster_id)
+        unit = await referenced(ctx.loaders.unit_by_id, row.cluster_id)
         return cls(
             id=cls.global_id(row),
             row=row,
@@ -464,7 +465,7 @@ class LearnerNode(Node):
 
     async def _load_person(self, info: Info) -> PersonNode:
         return await PersonNode.load(
-            info, await info.context.loaders.person_by_id.load(self.row.person_id)
+            info, await referenced(info.context.loaders.person_by_id, self.row.person_id)
         )
 
     @_f(LEARNER_READ, "The cluster.")
@@ -475,7 +476,9 @@ class LearnerNode(Node):
         return OrgUnitNode.from_row(unit)
 
     async def _load_cluster(self, info: Info) -> OrgUnitNode:
-        return OrgUnitNode.from_row(await info.context.loaders.unit_by_id.load(self.row.cluster_id))
+        return OrgUnitNode.from_row(
+            await referenced(info.context.loaders.unit_by_id, self.row.cluster_id)
+        )
 
     @_f(LEARNER_READ, "When the user was added to the cluster (for 'recently uploaded').")
     def added_at(self) -> datetime:

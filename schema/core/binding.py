@@ -71,12 +71,11 @@ def refusal(
     viewer: r.Viewer = ctx.viewer
     if not viewer.is_authenticated:
         raise _denied(ctx, requirement)
-    every_role = tuple(r.Role)
     # Someone who may see the object, or works inside its unit, is told they may not do this;
     # to anyone else it does not exist.
     inside = objects is not None and any(
         ctx.allows(type(obj).READ, obj.scope)
-        or any(viewer.holds_on(every_role, path) for path in obj.scope.unit_paths)
+        or any(viewer.holds_on(r.EVERY_ROLE, path) for path in obj.scope.unit_paths)
         for obj in objects
     )
     if inside:

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from domain.core.ids import encode_global_id
-from domain.core.roles import ADMIN_ROLES, Relation, Requirement, Scope
+from domain.core.roles import ADMIN_ROLES, ALL_ADMINS, Relation, Requirement, Scope
 from domain.core.roles import PERSON_READ as DOMAIN_PERSON_READ
 from domain.core.roles import Role as DomainRole
 from persistence.core.models import AccessToken
@@ -17,11 +17,12 @@ from persistence.core.models import AuditEvent as AuditRow
 from persistence.core.models import Person as PersonRow
 from persistence.core.models import RoleAssignment as AssignmentRow
 from resolvers.core import people as resolve
+from resolvers.core.loader_group import referenced
 from schema.background.types import ExportJobNode
 from schema.core.info import Info
 from schema.core.node import plain, register_node
 from schema.core.org import OrgUnitNode
-from schema.core.permissions import ALL_ADMINS, Role, authenticated, requires
+from schema.core.permissions import Role, authenticated, requires
 from schema.core.relay import Node
 
 PERSON_READ = DOMAIN_PERSON_READ
@@ -158,12 +159,12 @@ class RoleAssignmentNode(Node):
     @_a("The unit the role is held on.")
     async def unit(self, info: Info) -> OrgUnitNode:
         return OrgUnitNode.from_row(
-            await info.context.loaders.unit_by_id.load(self.row.org_unit_id)
+            await referenced(info.context.loaders.unit_by_id, self.row.org_unit_id)
         )
 
     @_a("The person holding the role.")
     async def person(self, info: Info) -> PersonNode:
-        row = await info.context.loaders.person_by_id.load(self.row.person_id)
+        row = await referenced(info.context.loaders.person_by_id, self.row.person_id)
         return await PersonNode.load(info, row)
 
     @_a("When the role was given (ISO 8601, UTC).")

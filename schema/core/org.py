@@ -10,13 +10,13 @@ import strawberry
 
 from domain.core.ids import encode_global_id
 from domain.core.orgtree import OrgUnitKind as DomainKind
-from domain.core.roles import Relation, Requirement, Scope
+from domain.core.roles import EVERY_ROLE, STAFF_ROLES, Relation, Requirement, Scope
 from persistence.core.models import OrgUnit as OrgUnitRow
 from resolvers.core import tree as resolve
 from schema.core.info import Info
 from schema.core.node import plain, register_node
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
-from schema.core.permissions import EVERY_ROLE, STAFF_ROLES, requires
+from schema.core.permissions import requires
 from schema.core.relay import Connection, Node
 
 
@@ -61,7 +61,11 @@ class OrgUnitNode(Node):
         return cls(
             id=strawberry.ID(encode_global_id("OrgUnit", row.id)),
             row=row,
-            scope=Scope(unit_paths=(row.path,)),
+            # A class's scope names the class, so its MENTOR relation can match.
+            scope=Scope(
+                unit_paths=(row.path,),
+                class_unit_id=row.id if row.kind is DomainKind.CLASS else None,
+            ),
         )
 
     @requires(UNIT_READERS.roles, UNIT_READERS.relations, description="What the unit is.")

@@ -262,12 +262,6 @@ def unauthenticated() -> StrawberryGraphQLError:
     return _error("You need to log in to do this.", "UNAUTHENTICATED")
 
 
-# Role sets used across the schema, named for who they are.
-EVERY_ROLE = tuple(r.Role)
-ALL_ADMINS = tuple(sorted(r.ADMIN_ROLES, key=lambda x: x.value))
-STAFF_ROLES = tuple(x for x in r.Role if x not in {r.Role.LEARNER, r.Role.PUPIL, r.Role.CONTACT})
-
-
 def public_fields(cls: Any) -> Any:
     """Mark every field of a value type `@public` that has no permission of its own.
 

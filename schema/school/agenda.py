@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
 
 import strawberry
 
@@ -13,6 +12,8 @@ from persistence.school.models import (
     SchoolLesson,
     SchoolSubject,
 )
+from resolvers.context import Context
+from resolvers.core.loader_group import referenced
 from resolvers.school import agenda as school_agenda
 from schema.core.info import Info
 from schema.core.relay import Node
@@ -37,9 +38,9 @@ class TimetableLessonNode(Node):
         return cls(id=_gid("TimetableLesson", row.id), row=row, subject_row=subject, scope=scope)
 
     @classmethod
-    async def build(cls, ctx: Any, row: SchoolLesson) -> TimetableLessonNode:
-        subject = await ctx.loaders.school.subject_by_id.load(row.subject_id)
-        unit = await ctx.loaders.unit_by_id.load(row.class_unit_id)
+    async def build(cls, ctx: Context, row: SchoolLesson) -> TimetableLessonNode:
+        subject = await referenced(ctx.loaders.school.subject_by_id, row.subject_id)
+        unit = await referenced(ctx.loaders.unit_by_id, row.class_unit_id)
         return cls.make(row, subject, school_agenda.lesson_scope(unit, None))
 
     @_f(LESSON_READ, "The day (Europe/Amsterdam).")
@@ -95,7 +96,7 @@ class TimetableLessonNode(Node):
 
     @_f(LESSON_READ, "The class.")
     async def class_name(self, info: Info) -> str:
-        unit = await info.context.loaders.unit_by_id.load(self.row.class_unit_id)
+        unit = await referenced(info.context.loaders.unit_by_id, self.row.class_unit_id)
         return unit.name
 
     @_f(LESSON_READ, "Whether the teacher registered attendance (the seed's green tick).")

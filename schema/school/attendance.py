@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 
@@ -14,6 +13,8 @@ from persistence.school.models import (
     SchoolLesson,
     SchoolSubject,
 )
+from resolvers.context import Context
+from resolvers.core.loader_group import referenced
 from resolvers.school import access as resolve
 from resolvers.school import attendance as school_attendance
 from schema.core.relay import Node
@@ -46,10 +47,10 @@ class AbsenceNode(Node):
         )
 
     @classmethod
-    async def build(cls, ctx: Any, row: SchoolAbsence) -> AbsenceNode:
-        lesson = await ctx.loaders.school.lesson_by_id.load(row.lesson_id)
-        subject = await ctx.loaders.school.subject_by_id.load(lesson.subject_id)
-        pupil = await ctx.loaders.school.pupil_by_id.load(row.pupil_id)
+    async def build(cls, ctx: Context, row: SchoolAbsence) -> AbsenceNode:
+        lesson = await referenced(ctx.loaders.school.lesson_by_id, row.lesson_id)
+        subject = await referenced(ctx.loaders.school.subject_by_id, lesson.subject_id)
+        pupil = await referenced(ctx.loaders.school.pupil_by_id, row.pupil_id)
         view = await resolve.pupil_view(ctx, pupil)
         return cls.make(row, lesson, subject, view.scope)
 

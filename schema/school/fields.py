@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from domain.core.ids import encode_global_id
-from domain.core.roles import Relation, Requirement
+from domain.core.roles import SCHOOL_ADMINS, SCHOOL_STAFF, Relation, Requirement
 from domain.core.roles import Role as R
 from domain.school.grades import AssessmentKind as DomainKind
 from domain.school.grades import (
@@ -18,32 +18,28 @@ from domain.school.grades import (
 from schema.core.permissions import requires
 from schema.school.enums import AssessmentKind
 
-ADMIN = (R.SCHOOL_ADMIN,)
-
-
-STAFF = (R.SCHOOL_ADMIN, R.TEACHER)
-
-
 # The pupil card, results, attendance and agenda: staff of the class, its mentor, the pupil
 # and guardians who may see the pupil today.
-PUPIL_READ = Requirement.of(STAFF, [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR])
+PUPIL_READ = Requirement.of(SCHOOL_STAFF, [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR])
 
 
 # Who the guardians are and their consent state: administration, mentor, and the pupil, who
 # manages consent. Separated parents do not see each other's details.
-GUARDIANS_READ = Requirement.of([R.SCHOOL_ADMIN], [Relation.SELF, Relation.MENTOR])
+GUARDIANS_READ = Requirement.of(SCHOOL_ADMINS, [Relation.SELF, Relation.MENTOR])
 
 
 # The timetable of a class is also visible to its pupils (PUPIL on the class).
-LESSON_READ = Requirement.of((*STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR])
-
-
-SUBJECT_READ = Requirement.of(
-    (*STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR, Relation.MEMBER]
+LESSON_READ = Requirement.of(
+    (*SCHOOL_STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR]
 )
 
 
-STAFF_READ = Requirement.of(STAFF, [Relation.MENTOR])
+SUBJECT_READ = Requirement.of(
+    (*SCHOOL_STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR, Relation.MEMBER]
+)
+
+
+STAFF_READ = Requirement.of(SCHOOL_STAFF, [Relation.MENTOR])
 
 
 OWN_READ = Requirement.of((), [Relation.SELF])

@@ -7,6 +7,8 @@ from typing import Any
 import strawberry
 
 from domain.core.ids import decode_expected
+from persistence.school.models import GuardianLink
+from resolvers.core.loader_group import referenced
 from resolvers.school import access as resolve
 from schema.core.info import Info
 from schema.core.payloads import errors_field
@@ -115,8 +117,8 @@ async def _pupil_node(info: Info, pupil_id: int) -> PupilNode | None:
     return await PupilNode.build(info.context, row) if row else None
 
 
-async def _link_node(info: Info, link: Any) -> GuardianLinkNode:
-    pupil = await info.context.loaders.school.pupil_by_id.load(link.pupil_id)
+async def _link_node(info: Info, link: GuardianLink) -> GuardianLinkNode:
+    pupil = await referenced(info.context.loaders.school.pupil_by_id, link.pupil_id)
     return GuardianLinkNode.make(link, await resolve.pupil_view(info.context, pupil))
 
 

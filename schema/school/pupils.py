@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -17,12 +17,16 @@ from domain.school.grades import (
     explain_average,
 )
 from domain.school.timetable import AgendaView as DomainView
+from persistence.core.models import Person
 from persistence.school.models import (
+    GuardianConsent,
     GuardianLink,
     Pupil,
     PupilEnrolment,
     pk,
 )
+from resolvers.context import Context
+from resolvers.core.loader_group import referenced
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
 from resolvers.school import attendance as school_attendance
@@ -90,7 +94,7 @@ class PupilNode(Node):
     READ = PUPIL_READ
 
     @classmethod
-    async def build(cls, ctx: Any, row: Pupil) -> PupilNode:
+    async def build(cls, ctx: Context, row: Pupil) -> PupilNode:
         view = await resolve.pupil_view(ctx, row)
         return cls(id=_gid("Pupil", row.id), row=row, view=view, scope=view.scope)
 
@@ -386,8 +390,8 @@ class PupilEnrolmentNode(Node):
         return cls(id=_gid("PupilEnrolment", row.id), row=row, scope=view.scope)
 
     @classmethod
-    async def build(cls, ctx: Any, row: PupilEnrolment) -> PupilEnrolmentNode:
-        pupil = await ctx.loaders.school.pupil_by_id.load(row.pupil_id)
+    async def build(cls, ctx: Context, row: PupilEnrolment) -> PupilEnrolmentNode:
+        pupil = await referenced(ctx.loaders.school.pupil_by_id, row.pupil_id)
         return cls.make(row, await resolve.pupil_view(ctx, pupil))
 
     @_f(PUPIL_READ, "The school year, e.g. '2025-2026'.")
@@ -424,29 +428,29 @@ class GuardianLinkNode(Node):
         return cls(id=_gid("GuardianLink", row.id), row=row, pupil=view.pupil, scope=view.scope)
 
     @classmethod
-    async def build(cls, ctx: Any, row: GuardianLink) -> GuardianLinkNode:
-        pupil = await ctx.loaders.school.pupil_by_id.load(row.pupil_id)
+    async def build(cls, ctx: Context, row: GuardianLink) -> GuardianLinkNode:
+        pupil = await referenced(ctx.loaders.school.pupil_by_id, row.pupil_id)
         return cls.make(row, await resolve.pupil_view(ctx, pupil))
 
-    async def _consent(self, info: Info) -> Any:
+    async def _consent(self, info: Info) -> GuardianConsent | None:
         return await info.context.loaders.school.consent_by_link.load(
             (self.row.pupil_id, self.row.guardian_person_id)
         )
 
+    async def _guardian(self, info: Info) -> Person:
+        return await referenced(info.context.loaders.person_by_id, self.row.guardian_person_id)
+
     @_f(GUARDIANS_READ, "The guardian's full name.")
     async def guardian_name(self, info: Info) -> str:
-        person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
-        return person.display_name
+        return (await self._guardian(info)).display_name
 
     @_f(GUARDIANS_READ, "The guardian's e-mail address (their own: no two guardians share one).")
     async def guardian_email(self, info: Info) -> str:
-        person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
-        return person.email
+        return (await self._guardian(info)).email
 
     @_f(GUARDIANS_READ, "Whether the guardian has activated their account.")
     async def guardian_activated(self, info: Info) -> bool:
-        person = await info.context.loaders.person_by_id.load(self.row.guardian_person_id)
-        return person.password_hash is not None
+        return (await self._guardian(info)).password_hash is not None
 
     @_f(GUARDIANS_READ, "Registered as legal representative ('wettelijk vertegenwoordiger').")
     def legal_representative(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from domain.core.roles import Relation, Scope
+from domain.core.roles import SCHOOL_STAFF, Relation, Scope
 from domain.school.timetable import AgendaView as DomainView
 from resolvers.core.pagination import Page
 from resolvers.school import agenda as school_agenda
@@ -20,7 +20,6 @@ from schema.core.permissions import authenticated, requires
 from schema.core.relay import Connection
 from schema.school.agenda import Agenda
 from schema.school.enums import AgendaView, GuardianAccessReason
-from schema.school.fields import STAFF
 from schema.school.pupils import ChildAccess, PupilNode
 
 
@@ -55,7 +54,7 @@ class SchoolQueries:
         return await PupilNode.build(info.context, row) if row else None
 
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         [Relation.MENTOR],
         on="classId",
         description="Pupils of a class, by name: for the school administration and teachers of "
@@ -81,7 +80,7 @@ class SchoolQueries:
         return to_connection(visible, lambda node: node)
 
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         [Relation.MENTOR],
         on="classId",
         description="The agenda of a class, for its staff and mentor (families use "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -18,6 +18,8 @@ from persistence.school.models import (
     SchoolAssessment,
     SchoolSubject,
 )
+from resolvers.context import Context
+from resolvers.core.loader_group import referenced
 from resolvers.school import results as school_results
 from schema.core.relay import Node
 from schema.school.enums import AssessmentKind, AverageDifferenceReason
@@ -35,8 +37,8 @@ class SchoolSubjectNode(Node):
         return cls(id=_gid("SchoolSubject", row.id), row=row, scope=scope)
 
     @classmethod
-    async def build(cls, ctx: Any, row: SchoolSubject) -> SchoolSubjectNode:
-        unit = await ctx.loaders.unit_by_id.load(row.school_unit_id)
+    async def build(cls, ctx: Context, row: SchoolSubject) -> SchoolSubjectNode:
+        unit = await referenced(ctx.loaders.unit_by_id, row.school_unit_id)
         return cls.make(row, Scope(unit_paths=(unit.path,)))
 
     @_f(SUBJECT_READ, "Short code, e.g. 'NE'.")
@@ -63,8 +65,8 @@ class SchoolAssessmentNode(Node):
     READ = STAFF_READ
 
     @classmethod
-    async def build(cls, ctx: Any, row: SchoolAssessment) -> SchoolAssessmentNode:
-        unit = await ctx.loaders.unit_by_id.load(row.class_unit_id)
+    async def build(cls, ctx: Context, row: SchoolAssessment) -> SchoolAssessmentNode:
+        unit = await referenced(ctx.loaders.unit_by_id, row.class_unit_id)
         return cls(
             id=_gid("SchoolAssessment", row.id),
             row=row,

@@ -587,4 +587,4 @@ def test_facts_of_several_providers_for_one_relation_add_up() -> None:
     )
     assert v.has_relation(Relation.GUARDIAN, Scope(pupil_id=1))
     assert v.has_relation(Relation.GUARDIAN, Scope(pupil_id=2))
-    assert v.guardian_of == frozenset({1, 2})
+    assert v.related(Relation.GUARDIAN) == frozenset({1, 2})

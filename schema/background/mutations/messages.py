@@ -7,10 +7,11 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected, encode_global_id
+from domain.core.roles import ALL_ADMINS
 from resolvers.background import messages
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
-from schema.core.permissions import ALL_ADMINS, public, requires
+from schema.core.permissions import public, requires
 from schema.core.relay import UserError
 
 

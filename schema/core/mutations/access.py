@@ -7,12 +7,13 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
+from domain.core.roles import ALL_ADMINS
 from domain.core.roles import Role as DomainRole
 from resolvers.core import access
 from schema.core.identity import ApiTokenNode, Language, PersonNode, RoleAssignmentNode
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
-from schema.core.permissions import ALL_ADMINS, Role, authenticated, public, requires
+from schema.core.permissions import Role, authenticated, public, requires
 from schema.core.relay import UserError
 
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import strawberry
 
+from domain.core.roles import SCHOOL_STAFF
 from resolvers.school import agenda as school_agenda
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import authenticated, requires
 from schema.school.agenda import CalendarFeedNode
-from schema.school.fields import STAFF
 from schema.school.inputs import ScheduleLessonInput
 from schema.school.payloads import (
     CalendarFeedPayload,
@@ -25,7 +25,7 @@ from schema.school.payloads import (
 @strawberry.type
 class SchoolAgendaMutations:
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         on="input.classId",
         description="Put a lesson on a class's timetable (Amsterdam wall-clock times).",
     )
@@ -54,7 +54,7 @@ class SchoolAgendaMutations:
 
         return await attempt(LessonPayload, work)
 
-    @requires(STAFF, on="lessonId", description="Set or clear the homework of a lesson.")
+    @requires(SCHOOL_STAFF, on="lessonId", description="Set or clear the homework of a lesson.")
     async def set_homework(
         self,
         info: Info,

@@ -6,20 +6,19 @@ from typing import Annotated
 
 import strawberry
 
-from domain.core.roles import Relation
+from domain.core.roles import SCHOOL_STAFF, Relation
 from resolvers.school import attendance as school_attendance
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 from schema.school.attendance import AbsenceNode
-from schema.school.fields import STAFF
 from schema.school.payloads import AbsencePayload, LessonPayload, _id, _lesson_node
 
 
 @strawberry.type
 class SchoolAttendanceMutations:
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         on="lessonId",
         description="Register attendance for a lesson: the pupils named were absent (at most "
         "100). New absences have no reason yet: unauthorised and not handled.",
@@ -45,7 +44,7 @@ class SchoolAttendanceMutations:
         return await attempt(LessonPayload, work)
 
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         [Relation.MENTOR],
         on="absenceId",
         description="As the class's mentor (or the administration): record an absence's reason, "

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import strawberry
 
+from domain.core.roles import SCHOOL_ADMINS
 from resolvers.school import pupils as school_pupils
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
-from schema.school.fields import ADMIN
 from schema.school.inputs import LinkGuardianInput, LocationDetailsInput, RegisterPupilInput
 from schema.school.payloads import (
     GuardianLinkPayload,
@@ -26,7 +26,7 @@ from schema.school.payloads import (
 @strawberry.type
 class SchoolPupilMutations:
     @requires(
-        ADMIN,
+        SCHOOL_ADMINS,
         on="input.locationId",
         description="Set a location's address and general phone number (shown on pupil cards).",
     )
@@ -47,7 +47,7 @@ class SchoolPupilMutations:
         return await attempt(SchoolUnitPayload, work)
 
     @requires(
-        ADMIN,
+        SCHOOL_ADMINS,
         on="input.classId",
         description="Register a pupil in a class: their account (a new one gets an activation "
         "mail), the PUPIL role, the school record and the enrolment of the current school year.",
@@ -80,7 +80,7 @@ class SchoolPupilMutations:
         return await attempt(RegisterPupilPayload, work)
 
     @requires(
-        ADMIN,
+        SCHOOL_ADMINS,
         on="input.pupilId",
         description="Link a guardian to a pupil. Someone new gets a guardian account and an "
         "activation mail with a single-use link (never a password). Each guardian has their "
@@ -107,7 +107,7 @@ class SchoolPupilMutations:
         return await attempt(GuardianLinkPayload, work)
 
     @requires(
-        ADMIN,
+        SCHOOL_ADMINS,
         on="guardianLinkId",
         description="Remove a guardian's link to a pupil (and its consent).",
     )
@@ -125,7 +125,7 @@ class SchoolPupilMutations:
         return await attempt(RemovedPayload, work)
 
     @requires(
-        ADMIN,
+        SCHOOL_ADMINS,
         on="classId",
         description="Make a teacher (TEACHER on the class's location or school) mentor of a "
         "class, or stop being one.",

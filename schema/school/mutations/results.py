@@ -6,12 +6,12 @@ from typing import Annotated
 
 import strawberry
 
+from domain.core.roles import SCHOOL_ADMINS, SCHOOL_STAFF
 from domain.school.grades import AssessmentKind as DomainKind
 from resolvers.school import results as school_results
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
-from schema.school.fields import ADMIN, STAFF
 from schema.school.inputs import CreateAssessmentInput, RecordGradeInput
 from schema.school.payloads import AssessmentPayload, GradePayload, SubjectPayload, _id
 from schema.school.results import SchoolAssessmentNode, SchoolSubjectNode
@@ -19,7 +19,7 @@ from schema.school.results import SchoolAssessmentNode, SchoolSubjectNode
 
 @strawberry.type
 class SchoolResultMutations:
-    @requires(ADMIN, on="schoolId", description="Add a subject for a school year.")
+    @requires(SCHOOL_ADMINS, on="schoolId", description="Add a subject for a school year.")
     async def create_subject(
         self,
         info: Info,
@@ -37,7 +37,7 @@ class SchoolResultMutations:
         return await attempt(SubjectPayload, work)
 
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         on="input.classId",
         description="Add a test for a class, or a sub-test of a test (one level deep); a "
         "sub-test has its test's kind.",
@@ -64,7 +64,7 @@ class SchoolResultMutations:
         return await attempt(AssessmentPayload, work)
 
     @requires(
-        ADMIN,
+        SCHOOL_ADMINS,
         on="assessmentId",
         description="Record that the exam board finalised a test's results: from now on "
         "guardians and the pupil see them.",
@@ -83,7 +83,7 @@ class SchoolResultMutations:
         return await attempt(AssessmentPayload, work)
 
     @requires(
-        STAFF,
+        SCHOOL_STAFF,
         on="input.assessmentId",
         description="Record a pupil's grade for a test without sub-tests (or a sub-test); "
         "the same attempt again replaces it.",
