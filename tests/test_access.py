@@ -93,11 +93,14 @@ async def test_token_for_someone_elses_assignment_is_refused(api: Api) -> None:
     lotte = await api.login("lotte.jansen@example.org")
     lotte_roles = await api.data("{ viewer { roleAssignments { id } } }", token=lotte)
     other = lotte_roles["viewer"]["roleAssignments"][0]["id"]
-    result = await api.data(
-        'mutation($a: ID!) { createApiToken(roleAssignmentId: $a, name: "steal") { token errors { code field } } }',
-        {"a": other},
-        admin,
-    )
+    steal = 'mutation($a: ID!) { createApiToken(roleAssignmentId: $a, name: "steal") { token errors { code field } } }'
+    # Her admin sees the assignment, so its existence is no secret: refused as FORBIDDEN, like
+    # every bound refusal of an object you may see (tests/test_relation_bound.py: strangers).
+    result = await api.query(steal, {"a": other}, admin)
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    classmate = await api.login("sanne.visser@example.org")
+    result = await api.data(steal, {"a": other}, classmate)
     assert result["createApiToken"] == {
         "token": None,
         "errors": [{"code": "NOT_FOUND", "field": "roleAssignmentId"}],

@@ -172,8 +172,6 @@ class NewApiToken:
 async def create_api_token(
     ctx: Context, assignment_id: int, name: str, expires_in_days: int | None
 ) -> NewApiToken:
-    if ctx.viewer.token_scoped:
-        raise DomainError(ErrorCode.FORBIDDEN, "An API token cannot create API tokens.")
     label = " ".join(name.split())
     if not 1 <= len(label) <= 100:
         raise DomainError(ErrorCode.INVALID, "Give the token a name of 1 to 100 characters", "name")
@@ -181,8 +179,7 @@ async def create_api_token(
     expires_at = accounts.api_token_expiry(now, expires_in_days)
     async with ctx.uow() as uow:
         assignment = await q.assignment_by_id(uow.session, assignment_id)
-        # Only for your own roles: someone else's assignment answers as one that does not exist.
-        if assignment is None or assignment.person_id != ctx.viewer.person_id:
+        if assignment is None:  # removed since `@requires(on: "roleAssignmentId")` loaded it
             raise not_found("roleAssignmentId")
         secret = new_secret()
         token = uow.add(
@@ -206,11 +203,9 @@ async def create_api_token(
 
 
 async def revoke_api_token(ctx: Context, token_id: int) -> AccessToken:
-    if ctx.viewer.token_scoped:
-        raise DomainError(ErrorCode.FORBIDDEN, "An API token cannot revoke API tokens.")
     async with ctx.uow() as uow:
         token = await q.token_by_id(uow.session, token_id)
-        if token is None or token.kind != TokenKind.API or token.person_id != ctx.viewer.person_id:
+        if token is None or token.kind != TokenKind.API:
             raise not_found("id")
         if token.revoked_at is None:
             token.revoked_at = utcnow()

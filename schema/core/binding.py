@@ -72,16 +72,20 @@ def refusal(
     if not viewer.is_authenticated:
         raise _denied(ctx, requirement)
     # Someone who may see the object, or works inside its unit, is told they may not do this;
-    # to anyone else it does not exist.
+    # to anyone else it does not exist. A requirement of relations only asks nothing of the
+    # unit (a classmate holds LEARNER on the cluster too): there only seeing the object counts.
     inside = objects is not None and any(
         ctx.allows(type(obj).READ, obj.scope)
-        or any(viewer.holds_on(r.EVERY_ROLE, path) for path in obj.scope.unit_paths)
+        or (
+            bool(requirement.roles)
+            and any(viewer.holds_on(r.EVERY_ROLE, path) for path in obj.scope.unit_paths)
+        )
         for obj in objects
     )
     if inside:
+        who = requirement.roles or requirement.relations
         raise _error(
-            "Only " + " or ".join(sorted(x.value for x in requirement.roles)) + " may do this.",
-            "FORBIDDEN",
+            "Only " + " or ".join(sorted(x.value for x in who)) + " may do this.", "FORBIDDEN"
         )
     payload = _payload_class(field)
     if payload is None:

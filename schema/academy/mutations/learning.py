@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
+from domain.core.roles import Relation
 from resolvers.academy import learning
-from schema.academy.inputs import LEARNERS, ExamAnswerInput
+from schema.academy.inputs import ExamAnswerInput
 from schema.academy.payloads import EnrolmentPayload, StartExamPayload, SubmitExamPayload
 from schema.academy.types import (
     EnrolmentNode,
@@ -24,7 +25,8 @@ from schema.core.permissions import requires
 @strawberry.type
 class AcademyLearningMutations:
     @requires(
-        LEARNERS,
+        (),
+        [Relation.SELF],
         on="enrolmentId",
         description="Mark a lesson of your course completed; completing it again changes nothing.",
     )
@@ -45,7 +47,8 @@ class AcademyLearningMutations:
         return await attempt(EnrolmentPayload, work)
 
     @requires(
-        LEARNERS,
+        (),
+        [Relation.SELF],
         on="enrolmentId",
         description="Start an exam attempt: only after the course is completed; 3 attempts at most, none after a pass.",
     )
@@ -72,7 +75,8 @@ class AcademyLearningMutations:
         return await attempt(StartExamPayload, work)
 
     @requires(
-        LEARNERS,
+        (),
+        [Relation.SELF],
         on="attemptId",
         description="Hand in your answers. Returns the score and, this once, the questions with the correct answers. Your answers are not stored.",
     )

@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from domain.core.roles import ALL_ADMINS
+from domain.core.roles import ALL_ADMINS, Relation
 from domain.core.roles import Role as DomainRole
 from resolvers.core import access
 from schema.core.identity import ApiTokenNode, Language, PersonNode, RoleAssignmentNode
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
-from schema.core.permissions import Role, authenticated, public, requires
+from schema.core.permissions import Role, public, requires
 from schema.core.relay import UserError
 
 
@@ -139,9 +139,12 @@ class AccessMutations:
 
         return await attempt(InvitePersonPayload, work)
 
-    @authenticated(
+    @requires(
+        (),
+        [Relation.SELF],
+        on="roleAssignmentId",
         description="Create an API token for one of your role assignments, for admin "
-        "scripts. The script gets exactly that role's rights."
+        "scripts. The script gets exactly that role's rights; a token cannot create tokens.",
     )
     async def create_api_token(
         self,
@@ -165,7 +168,12 @@ class AccessMutations:
 
         return await attempt(CreateApiTokenPayload, work)
 
-    @authenticated(description="Revoke one of your API tokens; scripts using it stop at once.")
+    @requires(
+        (),
+        [Relation.SELF],
+        on="id",
+        description="Revoke one of your API tokens; scripts using it stop at once.",
+    )
     async def revoke_api_token(
         self, info: Info, id: Annotated[strawberry.ID, arg("The token's ID.")]
     ) -> ApiTokenPayload:

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import strawberry
 
-from domain.core.roles import SCHOOL_STAFF
+from domain.core.roles import SCHOOL_STAFF, Relation
 from resolvers.school import agenda as school_agenda
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt
-from schema.core.permissions import authenticated, requires
+from schema.core.permissions import requires
 from schema.school.agenda import CalendarFeedNode
 from schema.school.inputs import ScheduleLessonInput
 from schema.school.payloads import (
@@ -69,10 +69,13 @@ class SchoolAgendaMutations:
 
         return await attempt(LessonPayload, work)
 
-    @authenticated(
+    @requires(
+        (),
+        [Relation.SELF, Relation.GUARDIAN],
+        on="pupilId",
         description="Create a secret iCalendar feed URL of a pupil's timetable (yours, or a "
         "child's you may see). It follows consent: a guardian who loses access gets an empty "
-        "answer (404) from then on."
+        "answer (404) from then on.",
     )
     async def create_calendar_feed(
         self,
@@ -89,7 +92,12 @@ class SchoolAgendaMutations:
 
         return await attempt(CreateCalendarFeedPayload, work)
 
-    @authenticated(description="Revoke one of your calendar feeds; it stops at once.")
+    @requires(
+        (),
+        [Relation.SELF],
+        on="id",
+        description="Revoke one of your calendar feeds; it stops at once.",
+    )
     async def revoke_calendar_feed(
         self,
         info: Info,
