@@ -60,7 +60,7 @@ async def report(ctx: Context) -> list[tuple[Any, OrgUnit, Course]]:
     clusters = await ctx.loaders.unit_by_id.load_many([r[0] for r in rows])
     courses = await ctx.loaders.academy.course_by_id.load_many([r[1] for r in rows])
     # Every report row names an existing cluster (a foreign key).
-    return list(zip(rows, cast(list[OrgUnit], clusters), courses, strict=True))
+    return list(zip(rows, cast(list[OrgUnit], clusters), cast(list[Course], courses), strict=True))
 
 
 async def seat_usage(ctx: Context, academy_id: int) -> list[tuple[OrgUnit, int, int]]:

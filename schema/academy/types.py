@@ -215,7 +215,7 @@ class ExamAttemptNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: ExamAttempt) -> ExamAttemptNode:
-        enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
+        enrolment = await referenced(ctx.loaders.academy.enrolment_by_id, row.enrolment_id)
         return cls.of(row, (await EnrolmentNode.build(ctx, enrolment)).scope)
 
     @_f(LEARNER_READ, "1 for the first try, 2 and 3 for resits.")
@@ -266,7 +266,7 @@ class CertificateNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: Certificate) -> CertificateNode:
-        enrolment = await ctx.loaders.academy.enrolment_by_id.load(row.enrolment_id)
+        enrolment = await referenced(ctx.loaders.academy.enrolment_by_id, row.enrolment_id)
         unit = await referenced(ctx.loaders.unit_by_id, enrolment.cluster_id)
         return cls(
             id=strawberry.ID(encode_global_id("Certificate", pk(row))),
@@ -288,10 +288,9 @@ class CertificateNode(Node):
 
     @_f(LEARNER_READ, "The course.")
     async def course(self, info: Info) -> CourseNode:
-        enrolment = await info.context.loaders.academy.enrolment_by_id.load(self.row.enrolment_id)
-        return CourseNode.from_row(
-            await info.context.loaders.academy.course_by_id.load(enrolment.course_id)
-        )
+        loaders = info.context.loaders.academy
+        enrolment = await referenced(loaders.enrolment_by_id, self.row.enrolment_id)
+        return CourseNode.from_row(await referenced(loaders.course_by_id, enrolment.course_id))
 
     @requires(
         (),

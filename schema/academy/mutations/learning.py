@@ -9,6 +9,7 @@ import strawberry
 from domain.core.ids import decode_expected
 from domain.core.roles import Relation
 from resolvers.academy import learning
+from resolvers.core.loader_group import referenced
 from schema.academy.inputs import ExamAnswerInput
 from schema.academy.payloads import EnrolmentPayload, StartExamPayload, SubmitExamPayload
 from schema.academy.types import (
@@ -63,8 +64,8 @@ class AcademyLearningMutations:
             )
             enrolment = await EnrolmentNode.build(
                 info.context,
-                await info.context.loaders.academy.enrolment_by_id.load(
-                    started.attempt.enrolment_id
+                await referenced(
+                    info.context.loaders.academy.enrolment_by_id, started.attempt.enrolment_id
                 ),
             )
             return StartExamPayload(
@@ -108,7 +109,9 @@ class AcademyLearningMutations:
             ]
             enrolment = await EnrolmentNode.build(
                 info.context,
-                await info.context.loaders.academy.enrolment_by_id.load(done.attempt.enrolment_id),
+                await referenced(
+                    info.context.loaders.academy.enrolment_by_id, done.attempt.enrolment_id
+                ),
             )
             return SubmitExamPayload(
                 attempt=ExamAttemptNode.of(done.attempt, enrolment.scope),
