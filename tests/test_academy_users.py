@@ -8,10 +8,9 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
-from persistence.academy.models import ClusterSeats, Enrolment
-from persistence.core.models import OrgUnit
+from persistence.academy.models import Enrolment
 from tests.conftest import Api
-from tests.helpers import outbox
+from tests.helpers import outbox, set_seat_limit
 
 ADD = """mutation($c: ID!, $e: [String!]!) { addUsers(clusterId: $c, emails: $e) {
   seatsLeft duplicatesSkipped results { entry outcome message learner { id person { email activated } } } errors { code field message } } }"""
@@ -27,18 +26,6 @@ MAIL = {
     "closing": "Succes & groet",
     "senderName": "Niels",
 }
-
-
-async def _set_limit(api: Api, cluster: str, limit: int) -> None:
-    async with api.database.transaction() as s:
-        unit_id = (
-            await s.execute(sa.select(OrgUnit.id).where(OrgUnit.name == cluster))
-        ).scalar_one()
-        await s.execute(
-            sa.update(ClusterSeats)
-            .where(ClusterSeats.cluster_id == unit_id)
-            .values(seat_limit=limit)
-        )
 
 
 async def _learner_id(api: Api, token: str, email: str) -> str:
@@ -86,7 +73,7 @@ async def test_add_users_by_email_alone(api: Api) -> None:
 async def test_seat_limit_refuses_the_whole_list(api: Api) -> None:
     admin = await api.login("noord@zorgacademie.example")
     noord = await api.unit_id("Regio Noord")
-    await _set_limit(api, "Regio Noord", 6)  # 4 users now: 2 seats left
+    await set_seat_limit(api, "Regio Noord", 6)  # 4 users now: 2 seats left
     result = (
         await api.data(
             ADD, {"c": noord, "e": ["a@example.org", "b@example.org", "c@example.org"]}, admin
@@ -109,7 +96,7 @@ async def test_seat_limit_refuses_the_whole_list(api: Api) -> None:
 async def test_thousand_addresses_in_one_call_respect_the_limit_exactly(api: Api) -> None:
     admin = await api.login("orgbeheer@zorgacademie.example")
     noord = await api.unit_id("Regio Noord")
-    await _set_limit(api, "Regio Noord", 1004)
+    await set_seat_limit(api, "Regio Noord", 1004)
     emails = [f"cursist{i:04}@example.org" for i in range(1000)]
     result = (await api.data(ADD, {"c": noord, "e": emails}, admin))["addUsers"]
     assert result["errors"] == [] and result["seatsLeft"] == 0
@@ -132,7 +119,7 @@ async def test_concurrent_additions_never_exceed_the_limit(api: Api) -> None:
     from tests.conftest import Api as Client
     from tests.conftest import make_settings
 
-    await _set_limit(api, "Regio Noord", 10)  # 4 used: 6 left
+    await set_seat_limit(api, "Regio Noord", 10)  # 4 used: 6 left
     noord = await api.unit_id("Regio Noord")
     admin = await api.login("noord@zorgacademie.example")
     clients = []
@@ -339,7 +326,7 @@ async def test_labels_created_and_assigned_in_bulk(api: Api) -> None:
 async def test_user_list_statements_do_not_grow_with_page_size(api: Api) -> None:
     admin = await api.login("orgbeheer@zorgacademie.example")
     noord = await api.unit_id("Regio Noord")
-    await _set_limit(api, "Regio Noord", 600)
+    await set_seat_limit(api, "Regio Noord", 600)
     emails = [f"lijst{i:03}@example.org" for i in range(500)]
     await api.data(ADD, {"c": noord, "e": emails}, admin)
     courses = (await api.data("{ courses { id title } }", token=admin))["courses"]

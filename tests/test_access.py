@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from persistence.academy.models import ClusterSeats
 from tests.conftest import Api
-from tests.helpers import audit_kinds, outbox
+from tests.helpers import audit_kinds, outbox, set_seat_limit
 
 PERSON_EMAIL = "query($id: ID!) { node(id: $id) { ... on Person { email } } }"
 
@@ -218,8 +215,7 @@ async def test_role_checks_do_not_grow_with_list_size(api: Api) -> None:
     """A person list checked for a cluster admin costs the same for 5 and for 200 people."""
     admin = await api.login("noord@zorgacademie.example")
     noord = await api.unit_id("Regio Noord")
-    async with api.database.transaction() as s:
-        await s.execute(sa.update(ClusterSeats).values(seat_limit=500))
+    await set_seat_limit(api, "Regio Noord", 500)
     emails = [f"learner{i}@example.org" for i in range(200)]
     add = "mutation($c: ID!, $e: [String!]!) { addUsers(clusterId: $c, emails: $e) { errors { message } } }"
     assert (await api.data(add, {"c": noord, "e": emails}, admin))["addUsers"]["errors"] == []

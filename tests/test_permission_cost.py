@@ -8,7 +8,8 @@ import pytest
 
 from domain.core import roles
 from tests.conftest import Api
-from tests.test_academy_users import ADD, LIST, MAIL, _set_limit
+from tests.helpers import set_seat_limit
+from tests.test_academy_users import ADD, LIST, MAIL
 
 
 def _count(value: Any) -> tuple[int, int]:
@@ -27,7 +28,7 @@ async def test_a_page_of_100_learners_costs_one_decision_per_object_at_most(
 ) -> None:
     admin = await api.login("orgbeheer@zorgacademie.example")
     noord = await api.unit_id("Regio Noord")
-    await _set_limit(api, "Regio Noord", 600)
+    await set_seat_limit(api, "Regio Noord", 600)
     await api.data(ADD, {"c": noord, "e": [f"perm{i:03}@example.org" for i in range(120)]}, admin)
     courses = (await api.data("{ courses { id } }", token=admin))["courses"]
     await api.data(
