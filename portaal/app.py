@@ -22,7 +22,7 @@ from strawberry.types import ExecutionResult
 
 from persistence.db import Database
 from portaal import graphiql, observability  # operations (issue 14)
-from portaal.auth import SESSION_COOKIE, authenticate, credentials
+from portaal.auth import SESSION_COOKIE, authenticate, credentials, record_token_use
 from portaal.cors import cors_middleware  # operations (issue 14)
 from portaal.errors import format_error
 from portaal.limits import BodyLimit
@@ -97,6 +97,8 @@ class PortaalGraphQL(GraphQL):
             if isinstance(ctx, Context):
                 await ctx.db.close()
         await response(scope, receive, send)
+        if isinstance(ctx, Context):
+            await record_token_use(ctx)
 
     async def _make_context(self, request: Request) -> Context | Response:
         ctx = make_context(request, self.settings, self.database)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +13,10 @@ from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.viewer import build_viewer
 
+log = logging.getLogger("portaal.auth")
+
 SESSION_COOKIE = "portaal_session"
+TOUCH = "token_touch"
 # Writing last_used_at on every request would turn every read into a write.
 TOUCH_INTERVAL = timedelta(minutes=1)
 
@@ -45,7 +49,19 @@ async def authenticate(ctx: Context, secret: str) -> bool:
     )
     ctx.token_id = token.id
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
-        async with ctx.uow() as uow:
-            await identity_q.touch_token(uow.session, token.id, now)  # type: ignore[arg-type]
-            await uow.commit()
+        # Written after the response (record_token_use), so a read request stays a read.
+        ctx.extra[TOUCH] = (token.id, now)
     return True
+
+
+async def record_token_use(ctx: Context) -> None:
+    """The token's last use, once the answer is sent: its own short transaction."""
+    touch = ctx.extra.pop(TOUCH, None)
+    if touch is None:
+        return
+    token_id, when = touch
+    try:
+        async with ctx.database.transaction() as session:
+            await identity_q.touch_token(session, token_id, when)
+    except Exception:
+        log.warning("could not record the last use of token %s", token_id, exc_info=True)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from starlette.requests import Request
 
 from persistence.db import Database
-from portaal.auth import authenticate, credentials
+from portaal.auth import authenticate, credentials, record_token_use
 from portaal.settings import Settings
 from resolvers.context import Context
 from schema.areas import RELATION_PROVIDERS
@@ -39,3 +39,4 @@ async def route_context(request: Request, *, authenticated: bool = False) -> Asy
         yield ctx
     finally:
         await ctx.db.close()
+        await record_token_use(ctx)
