@@ -58,12 +58,11 @@ async def _message(
 
 async def test_mail_arrives_with_language_escaping_and_headers(api: Api, smtp: SmtpServer) -> None:
     admin = await api.login("noord@zorgacademie.example")
-    async with api.database.transaction() as s:
-        await s.execute(
-            sa.update(Person)
-            .where(Person.email == "sanne.visser@example.org")
-            .values(language="EN")
-        )
+    sanne = await api.login("sanne.visser@example.org")
+    english = await api.data(
+        "mutation { updateMyProfile(input: {language: EN}) { errors { message } } }", token=sanne
+    )
+    assert english["updateMyProfile"]["errors"] == []
     body = "Rond je cursus af.\n\n<script>alert('x')</script> & <b>vet</b>"
     result = await _message(
         api, admin, ["lotte.jansen@example.org", "sanne.visser@example.org"], body
