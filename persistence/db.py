@@ -118,9 +118,6 @@ class UnitOfWork:
     async def delete(self, row: Any) -> None:
         await self.session.delete(row)
 
-    async def refresh(self, row: Any) -> None:
-        await self.session.refresh(row)
-
     async def audit(
         self, kind: str, *, subject: int | None = None, unit: int | None = None, detail: str = ""
     ) -> None:

@@ -54,13 +54,6 @@ def language(lang: str | None) -> Iterator[str]:
         _language.reset(token)
 
 
-def set_request_language(lang: str | None) -> str:
-    """Set the language for the rest of this request's task."""
-    chosen = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    _language.set(chosen)
-    return chosen
-
-
 def translate(message_id: str, lang: str | None = None, **params: Any) -> str:
     """The message in `lang` (default: the request's), its placeholders filled in."""
     text = _catalogue(lang or _language.get()).gettext(message_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from enum import Enum
 
@@ -20,6 +19,7 @@ from schema.academy.types import (
     QuestionReview,
     RegistrationNumber,
     SeatUsage,
+    in_units,
 )
 from schema.background.types import ExportJobNode
 from schema.core.info import Info
@@ -29,7 +29,7 @@ from schema.core.relay import UserError
 
 
 async def _learners(info: Info, rows: list[Learner]) -> list[LearnerNode]:
-    return list(await asyncio.gather(*(LearnerNode.build(info.context, r) for r in rows)))
+    return await in_units(info.context, rows, lambda r: r.cluster_id, LearnerNode.in_unit)
 
 
 @strawberry.enum(description="What happened to one pasted address.")

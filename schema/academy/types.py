@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar, cast
@@ -27,6 +27,7 @@ from persistence.academy.models import (
     pk,
 )
 from persistence.academy.models import RegistrationNumber as RegistrationRow
+from persistence.core.models import OrgUnit
 from resolvers.context import Context
 from resolvers.core.loader_group import referenced
 from resolvers.core.prefetch import MISSING, peek
@@ -49,11 +50,25 @@ def _f(req: Requirement, description: str) -> Any:
 
 
 T = TypeVar("T")
+RowT = TypeVar("RowT")
+NodeT = TypeVar("NodeT")
 
 
 def _later(awaitable: Awaitable[T]) -> T:
     """Not prefetched: resolve it by loading. graphql-core awaits what a sync resolver returns."""
     return cast(T, awaitable)
+
+
+async def in_units(
+    ctx: Context,
+    rows: list[RowT],
+    unit_of: Callable[[RowT], int],
+    make: Callable[[RowT, OrgUnit], NodeT],
+) -> list[NodeT]:
+    """Nodes of rows that live in a unit: the units in one batch, no coroutine per row."""
+    units = await ctx.loaders.unit_by_id.load_many([unit_of(r) for r in rows])
+    # Every row names an existing unit (a foreign key).
+    return [make(r, cast(OrgUnit, u)) for r, u in zip(rows, units, strict=True)]
 
 
 async def _visible(info: Info, nodes: list[Any]) -> list[Any]:
@@ -158,17 +173,15 @@ class LabelNode(Node):
     def ready(cls, ctx: Context, row: Label) -> LabelNode | None:
         """The node without awaiting, if its owner unit is loaded already."""
         unit = peek(ctx.loaders.unit_by_id, row.owner_unit_id)
-        if unit is MISSING:
-            return None
-        return cls(
-            id=strawberry.ID(encode_global_id("Label", pk(row))),
-            row=row,
-            scope=Scope(unit_paths=(unit.path,)),
-        )
+        return None if unit is MISSING else cls.in_unit(row, unit)
 
     @classmethod
     async def build(cls, ctx: Context, row: Label) -> LabelNode:
-        unit = await referenced(ctx.loaders.unit_by_id, row.owner_unit_id)
+        return cls.in_unit(row, await referenced(ctx.loaders.unit_by_id, row.owner_unit_id))
+
+    @classmethod
+    def in_unit(cls, row: Label, unit: OrgUnit) -> LabelNode:
+        """The label owned by this unit."""
         return cls(
             id=strawberry.ID(encode_global_id("Label", pk(row))),
             row=row,
@@ -267,12 +280,7 @@ class CertificateNode(Node):
     @classmethod
     async def build(cls, ctx: Context, row: Certificate) -> CertificateNode:
         enrolment = await referenced(ctx.loaders.academy.enrolment_by_id, row.enrolment_id)
-        unit = await referenced(ctx.loaders.unit_by_id, enrolment.cluster_id)
-        return cls(
-            id=strawberry.ID(encode_global_id("Certificate", pk(row))),
-            row=row,
-            scope=Scope(unit_paths=(unit.path,), person_id=enrolment.person_id),
-        )
+        return cls.of(row, (await EnrolmentNode.build(ctx, enrolment)).scope)
 
     @_f(LEARNER_READ, "Code anyone can check with `verifyCertificate`.")
     def verification_code(self) -> str:
@@ -312,19 +320,17 @@ class EnrolmentNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: Enrolment) -> EnrolmentNode:
-        unit = await referenced(ctx.loaders.unit_by_id, row.cluster_id)
-        return cls(
-            id=strawberry.ID(encode_global_id("Enrolment", pk(row))),
-            row=row,
-            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
-        )
+        return cls.in_unit(row, await referenced(ctx.loaders.unit_by_id, row.cluster_id))
 
     @classmethod
     def ready(cls, ctx: Context, row: Enrolment) -> EnrolmentNode | None:
         """The node without awaiting, if its cluster is loaded already."""
         unit = peek(ctx.loaders.unit_by_id, row.cluster_id)
-        if unit is MISSING:
-            return None
+        return None if unit is MISSING else cls.in_unit(row, unit)
+
+    @classmethod
+    def in_unit(cls, row: Enrolment, unit: OrgUnit) -> EnrolmentNode:
+        """The enrolment in its cluster."""
         return cls(
             id=strawberry.ID(encode_global_id("Enrolment", pk(row))),
             row=row,
@@ -333,9 +339,8 @@ class EnrolmentNode(Node):
 
     @classmethod
     async def many(cls, info: Info, rows: list[Enrolment]) -> list[EnrolmentNode]:
-        return await _visible(
-            info, list(await asyncio.gather(*(cls.build(info.context, r) for r in rows)))
-        )
+        nodes = await in_units(info.context, rows, lambda r: r.cluster_id, cls.in_unit)
+        return await _visible(info, nodes)
 
     @classmethod
     def many_now(cls, info: Info, rows: list[Enrolment]) -> list[EnrolmentNode]:
@@ -434,19 +439,17 @@ class LearnerNode(Node):
 
     @classmethod
     async def build(cls, ctx: Context, row: Learner) -> LearnerNode:
-        unit = await referenced(ctx.loaders.unit_by_id, row.cluster_id)
-        return cls(
-            id=cls.global_id(row),
-            row=row,
-            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
-        )
+        return cls.in_unit(row, await referenced(ctx.loaders.unit_by_id, row.cluster_id))
 
     @classmethod
     def ready(cls, ctx: Context, row: Learner) -> LearnerNode | None:
         """The node without awaiting, if its cluster is loaded already."""
         unit = peek(ctx.loaders.unit_by_id, row.cluster_id)
-        if unit is MISSING:
-            return None
+        return None if unit is MISSING else cls.in_unit(row, unit)
+
+    @classmethod
+    def in_unit(cls, row: Learner, unit: OrgUnit) -> LearnerNode:
+        """The learner in their cluster."""
         return cls(
             id=cls.global_id(row),
             row=row,
@@ -508,18 +511,18 @@ class LearnerNode(Node):
         ids = peek(ctx.loaders.academy.label_ids_by_person, self.row.person_id)
         if ids is not MISSING:
             rows = [peek(ctx.loaders.academy.label_by_id, i) for i in ids]
-            nodes = [LabelNode.ready(ctx, r) for r in rows if r is not MISSING and r is not None]
-            if len(nodes) == len(rows) and all(n is not None for n in nodes):
-                return [n for n in nodes if n is not None and ctx.allows(n.READ, n.scope)]
+            if MISSING not in rows:
+                nodes = [LabelNode.ready(ctx, r) for r in rows if r is not None]
+                if None not in nodes:
+                    return [n for n in nodes if n is not None and ctx.allows(n.READ, n.scope)]
         return _later(self._load_labels(info))
 
     async def _load_labels(self, info: Info) -> list[LabelNode]:
         loaders = info.context.loaders.academy
         ids = await loaders.label_ids_by_person.load(self.row.person_id)
         rows = [r for r in await loaders.label_by_id.load_many(ids) if r is not None]
-        return await _visible(
-            info, list(await asyncio.gather(*(LabelNode.build(info.context, r) for r in rows)))
-        )
+        nodes = await in_units(info.context, rows, lambda r: r.owner_unit_id, LabelNode.in_unit)
+        return await _visible(info, nodes)
 
 
 @strawberry.type(description="A learner's number with a professional register.")
