@@ -38,9 +38,10 @@ schema: $(STAMP)
 LOCALES := resolvers/core/locale
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=Portaal \
-		-k N_ -k translate -k DomainError:2 -k _error:1 \
+		-k N_ -k translate -k DomainError:2 -k _error:1 -k weak:1 -k _invalid:1 -k forbidden:1 \
 		-o $(LOCALES)/portaal.pot domain persistence resolvers schema portaal
 	$(BIN)/pybabel update -i $(LOCALES)/portaal.pot -d $(LOCALES) -D portaal --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/english_catalogue.py
 	$(BIN)/pybabel compile -d $(LOCALES) -D portaal
 
 ## make graphiql-assets: re-vendor GraphiQL from the npm registry (versions in the script)

@@ -34,6 +34,7 @@ from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
+from resolvers.core.i18n import language
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")
@@ -86,7 +87,8 @@ class PortaalGraphQL(GraphQL):
                 response = ctx
             else:
                 try:
-                    response = await self.run(request, context=ctx)
+                    with language(ctx.language):  # messages are translated at the edge
+                        response = await self.run(request, context=ctx)
                 except HTTPException as e:
                     headers = {"Allow": "POST"} if e.status_code == 405 else None
                     response = PlainTextResponse(

@@ -48,6 +48,7 @@ async def authenticate(ctx: Context, secret: str) -> bool:
         acting_for_unit_id=token.acting_for_unit_id,
     )
     ctx.token_id = token.id
+    ctx.language = person.language.value  # the response speaks the viewer's language
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
         # Written after the response (record_token_use), so a read request stays a read.
         ctx.extra[TOUCH] = (token.id, now)

@@ -9,6 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from domain.core.errors import DomainError, DomainErrors, ErrorCode
+from resolvers.core.i18n import N_, message_of, translate
 
 log = logging.getLogger("portaal.errors")
 
@@ -18,6 +19,7 @@ _DOMAIN_TO_TOP = {
     ErrorCode.FORBIDDEN: "FORBIDDEN",
     ErrorCode.UNAUTHENTICATED: "UNAUTHENTICATED",
 }
+INTERNAL_ERROR = N_("Internal server error. It has been logged; please try again later.")
 _SUGGESTION = re.compile(r"\s*Did you mean .*$")
 
 
@@ -27,10 +29,9 @@ def format_error(error: GraphQLError, *, hide_suggestions: bool) -> dict[str, An
     message = error.message
     if isinstance(original, DomainErrors):
         original = original.errors[0]
-        message = original.message
     if isinstance(original, DomainError):
         code = _DOMAIN_TO_TOP.get(original.code, "BAD_USER_INPUT")
-        message = original.message
+        message = message_of(original)  # the request's language
     elif code in TOP_LEVEL_CODES:
         pass
     elif original is None:
@@ -41,7 +42,7 @@ def format_error(error: GraphQLError, *, hide_suggestions: bool) -> dict[str, An
     else:
         log.error("unexpected error at %s", error.path, exc_info=original)
         code = "INTERNAL"
-        message = "Internal server error. It has been logged; please try again later."
+        message = translate(INTERNAL_ERROR)
     formatted: dict[str, Any] = {"message": message}
     if error.locations:
         formatted["locations"] = [

@@ -11,7 +11,10 @@ from typing import Any
 
 import orjson
 
+from resolvers.core.i18n import N_, negotiate, translate
+
 ASGIApp = Any
+TOO_LARGE = N_("The request body is larger than {limit} bytes.")
 
 
 class _TooLarge(Exception):
@@ -31,7 +34,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or ()).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+            await self._refuse(send, scope)
             return
         received = 0
         started = False
@@ -54,14 +57,17 @@ class BodyLimit:
             await self.app(scope, counted_receive, tracked_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, scope)
 
-    async def _refuse(self, send: Any) -> None:
+    async def _refuse(self, send: Any, scope: dict[str, Any]) -> None:
+        # Refused before anyone is known: the browser's language (Accept-Language).
+        lang = negotiate(dict(scope.get("headers") or ()).get(b"accept-language", b"").decode())
+        message = translate(TOO_LARGE, lang, limit=self.max_bytes)
         body = orjson.dumps(
             {
                 "errors": [
                     {
-                        "message": f"The request body is larger than {self.max_bytes} bytes.",
+                        "message": message,
                         "extensions": {"code": "PAYLOAD_TOO_LARGE", "maxBytes": self.max_bytes},
                     }
                 ]

@@ -28,6 +28,8 @@ class Context:
     cookie_to_set: tuple[str, int | None] | None = None
     cookie_to_clear: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # The response's language: the viewer's choice, else Accept-Language (resolvers/core/i18n).
+    language: str = "nl"
 
     decisions: Decisions | None = None
     # Each area's relation provider (see resolvers.core.viewer), handed in by the composition root.

@@ -44,7 +44,9 @@ class CoreQueries:
         self, info: Info, ids: Annotated[list[strawberry.ID], arg("Global IDs.")]
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
-            raise DomainError(ErrorCode.INVALID, f"At most {MAX_NODES} IDs at once", "ids")
+            raise DomainError(
+                ErrorCode.INVALID, "At most {max_nodes} IDs at once", "ids", max_nodes=MAX_NODES
+            )
         return await resolve_nodes(info, list(ids))
 
     @public(description="You, when logged in; null otherwise.")

@@ -57,7 +57,7 @@ async def test_add_users_by_email_alone(api: Api) -> None:
         ("kees.degroot@veendam.example", "ADDED"),
     ]
     messages = [r["message"] for r in result["results"]]
-    assert "line 1" in messages[1] and "@" in messages[2]
+    assert "regel 1" in messages[1] and "@" in messages[2]  # the admin reads Dutch
     assert result["duplicatesSkipped"] == 1
     assert result["seatsLeft"] == 25 - 4 - 2
     new = result["results"][0]
@@ -83,7 +83,8 @@ async def test_seat_limit_refuses_the_whole_list(api: Api) -> None:
         {
             "code": "CONFLICT",
             "field": "emails",
-            "message": "Only 2 seats are left in this cluster; you tried to add 3 users.",
+            "message": "Er zijn nog maar 2 plaatsen vrij in dit cluster; "
+            "je probeerde 3 gebruikers toe te voegen.",
         }
     ]
     assert result["results"] == [] and await outbox(api.database) == []
@@ -104,7 +105,7 @@ async def test_thousand_addresses_in_one_call_respect_the_limit_exactly(api: Api
     refused = (await api.data(ADD, {"c": noord, "e": ["one.more@example.org"]}, admin))["addUsers"]
     assert (
         refused["errors"][0]["message"]
-        == "This cluster is full: all 1004 seats are taken; you tried to add 1 user."
+        == "Dit cluster is vol: alle 1004 plaatsen zijn bezet; je probeerde 1 gebruiker toe te voegen."
     )
 
 
@@ -159,7 +160,7 @@ async def test_org_admin_sets_seat_limits_within_membership(api: Api) -> None:
     ok = (await api.data(q, {"c": zuid, "n": 25}, org))["setClusterSeatLimit"]
     assert ok["usage"] == {"seatLimit": 25, "seatsUsed": 2, "seatsLeft": 23}
     too_many = (await api.data(q, {"c": zuid, "n": 26}, org))["setClusterSeatLimit"]
-    assert "left to distribute" in too_many["errors"][0]["message"]
+    assert "nog maar 25 te verdelen" in too_many["errors"][0]["message"]
     denied = await api.query(q, {"c": zuid, "n": 5}, cluster_admin)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -281,7 +282,7 @@ async def test_delete_only_users_who_started_nothing(api: Api) -> None:
     results = (await api.data(q, {"ids": [eva, lotte]}, admin))["deleteUsers"]["results"]
     by_id = {r["userId"]: r for r in results}
     assert by_id[eva]["deleted"] is True
-    assert by_id[lotte]["deleted"] is False and "hide the user instead" in by_id[lotte]["reason"]
+    assert by_id[lotte]["deleted"] is False and "verberg de gebruiker" in by_id[lotte]["reason"]
     assert (await api.data(LIST, {"f": {"status": "ALL"}}, admin))["learners"]["totalCount"] == 3
 
 
@@ -320,7 +321,7 @@ async def test_labels_created_and_assigned_in_bulk(api: Api) -> None:
     assert (await api.data(add, {"l": label["id"]}, admin))["addLabel"]["changedUsers"] == 3
     other = await api.login("zuid@zorgacademie.example")
     foreign = await api.data(add, {"l": label["id"]}, other)
-    assert foreign["addLabel"]["errors"][0]["message"].startswith("No such object")
+    assert foreign["addLabel"]["errors"][0]["message"].startswith("Dit bestaat niet")
 
 
 async def test_user_list_statements_do_not_grow_with_page_size(api: Api) -> None:
@@ -379,7 +380,7 @@ async def test_mail_selected_users_with_preview(api: Api) -> None:
     assert [m.to_address for m in await outbox(api.database)] == ["lotte.jansen@example.org"]
 
 
-NOT_FOUND = {"code": "NOT_FOUND", "message": "No such object, or you may not see it."}
+NOT_FOUND = {"code": "NOT_FOUND", "message": "Dit bestaat niet, of je mag het niet zien."}
 
 
 async def test_units_and_labels_outside_your_reach_answer_like_missing_ones(api: Api) -> None:

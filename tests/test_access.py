@@ -31,7 +31,7 @@ async def test_denied_field_on_readable_object_says_why(api: Api) -> None:
     error = body["errors"][0]
     assert error["path"] == ["node", "children"]
     assert error["extensions"]["code"] == "FORBIDDEN"
-    assert "CLUSTER_ADMIN" in error["message"]
+    assert "clusterbeheerder" in error["message"]  # the role as people say it, in Dutch
 
 
 async def test_anonymous_gets_unauthenticated(api: Api) -> None:
@@ -144,7 +144,7 @@ async def test_role_assignment_rules(api: Api) -> None:
     academy = await api.unit_id("Zorgacademie Nederland")
     wrong_kind = await api.data(assign, {"p": ahmed, "r": "CLUSTER_ADMIN", "u": academy}, org_admin)
     assert wrong_kind["assignRole"]["errors"][0]["message"].startswith(
-        "The role CLUSTER_ADMIN is held on a CLUSTER unit"
+        "De rol clusterbeheerder hoort bij een eenheid van soort CLUSTER"
     )
     # Nobody pulls a person from another tenant into reach by giving them a role.
     foreign = await api.data(assign, {"p": martin, "r": "CLUSTER_ADMIN", "u": zuid}, org_admin)
@@ -152,7 +152,7 @@ async def test_role_assignment_rules(api: Api) -> None:
         {
             "code": "NOT_FOUND",
             "field": "personId",
-            "message": "No such object, or you may not see it.",
+            "message": "Dit bestaat niet, of je mag het niet zien.",
         }
     ]
     granted = await api.data(assign, {"p": ahmed, "r": "CLUSTER_ADMIN", "u": zuid}, org_admin)
@@ -247,7 +247,7 @@ async def test_roles_and_invitations_bind_to_the_unit_they_name(api: Api) -> Non
         {
             "code": "NOT_FOUND",
             "field": "unitId",
-            "message": "No such object, or you may not see it.",
+            "message": "Dit bestaat niet, of je mag het niet zien.",
         }
     ]
     invited = (await api.data(INVITE, {"u": zuid}, staff))["invitePerson"]

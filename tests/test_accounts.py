@@ -57,7 +57,7 @@ async def test_wrong_password_and_unknown_address_answer_alike(api: Api) -> None
             {
                 "code": "INVALID_CREDENTIALS",
                 "field": None,
-                "message": "The e-mail address or password is wrong.",
+                "message": "Het e-mailadres of het wachtwoord is onjuist.",  # anonymous: Dutch
             }
         ]
     )
@@ -72,7 +72,7 @@ async def test_failed_logins_are_rate_limited_per_account(api: Api) -> None:
     ]
     assert blocked["token"] is None
     assert blocked["errors"][0]["code"] == "RATE_LIMITED"
-    assert "Try again in 15 minutes" in blocked["errors"][0]["message"]
+    assert "Probeer het over 15 minuten opnieuw" in blocked["errors"][0]["message"]
     # Another account from the same address is not blocked by this account's limit.
     other = (await api.data(LOGIN, {"e": "sanne.visser@example.org", "p": DEMO_PASSWORD}))["login"]
     assert other["errors"] == []
@@ -194,7 +194,7 @@ async def test_seed_password_example_is_refused(api: Api) -> None:
     assert {
         "code": "WEAK_PASSWORD",
         "field": "newPassword",
-        "message": "A password may not contain (part of) your name or e-mail address",
+        "message": "Een wachtwoord mag (een deel van) je naam of e-mailadres niet bevatten",
     } in result["errors"]
 
 
@@ -212,7 +212,7 @@ async def test_reset_answers_the_same_for_known_and_unknown(api: Api) -> None:
     assert known == unknown
     # The same work too: the request only queues a job, so timing tells nothing.
     assert api.last_statements == known_statements
-    assert known["errors"] == [] and "If an account exists" in known["message"]
+    assert known["errors"] == [] and "Als er een account bij dit adres hoort" in known["message"]
     await Worker(make_settings(api.database.url), api.database).run_jobs()
     mails = await outbox(api.database)
     assert [m.to_address for m in mails] == ["lotte.jansen@example.org"]

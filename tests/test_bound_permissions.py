@@ -21,7 +21,7 @@ async def test_a_unit_outside_your_reach_answers_like_a_missing_one(api: Api) ->
         {
             "code": "NOT_FOUND",
             "field": "clusterId",
-            "message": "No such object, or you may not see it.",
+            "message": "Dit bestaat niet, of je mag het niet zien.",
         }
     ]
 

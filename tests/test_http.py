@@ -133,7 +133,7 @@ async def test_internal_errors_are_masked(api: Api, monkeypatch: pytest.MonkeyPa
 async def test_invalid_global_id_is_bad_user_input(api: Api) -> None:
     body = (await api.post('{ node(id: "%%%") { id } }')).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "not a valid ID" in body["errors"][0]["message"]
+    assert "geen geldig ID" in body["errors"][0]["message"]
 
 
 async def test_graphiql_served_in_development(api: Api) -> None:

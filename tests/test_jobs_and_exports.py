@@ -62,7 +62,9 @@ async def test_people_export_as_excel(api: Api) -> None:
     )
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Family name", "Prefix", "Given name", "E-mail", "Role", "Unit")
+    # The requester reads Dutch: headers, sheet name and roles as people say them.
+    assert rows[0] == ("Achternaam", "Tussenvoegsel", "Voornaam", "E-mail", "Rol", "Eenheid")
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["Personen en rollen"]
     emails = {r[3] for r in rows[1:]}
     assert "lotte.jansen@example.org" in emails and "ahmed.elamrani@example.org" in emails
     assert not any("welzijn" in e for e in emails)  # another tenant's people never appear
@@ -86,7 +88,7 @@ async def test_people_export_as_csv_guards_against_formulas(api: Api) -> None:
         "",
         "Lotte",
         "lotte.jansen@example.org",
-        "LEARNER",
+        "cursist",
         "Regio Noord",
     ] in rows
 
@@ -96,7 +98,7 @@ async def test_audit_export_as_pdf(api: Api, tmp_path: Path) -> None:
     _, content = await _export(api, token, "AUDIT_LOG", "PDF")
     assert content.startswith(b"%PDF")
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
-    assert "Audit log" in text and "LOGIN" in text
+    assert "Auditlog" in text and "Gebeurtenis" in text and "LOGIN" in text
     if shutil.which("pdftoppm"):
         (tmp_path / "audit.pdf").write_bytes(content)
         subprocess.run(

@@ -129,7 +129,7 @@ async def test_page_size_is_bounded(api: Api, first: int) -> None:
         token,
     )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "between 0 and 100" in body["errors"][0]["message"]
+    assert "tussen 0 en 100" in body["errors"][0]["message"]  # anonymous: Dutch
 
 
 async def test_bad_cursor_is_bad_user_input(api: Api) -> None:

@@ -35,7 +35,7 @@ async def test_an_expensive_document_is_refused_before_it_runs(api: Api) -> None
     assert body["data"] is None
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "limit is 50000" in error["message"]
+    assert "de grens is 50000" in error["message"]
     assert body["extensions"]["cost"]["requested"] > 1_000_000
     # Only authentication ran: nothing of the document was executed.
     assert ran <= 4, ran

@@ -27,7 +27,11 @@ START = """mutation($e: ID!) { startExamAttempt(enrolmentId: $e) { attempt { id 
 
 def _not_found(field: str) -> list[dict[str, str]]:
     return [
-        {"code": "NOT_FOUND", "field": field, "message": "No such object, or you may not see it."}
+        {
+            "code": "NOT_FOUND",
+            "field": field,
+            "message": "Dit bestaat niet, of je mag het niet zien.",
+        }
     ]
 
 

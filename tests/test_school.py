@@ -54,7 +54,7 @@ async def test_guardian_sees_only_linked_children(api: Api) -> None:
         "message": eva["message"],
         "pupil": None,
     }
-    assert "consent" in eva["message"]
+    assert "toestemming" in eva["message"]  # Sandra reads Dutch
     # Not linked (Noor) and linked without consent (Eva) read like objects that do not exist.
     for email in (NOOR, EVA):
         assert (await api.data(PUPIL, {"id": await pupil_id(api, email)}, sandra))["node"] is None
@@ -144,7 +144,7 @@ async def test_minor_needs_no_consent_and_cannot_give_it(api: Api) -> None:
     link = (await api.data(GUARDIANS, token=sam_token))["myPupilRecord"]["guardians"][0]
     refused = (await api.data(GIVE, {"l": link["id"]}, sam_token))["giveGuardianConsent"]
     assert refused["errors"][0]["code"] == "INVALID"
-    assert "18th birthday" in refused["errors"][0]["message"]
+    assert "18e verjaardag" in refused["errors"][0]["message"]
     # A guardian cannot manage consent in the pupil's name.
     hijack = await api.query(GIVE, {"l": link["id"]}, parent)
     assert hijack["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -164,11 +164,11 @@ async def test_guardian_account_mail_and_one_address_per_guardian(api: Api) -> N
     # A second, separate parent with the mother's address is refused with a clear message.
     clash = (await link_guardian(api, admin, tim, SANDRA, "Peter", "Bos"))["linkGuardian"]
     assert clash["errors"][0]["code"] == "ALREADY_EXISTS"
-    assert "cannot share an e-mail address" in clash["errors"][0]["message"]
+    assert "kunnen geen e-mailadres delen" in clash["errors"][0]["message"]
     noor = await pupil_id(api, NOOR)
     other = (await link_guardian(api, admin, noor, SANDRA, "Ria", "de Jong"))["linkGuardian"]
     assert other["errors"][0]["code"] == "CONFLICT"
-    assert "cannot share an e-mail address" in other["errors"][0]["message"]
+    assert "kunnen geen e-mailadres delen" in other["errors"][0]["message"]
     # The same person for a sibling is fine: one account, several children.
     sibling = (await link_guardian(api, admin, noor, SANDRA, "Sandra", "Bos"))["linkGuardian"]
     assert sibling["errors"] == [] and "created" not in sibling
@@ -232,7 +232,7 @@ async def test_calendar_feed_and_revocation(api: Api) -> None:
     body = response.text
     # The demo timetable of 3A: last, this and next week, 22 lessons a week.
     assert body.count("BEGIN:VEVENT") == 66
-    assert "SUMMARY:Nederlands" in body and "Homework:" in body
+    assert "SUMMARY:Nederlands" in body and "Huiswerk:" in body  # the owner reads Dutch
     # The secret is stored hashed: it appears nowhere in the database's feed table.
     listed = "query($id: ID!) { node(id: $id) { ... on Pupil { calendarFeeds { id } } } }"
     feeds = (await api.data(listed, {"id": tim}, sandra))["node"]["calendarFeeds"]

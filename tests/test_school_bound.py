@@ -29,7 +29,7 @@ from tests.school_setup import (
     years_ago,
 )
 
-NOT_FOUND = "No such object, or you may not see it."
+NOT_FOUND = "Dit bestaat niet, of je mag het niet zien."
 MISSING_CLASS = "T3JnVW5pdDo5OTk5"  # OrgUnit:9999
 
 SCHEDULE = """mutation($c: ID!, $s: ID!) { scheduleLesson(input: {classId: $c, subjectId: $s,

@@ -173,7 +173,7 @@ async def test_weighted_average_with_sub_tests_matches_hand_computation(api: Api
     assert lines["Spreekbeurt"]["attempt"] == 2
     total = sum(float(t["contribution"]) for t in explained["tests"])
     assert abs(total - 6.9125) < 1e-9
-    assert "differs from the plain mean 6.7" in explained["sentence"]
+    assert "wijkt af van het gewone gemiddelde 6,7" in explained["sentence"]  # Dutch, comma
 
     # A teacher of another location cannot grade this class.
     noord = await api.login(NOORD_TEACHER)

@@ -67,7 +67,9 @@ REGISTERS: dict[str, Register] = {
 def register_for(code: str, field: str = "register") -> Register:
     register = REGISTERS.get(code.strip().upper())
     if register is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"'{code.strip()}' is not a known register", field)
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "'{value}' is not a known register", field, value=code.strip()
+        )
     return register
 
 
@@ -83,14 +85,19 @@ def normalize_registration_number(
         number = number.replace(".", "").replace("-", "")
     if not number:
         raise DomainError(
-            ErrorCode.INVALID, f"A registration number for {register.name} is required", field
+            ErrorCode.INVALID,
+            "A registration number for {register} is required",
+            field,
+            register=register.name,
         )
     pattern = register.number_format or GENERIC_NUMBER
     if not pattern.fullmatch(number):
         raise DomainError(
             ErrorCode.INVALID,
-            f"A registration number for {register.name} has {register.format_hint}",
+            "A registration number for {register} has {format_hint}",
             field,
+            register=register.name,
+            format_hint=register.format_hint,
         )
     return number
 

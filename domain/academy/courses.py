@@ -51,8 +51,8 @@ class NewCourse:
     refreshers: tuple[NewRefresher, ...] = field(default=())
 
 
-def _invalid(message: str, field_name: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field_name)
+def _invalid(message: str, field_name: str, **params: object) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field_name, **params)
 
 
 def check_new_course(new: NewCourse) -> NewCourse:
@@ -61,15 +61,22 @@ def check_new_course(new: NewCourse) -> NewCourse:
     problems: list[DomainError] = []
     title = " ".join(new.title.split())
     if not 1 <= len(title) <= MAX_TITLE_LENGTH:
-        problems.append(_invalid(f"A title has 1 to {MAX_TITLE_LENGTH} characters", "title"))
+        problems.append(
+            _invalid(
+                "A title has 1 to {max_title_length} characters",
+                "title",
+                max_title_length=MAX_TITLE_LENGTH,
+            )
+        )
     if not new.lessons:
         problems.append(_invalid("A course needs at least one lesson", "lessons"))
     for i, q in enumerate(new.questions, start=1):
         if len(q.options) < 2 or not 0 <= q.correct_option < len(q.options) or not q.text.strip():
             problems.append(
                 _invalid(
-                    f"Question {i} needs a text, two or more options and a correct one among them",
+                    "Question {i} needs a text, two or more options and a correct one among them",
                     "questions",
+                    i=i,
                 )
             )
     if new.estimated_minutes < 1:

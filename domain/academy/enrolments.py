@@ -8,6 +8,7 @@ from datetime import date
 from enum import Enum
 
 from domain.core.errors import DomainError, ErrorCode
+from domain.core.texts import N_
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed over cannot be misread.
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -69,9 +70,10 @@ def check_not_assigned(
 
 
 def deletion_refusal(statuses: Iterable[CourseStatus]) -> str | None:
-    """Why this user cannot be deleted, or None: only users who started no training may go."""
+    """Why this user cannot be deleted (a message id), or None: only users who started no
+    training may go."""
     if any(s is not CourseStatus.NOT_STARTED for s in statuses):
-        return (
+        return N_(
             "This user has started a course and cannot be deleted; "
             "hide the user instead to keep their progress and certificates."
         )
@@ -141,7 +143,8 @@ def normalize_verification_code(raw: str, field: str = "code") -> str:
     if len(code) != CODE_LENGTH or any(c not in CROCKFORD_ALPHABET for c in code):
         raise DomainError(
             ErrorCode.INVALID,
-            f"'{raw.strip()[:40]}' is not a certificate code; it looks like XXXX-XXXX-XXXX",
+            "'{value}' is not a certificate code; it looks like XXXX-XXXX-XXXX",
             field,
+            value=raw.strip()[:40],
         )
     return _grouped(code)

@@ -56,9 +56,10 @@ def check_may_start(course_completed: bool, attempts: Sequence[AttemptResult]) -
     if len(attempts) >= MAX_ATTEMPTS:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"You have used all {MAX_ATTEMPTS} attempts (the first try and {MAX_RESITS} resits); "
-            "the exam cannot be taken again.",
+            "You have used all {max_attempts} attempts (the first try and {max_resits} resits); the exam cannot be taken again.",
             "examId",
+            max_attempts=MAX_ATTEMPTS,
+            max_resits=MAX_RESITS,
         )
 
 
@@ -73,7 +74,10 @@ def score_percent(correct: int, total: int) -> int:
         raise DomainError(ErrorCode.INVALID, "An exam needs at least one question", "questions")
     if not 0 <= correct <= total:
         raise DomainError(
-            ErrorCode.INVALID, f"Correct answers must be between 0 and {total}", "correct"
+            ErrorCode.INVALID,
+            "Correct answers must be between 0 and {total}",
+            "correct",
+            total=total,
         )
     return (100 * correct) // total  # integer arithmetic: no float surprises
 
@@ -124,9 +128,9 @@ def grade(question_bank: Mapping[int, int], answers: Mapping[int, int]) -> Gradi
     if unknown:
         raise DomainError(
             ErrorCode.INVALID,
-            "Answers given to questions that are not in this exam: "
-            + ", ".join(str(q) for q in unknown),
+            "Answers given to questions that are not in this exam: {questions}",
             "answers",
+            questions=", ".join(str(q) for q in unknown),
         )
     review = tuple(
         QuestionReview(

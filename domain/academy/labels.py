@@ -34,7 +34,10 @@ def clean_label_name(raw: str, field: str = "name") -> str:
         raise DomainError(ErrorCode.INVALID, "A label needs a name", field)
     if len(name) > MAX_LABEL_LENGTH:
         raise DomainError(
-            ErrorCode.INVALID, f"A label name has at most {MAX_LABEL_LENGTH} characters", field
+            ErrorCode.INVALID,
+            "A label name has at most {max_label_length} characters",
+            field,
+            max_label_length=MAX_LABEL_LENGTH,
         )
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
         raise DomainError(
@@ -57,7 +60,10 @@ def check_label_unique(existing_names: Iterable[str], name: str, field: str = "n
     for existing in existing_names:
         if _key(existing) == wanted:
             raise DomainError(
-                ErrorCode.ALREADY_EXISTS, f"There is already a label named '{existing}'", field
+                ErrorCode.ALREADY_EXISTS,
+                "There is already a label named '{existing}'",
+                field,
+                existing=existing,
             )
 
 
@@ -71,6 +77,8 @@ def parse_colour(raw: str | None, field: str = "colour") -> LabelColour:
         choices = ", ".join(c.value for c in LabelColour)
         raise DomainError(
             ErrorCode.INVALID,
-            f"'{raw.strip()[:20]}' is not a label colour; choose {choices}",
+            "'{colour}' is not a label colour; choose {choices}",
             field,
+            colour=raw.strip()[:20],
+            choices=choices,
         ) from None

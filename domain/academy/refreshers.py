@@ -59,6 +59,8 @@ def check_duration(minutes: int, field: str = "durationMinutes") -> None:
     if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
         raise DomainError(
             ErrorCode.INVALID,
-            f"A refresher takes {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes",
+            "A refresher takes {min_duration_minutes} to {max_duration_minutes} minutes",
             field,
+            min_duration_minutes=MIN_DURATION_MINUTES,
+            max_duration_minutes=MAX_DURATION_MINUTES,
         )

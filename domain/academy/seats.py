@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from domain.core.emails import MAX_EMAIL_LENGTH, normalize_email
 from domain.core.errors import DomainError, ErrorCode
+from domain.core.texts import N_, Text
 
 MAX_PASTED_LINES = 5000
 # Checked before splitting, so a pasted megabyte is refused without parsing it.
@@ -15,14 +16,6 @@ MAX_PASTED_CHARS = MAX_PASTED_LINES * (MAX_EMAIL_LENGTH + 2)
 _SEPARATORS = re.compile(r"[,;]")
 # "Jan Jansen <jan@example.org>" as mail programs copy it: take the part between brackets.
 _BRACKETED = re.compile(r"<([^<>\s]+)>")
-
-
-def _seats(n: int) -> str:
-    return f"{n} seat" if n == 1 else f"{n} seats"
-
-
-def _users(n: int) -> str:
-    return f"{n} user" if n == 1 else f"{n} users"
 
 
 def seats_to_distribute(membership_seats: int, cluster_limits: Iterable[int]) -> int:
@@ -38,19 +31,33 @@ def check_cluster_limit(
         raise DomainError(ErrorCode.INVALID, "A seat limit cannot be negative", "seatLimit")
     available = seats_to_distribute(membership_seats, other_cluster_limits)
     if new_limit > available:
+        # One id per plural form, so each language can say "1 seat" / "2 seats" its own way.
+        message = (
+            N_(
+                "Only 1 of the membership's {seats} seats is left to distribute; "
+                "this cluster cannot get {limit}."
+            )
+            if available == 1
+            else N_(
+                "Only {available} of the membership's {seats} seats are left to distribute; "
+                "this cluster cannot get {limit}."
+            )
+        )
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"Only {max(0, available)} of the membership's {_seats(membership_seats)} "
-            f"{'is' if available == 1 else 'are'} left to distribute; "
-            f"this cluster cannot get {new_limit}.",
+            message,
             "seatLimit",
+            available=max(0, available),
+            seats=membership_seats,
+            limit=new_limit,
         )
     if new_limit < used:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            f"This cluster already has {_users(used)}; its limit cannot be lower than {used}.",
-            "seatLimit",
+        message = (
+            N_("This cluster already has 1 user; its limit cannot be lower than 1.")
+            if used == 1
+            else N_("This cluster already has {used} users; its limit cannot be lower than {used}.")
         )
+        raise DomainError(ErrorCode.CONFLICT, message, "seatLimit", used=used)
 
 
 def seats_left(limit: int, used: int) -> int:
@@ -62,15 +69,18 @@ def check_can_add(limit: int, used: int, adding: int, field: str = "emails") -> 
     left = seats_left(limit, used)
     if adding <= left:
         return
-    if left == 0:
-        message = (
-            f"This cluster is full: all {_seats(limit)} are taken; "
-            f"you tried to add {_users(adding)}."
+    # One id per plural form, so each language can say "1 seat" / "2 seats" its own way.
+    if left == 0 and adding == 1:
+        message = N_("This cluster is full: all {limit} seats are taken; you tried to add 1 user.")
+    elif left == 0:
+        message = N_(
+            "This cluster is full: all {limit} seats are taken; you tried to add {adding} users."
         )
+    elif left == 1:
+        message = N_("Only 1 seat is left in this cluster; you tried to add {adding} users.")
     else:
-        only = f"Only {_seats(left)} {'is' if left == 1 else 'are'} left in this cluster"
-        message = f"{only}; you tried to add {_users(adding)}."
-    raise DomainError(ErrorCode.CONFLICT, message, field)
+        message = N_("Only {left} seats are left in this cluster; you tried to add {adding} users.")
+    raise DomainError(ErrorCode.CONFLICT, message, field, limit=limit, left=left, adding=adding)
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class PastedEntry:
     line: int  # 1-based, as the admin sees it in the text box
     entry: str  # as pasted
     email: str | None = None  # normalised, when it is an address
-    reason: str | None = None  # why it is not an address
+    reason: Text | None = None  # why it is not an address (translated where shown)
     duplicate_of: int | None = None  # line of the first entry with the same address
 
 
@@ -111,7 +121,10 @@ def parse_pasted_emails(text: str, field: str = "emails") -> PastedAddresses:
     separate), normalise each address and mark repeats whatever their case.
     """
     too_many = DomainError(
-        ErrorCode.INVALID, f"Paste at most {MAX_PASTED_LINES} addresses at a time", field
+        ErrorCode.INVALID,
+        "Paste at most {max_pasted_lines} addresses at a time",
+        field,
+        max_pasted_lines=MAX_PASTED_LINES,
     )
     if len(text) > MAX_PASTED_CHARS:
         raise too_many
@@ -129,7 +142,9 @@ def parse_pasted_emails(text: str, field: str = "emails") -> PastedAddresses:
                 try:
                     email = normalize_email(entry, field)
                 except DomainError as error:
-                    entries.append(PastedEntry(number, entry, reason=error.message))
+                    entries.append(
+                        PastedEntry(number, entry, reason=Text(error.message_id, error.params))
+                    )
                     continue
                 entries.append(PastedEntry(number, entry, email, None, first_line.get(email)))
                 first_line.setdefault(email, number)

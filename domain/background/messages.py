@@ -37,14 +37,22 @@ def check_message(subject: str, body: str, sender_name: str) -> AdminMessage:
     elif len(subject) > MAX_SUBJECT:
         problems.append(
             DomainError(
-                ErrorCode.INVALID, f"A subject has at most {MAX_SUBJECT} characters", "subject"
+                ErrorCode.INVALID,
+                "A subject has at most {max_subject} characters",
+                "subject",
+                max_subject=MAX_SUBJECT,
             )
         )
     if not body:
         problems.append(DomainError(ErrorCode.INVALID, "The message is empty", "body"))
     elif len(body) > MAX_BODY:
         problems.append(
-            DomainError(ErrorCode.INVALID, f"A message has at most {MAX_BODY} characters", "body")
+            DomainError(
+                ErrorCode.INVALID,
+                "A message has at most {max_body} characters",
+                "body",
+                max_body=MAX_BODY,
+            )
         )
     if not sender_name:
         problems.append(DomainError(ErrorCode.INVALID, "A sender name is required", "senderName"))
@@ -52,8 +60,9 @@ def check_message(subject: str, body: str, sender_name: str) -> AdminMessage:
         problems.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"A sender name has at most {MAX_SENDER} characters",
+                "A sender name has at most {max_sender} characters",
                 "senderName",
+                max_sender=MAX_SENDER,
             )
         )
     if problems:
@@ -66,5 +75,8 @@ def check_recipient_count(count: int) -> None:
         raise DomainError(ErrorCode.INVALID, "Choose at least one recipient", "personIds")
     if count > MAX_RECIPIENTS:
         raise DomainError(
-            ErrorCode.INVALID, f"At most {MAX_RECIPIENTS} recipients per message", "personIds"
+            ErrorCode.INVALID,
+            "At most {max_recipients} recipients per message",
+            "personIds",
+            max_recipients=MAX_RECIPIENTS,
         )

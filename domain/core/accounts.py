@@ -49,7 +49,10 @@ def clean_name(value: str, field: str, *, required: bool = False) -> str:
         raise DomainError(ErrorCode.INVALID, "This name is required", field)
     if len(name) > MAX_NAME_LENGTH:
         raise DomainError(
-            ErrorCode.INVALID, f"A name has at most {MAX_NAME_LENGTH} characters", field
+            ErrorCode.INVALID,
+            "A name has at most {max_name_length} characters",
+            field,
+            max_name_length=MAX_NAME_LENGTH,
         )
     if any(c in name for c in '<>"\\'):
         raise DomainError(ErrorCode.INVALID, 'A name may not contain < > " or \\', field)
@@ -64,6 +67,9 @@ def api_token_expiry(now: datetime, days: int | None) -> datetime | None:
         return None
     if not 1 <= days <= MAX_API_TOKEN_DAYS:
         raise DomainError(
-            ErrorCode.INVALID, f"An API token lives 1 to {MAX_API_TOKEN_DAYS} days", "expiresInDays"
+            ErrorCode.INVALID,
+            "An API token lives 1 to {max_api_token_days} days",
+            "expiresInDays",
+            max_api_token_days=MAX_API_TOKEN_DAYS,
         )
     return now + timedelta(days=days)

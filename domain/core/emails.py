@@ -20,12 +20,18 @@ def normalize_email(raw: str, field: str = "email") -> str:
         raise DomainError(ErrorCode.INVALID, "An e-mail address is required", field)
     if len(email) > MAX_EMAIL_LENGTH:
         raise DomainError(
-            ErrorCode.INVALID, f"An e-mail address has at most {MAX_EMAIL_LENGTH} characters", field
+            ErrorCode.INVALID,
+            "An e-mail address has at most {max_email_length} characters",
+            field,
+            max_email_length=MAX_EMAIL_LENGTH,
         )
     if "@" not in email:
-        raise DomainError(ErrorCode.INVALID, f"'{raw.strip()}' has no @", field)
+        raise DomainError(ErrorCode.INVALID, "'{address}' has no @", field, address=raw.strip())
     if not _EMAIL.match(email):
         raise DomainError(
-            ErrorCode.INVALID, f"'{raw.strip()}' is not a valid e-mail address", field
+            ErrorCode.INVALID,
+            "'{address}' is not a valid e-mail address",
+            field,
+            address=raw.strip(),
         )
     return email

@@ -45,16 +45,19 @@ def check_parent(kind: OrgUnitKind, parent_kind: OrgUnitKind | None) -> None:
         if allowed:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"A {kind.value} unit needs a parent of kind "
-                + " or ".join(sorted(k.value for k in allowed)),
+                "A {kind} unit needs a parent of kind {kinds}",
                 "parentId",
+                kind=kind.value,
+                kinds=" or ".join(sorted(k.value for k in allowed)),
             )
         return
     if parent_kind not in allowed:
         raise DomainError(
             ErrorCode.INVALID,
-            f"A {kind.value} unit cannot be placed under a {parent_kind.value} unit",
+            "A {kind} unit cannot be placed under a {parent_kind} unit",
             "parentId",
+            kind=kind.value,
+            parent_kind=parent_kind.value,
         )
 
 

@@ -27,9 +27,13 @@ def decode_cursor(cursor: str, field: str) -> int:
             raise ValueError(number)
         offset = int(number)
     except (ValueError, UnicodeDecodeError):
-        raise DomainError(ErrorCode.INVALID, f"'{cursor}' is not a valid cursor", field) from None
+        raise DomainError(
+            ErrorCode.INVALID, "'{cursor}' is not a valid cursor", field, cursor=cursor
+        ) from None
     if prefix != "offset" or offset < 0:
-        raise DomainError(ErrorCode.INVALID, f"'{cursor}' is not a valid cursor", field)
+        raise DomainError(
+            ErrorCode.INVALID, "'{cursor}' is not a valid cursor", field, cursor=cursor
+        )
     return offset
 
 
@@ -47,7 +51,11 @@ class PageRequest:
             value = getattr(self, name)
             if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
                 raise DomainError(
-                    ErrorCode.INVALID, f"`{name}` must be between 0 and {MAX_PAGE_SIZE}", name
+                    ErrorCode.INVALID,
+                    "`{name}` must be between 0 and {max_page_size}",
+                    name,
+                    name=name,
+                    max_page_size=MAX_PAGE_SIZE,
                 )
         if self.first is not None and self.last is not None:
             raise DomainError(ErrorCode.INVALID, "Use either `first` or `last`, not both", "last")

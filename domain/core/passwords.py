@@ -61,14 +61,16 @@ def password_problems(
 ) -> list[DomainError]:
     """Every way the password falls short, each with its own message; empty when it is fine."""
 
-    def weak(message: str) -> DomainError:
-        return DomainError(ErrorCode.WEAK_PASSWORD, message, field)
+    def weak(message: str, **params: object) -> DomainError:
+        return DomainError(ErrorCode.WEAK_PASSWORD, message, field, **params)
 
     if len(password) > MAX_LENGTH:
-        return [weak(f"A password has at most {MAX_LENGTH} characters")]
+        return [weak("A password has at most {max_length} characters", max_length=MAX_LENGTH)]
     problems: list[DomainError] = []
     if len(password) < MIN_LENGTH:
-        problems.append(weak(f"A password has at least {MIN_LENGTH} characters"))
+        problems.append(
+            weak("A password has at least {min_length} characters", min_length=MIN_LENGTH)
+        )
     if character_groups(password) < 3:
         problems.append(
             weak(

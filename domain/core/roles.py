@@ -92,11 +92,16 @@ LEARNERS: tuple[Role, ...] = (Role.LEARNER,)
 
 def check_role_on_kind(role: Role, kind: OrgUnitKind) -> None:
     if kind not in ROLE_UNIT_KINDS[role]:
+        from domain.core.texts import ROLE_NAMES, Text  # texts names the roles defined here
+
         allowed = " or ".join(sorted(k.value for k in ROLE_UNIT_KINDS[role]))
         raise DomainError(
             ErrorCode.INVALID,
-            f"The role {role.value} is held on a {allowed} unit, not on a {kind.value} unit",
+            "The role {role} is held on a {allowed} unit, not on a {kind} unit",
             "unitId",
+            role=Text(ROLE_NAMES[role]),
+            allowed=allowed,
+            kind=kind.value,
         )
 
 

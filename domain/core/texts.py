@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from domain.core.roles import Relation, Role
 
 
 def N_(message_id: str) -> str:
     """Marks a message id for extraction; it is translated where it is shown."""
     return message_id
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message id with its parameters, as a domain function returns a sentence a person reads.
+
+    A parameter may be a Text itself, or a tuple of Texts (said as one list, "; " apart).
+    """
+
+    id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        # The English text, for logs and DomainError.message; people get render(text).
+        return self.id.format(**self.params) if self.params else self.id
 
 
 ROLE_NAMES: dict[Role, str] = {

@@ -120,8 +120,10 @@ def attendance_rates(registered_lessons: int, absent_lessons: int) -> Attendance
     if absent_lessons > registered_lessons:
         raise DomainError(
             ErrorCode.INVALID,
-            f"{absent_lessons} absent lessons out of {registered_lessons} registered is impossible",
+            "{absent_lessons} absent lessons out of {registered_lessons} registered is impossible",
             "absentLessons",
+            absent_lessons=absent_lessons,
+            registered_lessons=registered_lessons,
         )
     if registered_lessons == 0:
         return AttendanceRates(0, 0, None, None)

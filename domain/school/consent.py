@@ -12,6 +12,7 @@ from datetime import date
 from enum import Enum
 
 from domain.core.errors import DomainError, ErrorCode
+from domain.core.texts import N_
 
 ADULT_AGE = 18
 
@@ -53,12 +54,12 @@ class AccessReason(str, Enum):
 
 
 _MESSAGES = {
-    AccessReason.PUPIL_MINOR: "The pupil is under 18, so guardians see the pupil's data.",
-    AccessReason.PUPIL_ADULT_CONSENT_GIVEN: (
+    AccessReason.PUPIL_MINOR: N_("The pupil is under 18, so guardians see the pupil's data."),
+    AccessReason.PUPIL_ADULT_CONSENT_GIVEN: N_(
         "The pupil is 18 or older and has given consent, so guardians see the pupil's data."
     ),
     # Answers the seed's FAQ "I don't see my son's/daughter's data" for an adult pupil.
-    AccessReason.PUPIL_ADULT_NO_CONSENT: (
+    AccessReason.PUPIL_ADULT_NO_CONSENT: N_(
         "The pupil is 18 or older and has not given consent to show their data to guardians. "
         "Nothing is shown until the pupil gives consent in the student portal; "
         "ask them to do so."
@@ -72,7 +73,7 @@ class GuardianAccess:
 
     allowed: bool
     reason: AccessReason
-    message: str
+    message: str  # a message id, translated where it is shown
 
 
 def guardian_access(date_of_birth: date, today: date, consent_given: bool) -> GuardianAccess:
@@ -96,7 +97,7 @@ def check_may_set_consent(date_of_birth: date, today: date, field: str = "consen
     if not needs_consent(date_of_birth, today):
         raise DomainError(
             ErrorCode.INVALID,
-            f"Consent for guardians can be given or withdrawn from the 18th birthday "
-            f"({adult_from(date_of_birth).isoformat()}); until then guardians see the data",
+            "Consent for guardians can be given or withdrawn from the 18th birthday ({adult_from}); until then guardians see the data",
             field,
+            adult_from=adult_from(date_of_birth),
         )

@@ -16,6 +16,7 @@ from enum import Enum
 from fractions import Fraction
 
 from domain.core.errors import DomainError, ErrorCode
+from domain.core.texts import N_, Text
 
 MIN_GRADE = Decimal("1.0")
 MAX_GRADE = Decimal("10.0")
@@ -40,17 +41,24 @@ def parse_grade(value: Decimal | str | int | float, field: str = "grade") -> Dec
         grade = Decimal(text.replace(",", ".") if isinstance(value, str) else text)
     except InvalidOperation:
         raise DomainError(
-            ErrorCode.INVALID, f"'{value}' is not a grade; use a number from 1.0 to 10.0", field
+            ErrorCode.INVALID,
+            "'{value}' is not a grade; use a number from 1.0 to 10.0",
+            field,
+            value=value,
         ) from None
     if not grade.is_finite() or not MIN_GRADE <= grade <= MAX_GRADE:
         raise DomainError(
-            ErrorCode.INVALID, f"A grade lies between 1.0 and 10.0; {value} does not", field
+            ErrorCode.INVALID,
+            "A grade lies between 1.0 and 10.0; {value} does not",
+            field,
+            value=value,
         )
     if grade != grade.quantize(_TENTH):
         raise DomainError(
             ErrorCode.INVALID,
-            f"A grade has at most one decimal (such as 6.5); {value} has more",
+            "A grade has at most one decimal (such as 6.5); {value} has more",
             field,
+            value=value,
         )
     return grade.quantize(_TENTH)
 
@@ -62,9 +70,13 @@ def parse_weight(value: Decimal | str | int, field: str = "weight") -> Decimal:
     try:
         weight = Decimal(str(value).strip())
     except InvalidOperation:
-        raise DomainError(ErrorCode.INVALID, f"'{value}' is not a weight", field) from None
+        raise DomainError(
+            ErrorCode.INVALID, "'{value}' is not a weight", field, value=value
+        ) from None
     if not weight.is_finite() or weight <= 0:
-        raise DomainError(ErrorCode.INVALID, f"A weight is above zero; {value} is not", field)
+        raise DomainError(
+            ErrorCode.INVALID, "A weight is above zero; {value} is not", field, value=value
+        )
     return weight
 
 
@@ -94,33 +106,45 @@ class Assessment:
     def __post_init__(self) -> None:
         if isinstance(self.weight, bool) or not isinstance(self.weight, Decimal | int):
             raise DomainError(
-                ErrorCode.INVALID, f"Weight of '{self.name}' is not a number", "weight"
+                ErrorCode.INVALID, "Weight of '{name}' is not a number", "weight", name=self.name
             )
         if not Decimal(self.weight).is_finite() or self.weight <= 0:
             raise DomainError(
-                ErrorCode.INVALID, f"The weight of '{self.name}' must be above zero", "weight"
+                ErrorCode.INVALID,
+                "The weight of '{name}' must be above zero",
+                "weight",
+                name=self.name,
             )
         if isinstance(self.attempt, bool) or self.attempt < 1:
             raise DomainError(
-                ErrorCode.INVALID, f"The attempt of '{self.name}' is counted from 1", "attempt"
+                ErrorCode.INVALID,
+                "The attempt of '{name}' is counted from 1",
+                "attempt",
+                name=self.name,
             )
         if (self.grade is None) == (not self.parts):
             raise DomainError(
                 ErrorCode.INVALID,
-                f"'{self.name}' needs either a grade or sub-tests, not both or neither",
+                "'{name}' needs either a grade or sub-tests, not both or neither",
                 "grade",
+                name=self.name,
             )
         if self.grade is not None and (
             not isinstance(self.grade, Decimal) or parse_grade(self.grade) != self.grade
         ):
-            raise DomainError(ErrorCode.INVALID, f"'{self.grade}' is not a grade", "grade")
+            raise DomainError(
+                ErrorCode.INVALID, "'{grade}' is not a grade", "grade", grade=self.grade
+            )
         for part in self.parts:
             if part.kind is not self.kind:
                 raise DomainError(
                     ErrorCode.INVALID,
-                    f"Sub-test '{part.name}' is {part.kind.value} but its test '{self.name}' "
-                    f"is {self.kind.value}",
+                    "Sub-test '{part}' is {part_kind} but its test '{name}' is {kind}",
                     "kind",
+                    part=part.name,
+                    part_kind=part.kind.value,
+                    name=self.name,
+                    kind=self.kind.value,
                 )
 
     @property
@@ -230,7 +254,7 @@ class AverageExplanation:
     plain_mean_of_entered: Fraction | None
     shown_plain_mean_of_entered: Decimal | None
     reasons: tuple[DifferenceReason, ...]
-    sentence: str
+    sentence: Text  # said in the reader's language where it is shown
 
 
 def _sub_lines(parts: Sequence[Assessment]) -> tuple[ExplainedSubTest, ...]:
@@ -250,23 +274,35 @@ def _sub_lines(parts: Sequence[Assessment]) -> tuple[ExplainedSubTest, ...]:
 
 def _sentence(
     average: Decimal | None, mean: Decimal | None, reasons: Sequence[DifferenceReason]
-) -> str:
+) -> Text:
+    # The seed's FAQ 9.6 answer: the running average is weighted and built from sub-tests.
     if average is None or mean is None:
-        return "There are no results yet, so there is no average."
+        return Text(N_("There are no results yet, so there is no average."))
     if not reasons:
-        return f"All tests weigh the same, so the average {average} equals the plain mean."
-    why = {
-        DifferenceReason.UNEQUAL_WEIGHTS: "tests with a higher weight count more",
-        DifferenceReason.COMPOSED_TESTS: "some tests are the weighted mean of their sub-tests",
-        DifferenceReason.ROUNDING: "the average uses unrounded test grades",
-    }
-    because = "; ".join(why[r] for r in reasons)
-    if average == mean:
-        return (
-            f"The average {average} equals the plain mean of the shown grades, although {because}."
+        return Text(
+            N_("All tests weigh the same, so the average {average} equals the plain mean."),
+            {"average": average},
         )
-    return (
-        f"The average {average} differs from the plain mean {mean} of the shown grades: {because}."
+    why = {
+        DifferenceReason.UNEQUAL_WEIGHTS: Text(N_("tests with a higher weight count more")),
+        DifferenceReason.COMPOSED_TESTS: Text(
+            N_("some tests are the weighted mean of their sub-tests")
+        ),
+        DifferenceReason.ROUNDING: Text(N_("the average uses unrounded test grades")),
+    }
+    because = tuple(why[r] for r in reasons)
+    if average == mean:
+        return Text(
+            N_(
+                "The average {average} equals the plain mean of the shown grades, although {because}."
+            ),
+            {"average": average, "because": because},
+        )
+    return Text(
+        N_(
+            "The average {average} differs from the plain mean {mean} of the shown grades: {because}."
+        ),
+        {"average": average, "mean": mean, "because": because},
     )
 
 

@@ -39,9 +39,10 @@ class DateRange:
         if self.last < self.first:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"The end date {self.last.isoformat()} lies before the start date "
-                f"{self.first.isoformat()}",
+                "The end date {end} lies before the start date {start}",
                 "endDate",
+                end=self.last,
+                start=self.first,
             )
 
     @property
@@ -64,8 +65,10 @@ def view_range(view: AgendaView, day: date, end_date: date | None = None) -> Dat
         if span.days > MAX_LIST_DAYS:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"A list shows at most {MAX_LIST_DAYS} days; {span.days} were asked for",
+                "A list shows at most {max_list_days} days; {days} were asked for",
                 "endDate",
+                max_list_days=MAX_LIST_DAYS,
+                days=span.days,
             )
         return span
     if end_date is not None:
@@ -109,9 +112,10 @@ def to_utc(day: date, local_time: time, field: str = "startTime") -> datetime:
     if moment.astimezone(AMSTERDAM).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise DomainError(
             ErrorCode.INVALID,
-            f"{local_time.isoformat('minutes')} does not exist on {day.isoformat()} in "
-            "Europe/Amsterdam: the clocks go forward an hour then",
+            "{time} does not exist on {day} in Europe/Amsterdam: the clocks go forward an hour then",
             field,
+            time=local_time.isoformat("minutes"),
+            day=day,
         )
     return moment
 

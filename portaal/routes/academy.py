@@ -9,8 +9,9 @@ from domain.core.errors import DomainError
 from portaal.pages import page
 from portaal.routes.context import route_context
 from resolvers.academy.links import certificate_download, magazine_link_valid, unsubscribe_magazine
+from resolvers.core.i18n import N_, message_of, translate
 
-INVALID_LINK = "This link is not valid or has expired."
+INVALID_LINK = N_("This link is not valid or has expired.")
 
 
 async def certificate_pdf(request: Request) -> Response:
@@ -20,7 +21,7 @@ async def certificate_pdf(request: Request) -> Response:
             ctx, request.path_params["certificate_id"], request.query_params
         )
     if found is None:
-        return PlainTextResponse(INVALID_LINK, status_code=403)
+        return PlainTextResponse(translate(INVALID_LINK), status_code=403)
     return Response(
         found.content,
         media_type="application/pdf",
@@ -41,5 +42,5 @@ async def magazine_unsubscribe(request: Request) -> Response:
                 return page("magazine_unsubscribe.html", title="Afmelden")
             await unsubscribe_magazine(ctx, request.query_params)
         except DomainError as e:
-            return PlainTextResponse(e.message, status_code=403)
+            return PlainTextResponse(message_of(e), status_code=403)
     return page("magazine_unsubscribed.html", title="Afgemeld")

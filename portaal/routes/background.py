@@ -9,12 +9,13 @@ from portaal.pages import page
 from portaal.routes.context import route_context
 from resolvers.background.downloads import ExportFile, Refusal, export_download
 from resolvers.background.queries import newest_mails
+from resolvers.core.i18n import N_, negotiate, translate
 
 REFUSALS: dict[Refusal, tuple[int, str]] = {
-    Refusal.INVALID: (403, "This download link is not valid."),
-    Refusal.WRONG_PERSON: (403, "Log in as the person who asked for this export."),
-    Refusal.EXPIRED: (410, "This download link has expired; ask for a new one."),
-    Refusal.NOT_READY: (404, "The export is not ready."),
+    Refusal.INVALID: (403, N_("This download link is not valid.")),
+    Refusal.WRONG_PERSON: (403, N_("Log in as the person who asked for this export.")),
+    Refusal.EXPIRED: (410, N_("This download link has expired; ask for a new one.")),
+    Refusal.NOT_READY: (404, N_("The export is not ready.")),
 }
 
 
@@ -23,13 +24,15 @@ async def download_export(request: Request) -> Response:
     try:
         expires = int(request.query_params.get("expires", ""))
     except ValueError:
-        return PlainTextResponse(REFUSALS[Refusal.INVALID][1], status_code=403)
+        lang = negotiate(request.headers.get("accept-language"))
+        return PlainTextResponse(translate(REFUSALS[Refusal.INVALID][1], lang), status_code=403)
     signature = request.query_params.get("signature", "")
     async with route_context(request, authenticated=True) as ctx:
         found = await export_download(ctx, request.path_params["export_id"], expires, signature)
+        lang = ctx.language  # the viewer's, else the browser's
     if not isinstance(found, ExportFile):
         status, message = REFUSALS[found]
-        return PlainTextResponse(message, status_code=status)
+        return PlainTextResponse(translate(message, lang), status_code=status)
     return Response(
         found.content,
         media_type=found.content_type,

@@ -11,6 +11,7 @@ from persistence.db import Database
 from portaal.auth import authenticate, credentials, record_token_use
 from portaal.settings import Settings
 from resolvers.context import Context
+from resolvers.core.i18n import language, negotiate
 from schema.areas import RELATION_PROVIDERS
 
 
@@ -24,6 +25,8 @@ def make_context(
         request=request,
         client_address=client,
         relation_providers=RELATION_PROVIDERS,
+        # Anonymous: the browser's preference; authenticate() replaces it by the viewer's.
+        language=negotiate(request.headers.get("accept-language")),
     )
 
 
@@ -36,7 +39,8 @@ async def route_context(request: Request, *, authenticated: bool = False) -> Asy
             secret, _source = credentials(request.headers, request.cookies)
             if secret:
                 await authenticate(ctx, secret)
-        yield ctx
+        with language(ctx.language):
+            yield ctx
     finally:
         await ctx.db.close()
         await record_token_use(ctx)

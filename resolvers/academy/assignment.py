@@ -97,8 +97,9 @@ async def plan_assignment(
         if missing:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"Not in your organisation's membership: {', '.join(missing)}",
+                "Not in your organisation's membership: {emails}",
                 "courseIds",
+                emails=", ".join(missing),
             )
     person_ids = [learner.person_id for learner in learners]
     have = await db.read(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fpdf import FPDF
@@ -11,6 +11,7 @@ from domain.core.errors import DomainError, ErrorCode
 from domain.core.signing import sign, verify
 from persistence.types import utcnow
 from resolvers.context import Context
+from resolvers.core.i18n import N_, translate
 
 LINK_LIFETIME = timedelta(hours=1)
 
@@ -37,47 +38,26 @@ def certificate_link_valid(secret_key: str, certificate_id: int, query: Any) -> 
 
 
 def certificate_pdf(
-    learner: str, course: str, issued_on: str, score: int | None, code: str, language: str
+    learner: str, course: str, issued_on: date, score: int | None, code: str, language: str
 ) -> bytes:
-    """One A4 page. The score is the highest exam score; pass or fail is never printed."""
-    nl = language != "en"
+    """One A4 page in the learner's language. The score is the highest exam score; pass or fail
+    is never printed."""
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.add_page()
-    pdf.set_font("helvetica", "B", 28)
-    pdf.cell(
-        0,
-        30,
-        "Certificaat van deelname" if nl else "Certificate of participation",
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("helvetica", size=16)
-    pdf.cell(
-        0, 14, ("uitgereikt aan" if nl else "awarded to"), align="C", new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.set_font("helvetica", "B", 22)
-    pdf.cell(0, 16, _latin(learner), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=16)
-    pdf.cell(
-        0,
-        14,
-        ("voor de cursus" if nl else "for the course"),
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("helvetica", "B", 18)
-    pdf.cell(0, 14, _latin(course), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=14)
+
+    def line(height: int, text: str, size: int, bold: bool = False) -> None:
+        pdf.set_font("helvetica", "B" if bold else "", size)
+        pdf.cell(0, height, _latin(text), align="C", new_x="LMARGIN", new_y="NEXT")
+
+    line(30, translate(N_("Certificate of participation"), language), 28, bold=True)
+    line(14, translate(N_("awarded to"), language), 16)
+    line(16, learner, 22, bold=True)
+    line(14, translate(N_("for the course"), language), 16)
+    line(14, course, 18, bold=True)
     if score is not None:
-        label = "Hoogste examenscore" if nl else "Highest exam score"
-        pdf.cell(0, 12, f"{label}: {score}%", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(
-        0, 12, f"{'Datum' if nl else 'Date'}: {issued_on}", align="C", new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.set_font("helvetica", size=10)
-    pdf.cell(0, 20, f"{'Verificatiecode' if nl else 'Verification code'}: {code}", align="C")
+        line(12, translate(N_("Highest exam score: {score}%"), language, score=score), 14)
+    line(12, translate(N_("Date: {date}"), language, date=issued_on), 14)
+    line(20, translate(N_("Verification code: {code}"), language, code=code), 10)
     return bytes(pdf.output())
 
 

@@ -260,7 +260,8 @@ async def start_accreditation_export(
                 kind="ACCREDITATION",
                 format=fmt,
                 requested_by=person_id,
-                params=json.dumps({"report_id": report.id}),
+                # The file speaks the language of the person who asked for it.
+                params=json.dumps({"report_id": report.id, "language": ctx.language}),
             )
         )
         await uow.flush()

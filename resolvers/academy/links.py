@@ -39,7 +39,7 @@ async def certificate_download(
     pdf = certificate_pdf(
         person.display_name,
         course.title,
-        certificate.issued_at.date().isoformat(),
+        certificate.issued_at.date(),  # written the learner's way: "23 november 2026"
         certificate.highest_score_percent,
         certificate.verification_code,
         person.language.value,

@@ -44,9 +44,9 @@ async def set_membership(
         if sum(limits.values()) > total_seats:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"The clusters already hold {sum(limits.values())} seats; "
-                "lower their limits first.",
+                "The clusters already hold {seats} seats; lower their limits first.",
                 "totalSeats",
+                seats=sum(limits.values()),
             )
         courses = await aq.courses_by_ids(uow.session, course_ids)
         if any(c is None for c in courses):

@@ -47,14 +47,17 @@ async def selected_learners(db: Reader, ctx: Context, selection: Selection) -> l
     paths = admin_paths(ctx)
     if selection.learner_ids is not None:
         if len(selection.learner_ids) > MAX_BULK:
-            raise DomainError(ErrorCode.INVALID, f"At most {MAX_BULK} users at once", "userIds")
+            raise DomainError(
+                ErrorCode.INVALID, "At most {max_bulk} users at once", "userIds", max_bulk=MAX_BULK
+            )
         found = await db.read(aq.learners_in_scope, selection.learner_ids, paths)
         missing = len(set(selection.learner_ids)) - len(found)
         if missing:
             raise DomainError(
                 ErrorCode.NOT_FOUND,
-                f"{missing} of the chosen users do not exist or are not yours to manage.",
+                "{missing} of the chosen users do not exist or are not yours to manage.",
                 "userIds",
+                missing=missing,
             )
         return found
     assert selection.filter is not None
@@ -63,8 +66,9 @@ async def selected_learners(db: Reader, ctx: Context, selection: Selection) -> l
     if len(found) > MAX_BULK:
         raise DomainError(
             ErrorCode.INVALID,
-            f"The filter selects more than {MAX_BULK} users; narrow it.",
+            "The filter selects more than {max_bulk} users; narrow it.",
             "filter",
+            max_bulk=MAX_BULK,
         )
     return found
 

@@ -10,6 +10,7 @@ from domain.academy import seats
 from domain.academy.enrolments import deletion_refusal
 from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import Role
+from domain.core.texts import N_, Text
 from persistence.academy import queries as aq
 from persistence.academy.models import Learner
 from persistence.core import people as iq
@@ -35,7 +36,7 @@ class AddOutcome(str, Enum):
 class AddResult:
     entry: str
     outcome: AddOutcome
-    message: str
+    message: Text  # translated where it is shown
     learner: Learner | None = None
 
 
@@ -69,14 +70,21 @@ async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUser
             learner = existing.get(person.id) if person and person.id else None
             if learner and learner.cluster_id == cluster.id:
                 found[email] = AddResult(
-                    email, AddOutcome.ALREADY_PRESENT, "Already a user of this cluster.", learner
+                    email,
+                    AddOutcome.ALREADY_PRESENT,
+                    Text(N_("Already a user of this cluster.")),
+                    learner,
                 )
             elif learner:
                 found[email] = AddResult(
                     email,
                     AddOutcome.IN_OTHER_CLUSTER,
-                    "Already a user of another cluster of this organisation; "
-                    "an organisation admin can move them.",
+                    Text(
+                        N_(
+                            "Already a user of another cluster of this organisation; "
+                            "an organisation admin can move them."
+                        )
+                    ),
                 )
             else:
                 to_add.append(email)
@@ -86,7 +94,7 @@ async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUser
                 email,
                 AddOutcome.ADDED,
                 # The same answer for new and existing accounts: adding never discloses who has one.
-                "Added; they have been sent a mail.",
+                Text(N_("Added; they have been sent a mail.")),
                 await _add_learner(ctx, uow, people.get(email), email, cluster, academy, now),
             )
         await uow.audit("USERS_ADDED", unit=cluster.id, detail=f"{len(to_add)} added")
@@ -123,12 +131,15 @@ async def _add_learner(
 def _row(entry: seats.PastedEntry, found: dict[str, AddResult]) -> AddResult:
     """What happened to one pasted entry, which it names as pasted."""
     if entry.email is None:
-        return AddResult(entry.entry, AddOutcome.INVALID, entry.reason or "")
+        return AddResult(entry.entry, AddOutcome.INVALID, entry.reason or Text(""))
     if entry.duplicate_of is not None:
         return AddResult(
             entry.entry,
             AddOutcome.DUPLICATE,
-            f"The same address as on line {entry.duplicate_of}; counted once.",
+            Text(
+                N_("The same address as on line {line}; counted once."),
+                {"line": entry.duplicate_of},
+            ),
         )
     result = found[entry.email]
     return AddResult(entry.entry, result.outcome, result.message, result.learner)

@@ -7,7 +7,7 @@ import io
 import json
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,14 @@ from domain.background.exports import (
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.roles import ADMIN_ROLES, Role
 from domain.core.signing import sign
+from domain.core.texts import ROLE_NAMES
 from persistence.background import exports as export_q
 from persistence.background import jobs as jobs_q
 from persistence.background.models import ExportJob
 from persistence.db import Database
 from persistence.types import utcnow
 from resolvers.context import Context
+from resolvers.core.i18n import N_, language, message_of, translate
 
 DOWNLOAD_LIFETIME = timedelta(hours=1)
 PROGRESS_EVERY = 1000
@@ -46,35 +48,52 @@ class ExportKind:
     rows: Callable[[Database, ExportJob], Awaitable[tuple[int, AsyncIterator[list[Any]]]]]
     roles: frozenset[Role]
     needs_unit: bool
+    # Columns holding a stored value people read by name: value -> message id (a role).
+    names: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 KINDS: dict[str, ExportKind] = {
     "ACCREDITATION": ExportKind(
-        title="Accreditation report",
+        title=N_("Accreditation report"),
         columns=[
-            "Registration number",
-            "Family name",
-            "Prefix",
-            "Given name",
-            "E-mail",
-            "Course",
-            "Points",
-            "Completed on",
+            N_("Registration number"),
+            N_("Family name"),
+            N_("Prefix"),
+            N_("Given name"),
+            N_("E-mail"),
+            N_("Course"),
+            N_("Points"),
+            N_("Completed on"),
         ],
         rows=export_q.accreditation_rows,
         roles=frozenset({Role.PLATFORM_ADMIN}),
         needs_unit=False,
     ),
     "PEOPLE": ExportKind(
-        title="People and roles",
-        columns=["Family name", "Prefix", "Given name", "E-mail", "Role", "Unit"],
+        title=N_("People and roles"),
+        columns=[
+            N_("Family name"),
+            N_("Prefix"),
+            N_("Given name"),
+            N_("E-mail"),
+            N_("Role"),
+            N_("Unit"),
+        ],
         rows=export_q.people_rows,
         roles=ADMIN_ROLES,
         needs_unit=True,
+        names={4: {role.value: name for role, name in ROLE_NAMES.items()}},
     ),
     "AUDIT_LOG": ExportKind(
-        title="Audit log",
-        columns=["At (UTC)", "Event", "Actor id", "Subject id", "Client address", "Detail"],
+        title=N_("Audit log"),
+        columns=[
+            N_("At (UTC)"),
+            N_("Event"),
+            N_("Actor id"),
+            N_("Subject id"),
+            N_("Client address"),
+            N_("Detail"),
+        ],
         rows=export_q.audit_rows,
         roles=frozenset({Role.PLATFORM_ADMIN}),
         needs_unit=False,
@@ -98,6 +117,8 @@ async def start_export(
                 format=fmt,
                 requested_by=ctx.viewer.person_id,  # type: ignore[arg-type]
                 org_unit_id=unit_id if spec.needs_unit else None,
+                # The file speaks the language of the person who asked for it.
+                params=json.dumps({"language": ctx.language}),
             )
         )
         await uow.flush()
@@ -143,9 +164,9 @@ async def _write_xlsx(
         book = xlsxwriter.Workbook(
             str(path), {"constant_memory": True, "strings_to_formulas": False}
         )
-        sheet = book.add_worksheet(spec.title[:31])
+        sheet = book.add_worksheet(translate(spec.title)[:31])
         bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, spec.columns, bold)
+        sheet.write_row(0, 0, [translate(c) for c in spec.columns], bold)
         index = 0
         async for row in rows:
             index += 1
@@ -160,7 +181,7 @@ async def _write_csv(
 ) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # Dutch Excel expects semicolons
-    writer.writerow(spec.columns)
+    writer.writerow([translate(c) for c in spec.columns])
     async for row in rows:
         # A leading = + - @ would be run as a formula by spreadsheet programs (CSV injection).
         writer.writerow(
@@ -177,17 +198,18 @@ async def _write_pdf(
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 14)
-    pdf.cell(0, 10, spec.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, translate(spec.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=8)
     with pdf.table(first_row_as_headings=True, line_height=5) as table:
-        table.row([str(c) for c in spec.columns])
+        table.row([translate(c) for c in spec.columns])
         count = 0
         async for row in rows:
             count += 1
             if count > MAX_PDF_ROWS:
                 raise DomainError(
                     ErrorCode.INVALID,
-                    f"A PDF holds at most {MAX_PDF_ROWS} rows; choose XLSX or CSV.",
+                    "A PDF holds at most {max_pdf_rows} rows; choose XLSX or CSV.",
+                    max_pdf_rows=MAX_PDF_ROWS,
                 )
             table.row(
                 [
@@ -197,6 +219,15 @@ async def _write_pdf(
             )
             await progress.tick()
     return bytes(pdf.output())
+
+
+async def _named(spec: ExportKind, rows: AsyncIterator[list[Any]]) -> AsyncIterator[list[Any]]:
+    """Rows with stored names (CLUSTER_ADMIN) as people say them (clusterbeheerder)."""
+    async for row in rows:
+        for column, names in spec.names.items():
+            if row[column] in names:
+                row = [*row[:column], translate(names[row[column]]), *row[column + 1 :]]
+        yield row
 
 
 WRITERS = {
@@ -213,14 +244,16 @@ async def run_export(db: Database, export_id: int) -> str:
         assert job is not None
         await jobs_q.set_export_progress(session, export_id, 0, 0, ExportStatus.RUNNING)
     spec = KINDS[job.kind]
-    try:
-        total, rows = await spec.rows(db, job)
-        progress = _Progress(db, export_id, total)
-        content = await WRITERS[job.format](spec, rows, progress)
-    except DomainError as e:
-        async with db.transaction() as session:
-            await jobs_q.fail_export(session, export_id, e.message, utcnow())
-        return f"failed: {e.message}"
+    # Headers, sheet name, title and a failure in the requester's language (nl if not kept).
+    with language(json.loads(job.params or "{}").get("language")):
+        try:
+            total, rows = await spec.rows(db, job)
+            progress = _Progress(db, export_id, total)
+            content = await WRITERS[job.format](spec, _named(spec, rows), progress)
+        except DomainError as e:
+            async with db.transaction() as session:
+                await jobs_q.fail_export(session, export_id, message_of(e), utcnow())
+            return f"failed: {e.message}"
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     filename = f"{job.kind.lower()}-{stamp}.{job.format.value.lower()}"
     async with db.transaction() as session:

@@ -11,6 +11,7 @@ from domain.core.errors import DomainError, ErrorCode
 from domain.core.hashing import hash_secret, new_secret
 from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import PERSON_READ, Role, Scope, allows, check_role_on_kind, may_assign
+from domain.core.texts import ROLE_NAMES, Text
 from persistence.core import people as q
 from persistence.core.models import (
     AccessToken,
@@ -41,7 +42,10 @@ async def _unit_to_assign_on(uow: UnitOfWork, ctx: Context, unit_id: int, role: 
         raise not_found("unitId")
     if not may_assign(ctx.viewer, role, unit.path):
         raise DomainError(
-            ErrorCode.FORBIDDEN, f"You may not give the role {role.value} on this unit.", "role"
+            ErrorCode.FORBIDDEN,
+            "You may not give the role {role} on this unit.",
+            "role",
+            role=Text(ROLE_NAMES[role]),  # as people say it: "clusterbeheerder"
         )
     check_role_on_kind(role, OrgUnitKind(unit.kind))
     return unit
@@ -73,8 +77,9 @@ async def revoke_role(ctx: Context, assignment_id: int) -> int:
         if not may_assign(ctx.viewer, assignment.role, unit.path):
             raise DomainError(
                 ErrorCode.FORBIDDEN,
-                f"You may not take the role {assignment.role.value} away on this unit.",
+                "You may not take the role {role} away on this unit.",
                 "assignmentId",
+                role=Text(ROLE_NAMES[assignment.role]),
             )
         if assignment.role is Role.LEARNER:
             raise DomainError(

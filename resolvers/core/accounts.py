@@ -32,8 +32,9 @@ from persistence.db import UnitOfWork
 from persistence.types import utcnow
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
+from resolvers.core.i18n import N_
 
-GENERIC_LOGIN_ERROR = "The e-mail address or password is wrong."
+GENERIC_LOGIN_ERROR = N_("The e-mail address or password is wrong.")
 
 
 @dataclass
@@ -57,11 +58,12 @@ async def _check_rate(
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
         minutes = max(1, round(wait / 60))
-        raise DomainError(
-            ErrorCode.RATE_LIMITED,
-            f"Too many attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''} "
-            f"(after {wait} seconds).",
+        message = (
+            N_("Too many attempts. Try again in 1 minute (after {wait} seconds).")
+            if minutes == 1
+            else N_("Too many attempts. Try again in {minutes} minutes (after {wait} seconds).")
         )
+        raise DomainError(ErrorCode.RATE_LIMITED, message, minutes=minutes, wait=wait)
 
 
 async def _start_session(

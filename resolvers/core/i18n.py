@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -24,7 +24,9 @@ from babel.lists import format_list
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
 
-from domain.core.texts import N_ as N_  # re-exported: mark ids where they are defined
+from domain.core.errors import DomainError
+from domain.core.texts import N_ as N_
+from domain.core.texts import Text  # re-exported: mark ids where they are defined
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -55,9 +57,36 @@ def language(lang: str | None) -> Iterator[str]:
 
 
 def translate(message_id: str, lang: str | None = None, **params: Any) -> str:
-    """The message in `lang` (default: the request's), its placeholders filled in."""
+    """The message in `lang` (default: the request's), its placeholders filled in.
+
+    A date parameter is written the reader's way ("23 november 2026"); other values as given.
+    """
     text = _catalogue(lang or _language.get()).gettext(message_id)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{k: _shown(v, lang) for k, v in params.items()})
+
+
+def _shown(value: Any, lang: str | None) -> Any:
+    if isinstance(value, date | datetime):
+        return format_date(value, lang)
+    if isinstance(value, Decimal) and value.is_finite():
+        # As many decimals as the value has, with the reader's decimal sign: "7,1".
+        exponent = value.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return babel_format_decimal(
+            value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=_locale(lang)
+        )
+    if isinstance(value, Text):
+        return render(value, lang)
+    if isinstance(value, tuple) and all(isinstance(v, Text) for v in value):
+        return "; ".join(render(v, lang) for v in value)
+    return value
+
+
+def render(text: Text, lang: str | None = None) -> str:
+    """A domain function's sentence (a Text) in `lang` (default: the request's)."""
+    return translate(text.id, lang, **text.params)
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -102,7 +131,16 @@ def _locale(lang: str | None) -> Locale:
     return _locale_of(lang or _language.get())
 
 
-def join_names(message_ids: list[str], lang: str | None = None) -> str:
-    """Translated names as one phrase: "docent, leerling en de mentor"."""
+def message_of(error: DomainError, lang: str | None = None) -> str:
+    """A domain failure as a person reads it, in `lang` (default: the request's)."""
+    return translate(error.message_id, lang, **error.params)
+
+
+def join_names(
+    message_ids: list[str],
+    lang: str | None = None,
+    style: Literal["standard", "or"] = "standard",
+) -> str:
+    """Translated names as one phrase: "docent, leerling en de mentor" ("or": "of")."""
     names = [translate(m, lang) for m in message_ids]
-    return format_list(names, style="standard", locale=_locale(lang)) if names else ""
+    return format_list(names, style=style, locale=_locale(lang)) if names else ""

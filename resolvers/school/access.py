@@ -122,7 +122,9 @@ async def row_of(uow: UnitOfWork, model: type[T], pk: int, field: str) -> T:
 def clean_text(value: str, field: str, max_length: int) -> str:
     text = " ".join(value.split())
     if len(text) > max_length:
-        raise DomainError(ErrorCode.INVALID, f"At most {max_length} characters", field)
+        raise DomainError(
+            ErrorCode.INVALID, "At most {max_length} characters", field, max_length=max_length
+        )
     return text
 
 

@@ -65,8 +65,10 @@ async def attendance(
     if period.days > MAX_ATTENDANCE_DAYS:
         raise DomainError(
             ErrorCode.INVALID,
-            f"A period of at most {MAX_ATTENDANCE_DAYS} days; {period.days} were asked for",
+            "A period of at most {max_attendance_days} days; {days} were asked for",
             "to",
+            max_attendance_days=MAX_ATTENDANCE_DAYS,
+            days=period.days,
         )
     start, end = day_bounds(first, last)
     lessons = await ctx.loaders.school.lessons_by_class_range.load(

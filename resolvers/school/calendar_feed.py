@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 
 from persistence.types import utcnow
 from resolvers.context import Context
+from resolvers.core.i18n import translate
 from resolvers.school.agenda import FeedContent, feed_content
 
 
@@ -25,6 +26,8 @@ def render_feed(content: FeedContent, host: str) -> bytes:
     # Clients refresh at their own pace; this asks for at most hourly polling.
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     stamp = utcnow()
+    # A phone calendar sends no language of its own: the feed speaks its owner's.
+    lang = content.person.language.value
     for lesson, subject in content.lessons:
         event = Event()
         event.add("uid", f"lesson-{lesson.id}-pupil-{content.pupil.id}@{host}")
@@ -40,9 +43,12 @@ def render_feed(content: FeedContent, host: str) -> bytes:
         if lesson.room:
             place = f"{content.location.name}, " if content.location else ""
             event.add("location", f"{place}{lesson.room}")
-        description = [f"Lesson hour {hours}", f"Class {content.class_unit.name}"]
+        description = [
+            translate("Lesson hour {hours}", lang, hours=hours),
+            translate("Class {name}", lang, name=content.class_unit.name),
+        ]
         if lesson.homework:
-            description.append(f"Homework: {lesson.homework}")
+            description.append(translate("Homework: {homework}", lang, homework=lesson.homework))
         event.add("description", "\n".join(description))
         cal.add_component(event)
     return bytes(cal.to_ical())

@@ -180,8 +180,10 @@ async def register_pupil(ctx: Context, class_id: int, data: PupilInput) -> Regis
         if await q.pupil_by_student_number(session, school.id, number):  # type: ignore[arg-type]
             raise DomainError(
                 ErrorCode.ALREADY_EXISTS,
-                f"Student number {number} is already in use at {school.name}",
+                "Student number {number} is already in use at {school}",
                 "studentNumber",
+                number=number,
+                school=school.name,
             )
         person = await identity_q.person_by_email(session, address)
         created = person is None
@@ -288,19 +290,16 @@ async def link_guardian(ctx: Context, pupil_id: int, data: GuardianInput) -> Lin
             if await q.link_of(session, person.id, pupil.id):  # type: ignore[arg-type]
                 raise DomainError(
                     ErrorCode.ALREADY_EXISTS,
-                    f"{address} is already a guardian of this pupil. Two guardians cannot share "
-                    "an e-mail address: each parent (also separated parents) needs their own "
-                    "address for their own account.",
+                    "{address} is already a guardian of this pupil. Two guardians cannot share an e-mail address: each parent (also separated parents) needs their own address for their own account.",
                     "email",
+                    address=address,
                 )
             if not _same_name(person, given, family):
                 raise DomainError(
                     ErrorCode.CONFLICT,
-                    # Never the account's own name: that would tell who owns any address.
-                    f"{address} belongs to an account under another name. Two guardians "
-                    "cannot share an e-mail address: register this guardian with their own "
-                    "address.",
+                    "{address} belongs to an account under another name. Two guardians cannot share an e-mail address: register this guardian with their own address.",
                     "email",
+                    address=address,
                 )
             # Someone with an account is told, so nobody is linked to a child unseen.
             await notify_added(ctx, session, person, school.name, utcnow())

@@ -206,8 +206,10 @@ async def create_subject(
         if await q.subject_by_code(uow.session, school.id, school_year, code):  # type: ignore[arg-type]
             raise DomainError(
                 ErrorCode.ALREADY_EXISTS,
-                f"The subject {code} exists already in {SchoolYear(school_year).label}",
+                "The subject {subject} exists already in {school_year}",
                 "code",
+                subject=code,
+                school_year=SchoolYear(school_year).label,
             )
         subject = uow.add(
             SchoolSubject(school_unit_id=pk(school), school_year=school_year, code=code, name=name)
@@ -259,8 +261,9 @@ async def create_assessment(ctx: Context, class_id: int, data: AssessmentInput) 
             if parent.kind is not data.kind:
                 raise DomainError(
                     ErrorCode.INVALID,
-                    f"A sub-test has the kind of its test ({parent.kind.value})",
+                    "A sub-test has the kind of its test ({kind})",
                     "kind",
+                    kind=parent.kind.value,
                 )
             if await q.has_grades(uow.session, parent.id):  # type: ignore[arg-type]
                 raise DomainError(

@@ -12,9 +12,12 @@ from typing import Any
 
 from domain.core import roles as r
 from domain.core.ids import decode_global_id
+from domain.core.texts import NOT_FOUND, RELATION_NAMES, ROLE_NAMES
+from resolvers.core.i18n import N_, join_names, translate
 from schema.core.node import REGISTRY
 
-NOT_FOUND_MESSAGE = "No such object, or you may not see it."
+NOT_FOUND_MESSAGE = NOT_FOUND  # a message id, translated where it is shown
+ONLY_THESE_MAY_DO = N_("Only {who} may do this.")
 
 
 def _python_name(graphql_name: str) -> str:
@@ -83,16 +86,17 @@ def refusal(
         for obj in objects
     )
     if inside:
-        who = requirement.roles or requirement.relations
-        raise _error(
-            "Only " + " or ".join(sorted(x.value for x in who)) + " may do this.", "FORBIDDEN"
-        )
+        names = [ROLE_NAMES[x] for x in sorted(requirement.roles, key=lambda x: x.value)]
+        if not names:
+            names = [
+                RELATION_NAMES[x] for x in sorted(requirement.relations, key=lambda x: x.value)
+            ]
+        raise _error(ONLY_THESE_MAY_DO, "FORBIDDEN", who=join_names(names, style="or"))
     payload = _payload_class(field)
     if payload is None:
         raise _error(NOT_FOUND_MESSAGE, "NOT_FOUND")
-    return payload(
-        errors=[UserError(code=UserErrorCode.NOT_FOUND, field=on, message=NOT_FOUND_MESSAGE)]
-    )
+    message = translate(NOT_FOUND_MESSAGE)
+    return payload(errors=[UserError(code=UserErrorCode.NOT_FOUND, field=on, message=message)])
 
 
 def _payload_class(field: Any) -> Any:

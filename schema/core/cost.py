@@ -31,6 +31,12 @@ from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from graphql.language import IntValueNode
 from strawberry.extensions import SchemaExtension
 
+from resolvers.core.i18n import N_, translate
+
+TOO_COSTLY = N_(
+    "This query would cost {requested} points; the limit is {limit}. "
+    "Ask for smaller pages or fewer fields."
+)
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 # Plain lists (a learner's enrolments, a day's lessons) are short; this is their expected size.
@@ -153,8 +159,7 @@ def cost_limiter(budget: int) -> type[SchemaExtension]:
                         data=None,
                         errors=[
                             GraphQLError(
-                                f"This query would cost {self.requested} points; the limit is "
-                                f"{budget}. Ask for smaller pages or fewer fields.",
+                                translate(TOO_COSTLY, requested=self.requested, limit=budget),
                                 extensions={"code": "BAD_USER_INPUT"},
                             )
                         ],

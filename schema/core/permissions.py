@@ -18,6 +18,15 @@ from strawberry.extensions import FieldExtension
 from strawberry.schema_directive import Location
 
 from domain.core import roles as r
+from domain.core.texts import (
+    LOG_IN_TO_DO,
+    LOG_IN_TO_SEE,
+    NOBODY_MAY_SEE,
+    ONLY_THESE_MAY_SEE,
+    RELATION_NAMES,
+    ROLE_NAMES,
+)
+from resolvers.core.i18n import N_, join_names, translate
 
 
 @strawberry.enum(description="A role a person holds on a unit of the organisation tree.")
@@ -92,8 +101,9 @@ class Public:
     pass
 
 
-def _error(message: str, code: str) -> StrawberryGraphQLError:
-    return StrawberryGraphQLError(message, extensions={"code": code})
+def _error(message: str, code: str, **params: Any) -> StrawberryGraphQLError:
+    """A top-level error; `message` is a message id, said in the request's language."""
+    return StrawberryGraphQLError(translate(message, **params), extensions={"code": code})
 
 
 def _directive(requirement: r.Requirement, on: str | None = None) -> Requires:
@@ -107,7 +117,14 @@ def _directive(requirement: r.Requirement, on: str | None = None) -> Requires:
 def _denied(ctx: Any, requirement: r.Requirement) -> StrawberryGraphQLError:
     viewer: r.Viewer = ctx.viewer
     code = "FORBIDDEN" if viewer.is_authenticated else "UNAUTHENTICATED"
-    return _error(r.denial_reason(viewer, requirement), code)
+    if not viewer.is_authenticated:
+        return _error(LOG_IN_TO_SEE, code)
+    names = [ROLE_NAMES[x] for x in sorted(requirement.roles, key=lambda x: x.value)]
+    names += [RELATION_NAMES[x] for x in sorted(requirement.relations, key=lambda x: x.value)]
+    if not names:
+        return _error(NOBODY_MAY_SEE, code)
+    # Role names as people say them ("clusterbeheerder"), never the enum value.
+    return _error(ONLY_THESE_MAY_SEE, code, who=join_names(names))
 
 
 class Guard(FieldExtension):
@@ -206,7 +223,7 @@ class LoginRequired(FieldExtension):
 
     def check(self, info: Any) -> None:
         if not info.context.viewer.is_authenticated:
-            raise _error("You need to log in to see this.", "UNAUTHENTICATED")
+            raise _error(LOG_IN_TO_SEE, "UNAUTHENTICATED")
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
         self.check(info)
@@ -254,12 +271,13 @@ def public(**field_kwargs: Any) -> Any:
     return strawberry.field(directives=directives, **field_kwargs)
 
 
-def forbidden(message: str = "You may not do this.") -> StrawberryGraphQLError:
-    return _error(message, "FORBIDDEN")
+def forbidden(message: str = N_("You may not do this."), **params: Any) -> StrawberryGraphQLError:
+    """A refusal; `message` is a message id, translated into the request's language."""
+    return _error(message, "FORBIDDEN", **params)
 
 
 def unauthenticated() -> StrawberryGraphQLError:
-    return _error("You need to log in to do this.", "UNAUTHENTICATED")
+    return _error(LOG_IN_TO_DO, "UNAUTHENTICATED")
 
 
 def public_fields(cls: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from domain.core.errors import DomainError, DomainErrors
+from resolvers.core.i18n import message_of
 from schema.core.permissions import public
 
 T = TypeVar("T")
@@ -83,6 +84,10 @@ def user_errors(error: DomainError | DomainErrors) -> list[UserError]:
     """Domain failures as the `errors` list of a mutation payload."""
     errors = error.errors if isinstance(error, DomainErrors) else [error]
     return [
-        UserError(code=UserErrorCode(e.code.value), field=e.field, message=e.message)
+        UserError(
+            code=UserErrorCode(e.code.value),
+            field=e.field,
+            message=message_of(e),  # in the request's language
+        )
         for e in errors
     ]

@@ -26,6 +26,7 @@ from persistence.school.models import (
     pk,
 )
 from resolvers.context import Context
+from resolvers.core.i18n import render
 from resolvers.core.loader_group import referenced
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
@@ -304,7 +305,7 @@ class PupilNode(Node):
             plain_mean=explained.shown_plain_mean,
             plain_mean_of_entered=explained.shown_plain_mean_of_entered,
             reasons=[AverageDifferenceReason(r.value) for r in explained.reasons],
-            sentence=explained.sentence,
+            sentence=render(explained.sentence),  # in the viewer's language
         )
 
     @_f(

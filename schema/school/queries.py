@@ -10,6 +10,7 @@ import strawberry
 from domain.core.ids import decode_expected
 from domain.core.roles import SCHOOL_STAFF, Relation, Scope
 from domain.school.timetable import AgendaView as DomainView
+from resolvers.core.i18n import translate
 from resolvers.core.pagination import Page
 from resolvers.school import agenda as school_agenda
 from resolvers.school import pupils as school_pupils
@@ -42,7 +43,7 @@ class SchoolQueries:
                 legal_representative=c.legal_representative,
                 access_allowed=c.access.allowed,
                 access_reason=GuardianAccessReason(c.access.reason.value),
-                message=c.access.message,
+                message=translate(c.access.message),  # in the viewer's language
                 pupil=nodes.get(c.pupil.id) if c.pupil else None,
             )
             for c in children

@@ -25,6 +25,7 @@ from domain.school.grades import (
     visible_to_family,
     weighted_average,
 )
+from resolvers.core.i18n import render
 
 D = Decimal
 
@@ -108,7 +109,7 @@ def test_no_tests_no_average() -> None:
     assert weighted_average([]) is None
     explanation = explain_average([])
     assert explanation.average is None and explanation.shown_average is None
-    assert "no average" in explanation.sentence
+    assert "no average" in render(explanation.sentence, "en")
 
 
 @pytest.mark.parametrize(
@@ -144,15 +145,20 @@ def test_explanation_lists_each_test_and_says_why_the_means_differ() -> None:
     # What a matrix showing only entered grades invites: (6.0 + 8.0 + 5.0) / 3.
     assert e.plain_mean_of_entered == Fraction(19, 3)
     assert e.reasons == (DifferenceReason.UNEQUAL_WEIGHTS, DifferenceReason.COMPOSED_TESTS)
-    assert e.sentence.startswith("The average 6.7 differs from the plain mean 6.3")
-    assert "higher weight" in e.sentence and "sub-tests" in e.sentence
+    sentence = render(e.sentence, "en")
+    assert sentence.startswith("The average 6.7 differs from the plain mean 6.3")
+    assert "higher weight" in sentence and "sub-tests" in sentence
+    # The seed's parents read it in Dutch, with a decimal comma.
+    dutch = render(e.sentence, "nl")
+    assert dutch.startswith("Het gemiddelde 6,7 wijkt af van het gewone gemiddelde 6,3")
+    assert "hogere weging" in dutch and "deeltoetsen" in dutch
 
 
 def test_equal_weights_explain_no_difference() -> None:
     e = explain_average([graded("X", "6.0"), graded("Y", "7.5")])
     assert e.reasons == ()
     assert e.shown_average == e.shown_plain_mean == D("6.8")  # 6.75 half up
-    assert "equals the plain mean" in e.sentence
+    assert "equals the plain mean" in render(e.sentence, "en")
 
 
 def test_rounded_test_grades_are_named_as_a_reason() -> None:

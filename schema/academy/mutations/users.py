@@ -8,6 +8,7 @@ import strawberry
 
 from domain.core.ids import decode_expected
 from resolvers.academy.users import add_users, delete_users, move_user, set_hidden
+from resolvers.core.i18n import render, translate
 from schema.academy.inputs import ORG_ADMINS, UserSelectionInput, to_selection
 from schema.academy.payloads import (
     AddUserOutcome,
@@ -56,7 +57,7 @@ class AcademyUserMutations:
                     AddUserResult(
                         entry=r.entry,
                         outcome=AddUserOutcome(r.outcome.value),
-                        message=r.message,
+                        message=render(r.message),  # in the viewer's language
                         learner=learner,
                     )
                 )
@@ -106,7 +107,7 @@ class AcademyUserMutations:
                     DeleteUserResult(
                         user_id=LearnerNode.global_id(o.learner),
                         deleted=o.deleted,
-                        reason=o.reason,
+                        reason=translate(o.reason) if o.reason else None,
                     )
                     for o in outcomes
                 ]

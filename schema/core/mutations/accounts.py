@@ -11,13 +11,14 @@ from domain.core.ids import decode_expected
 from persistence.core.models import OneTimePurpose
 from resolvers.core import accounts
 from resolvers.core import session as session_resolvers
+from resolvers.core.i18n import N_, translate
 from schema.core.identity import Language, PersonNode, Viewer
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
 from schema.core.permissions import authenticated, public
 from schema.core.relay import UserError
 
-RESET_ANSWER = (
+RESET_ANSWER = N_(
     "If an account exists for this address, we have sent it a link to set a new password. "
     "The link works once and for one hour."
 )
@@ -151,7 +152,7 @@ class AccountMutations:
     ) -> RequestPasswordResetPayload:
         async def work() -> RequestPasswordResetPayload:
             await accounts.request_password_reset(info.context, email)
-            return RequestPasswordResetPayload(message=RESET_ANSWER)
+            return RequestPasswordResetPayload(message=translate(RESET_ANSWER))
 
         return await attempt(RequestPasswordResetPayload, work)
 
