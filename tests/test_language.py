@@ -52,6 +52,13 @@ GUARDIANS = "{ myPupilRecord { guardians { id } } }"
 GIVE = """mutation($l: ID!) { giveGuardianConsent(guardianLinkId: $l) {
   errors { code field message } } }"""
 FEED = """mutation($p: ID!) { createCalendarFeed(pupilId: $p) { url errors { code } } }"""
+ABSENCES = """query($id: ID!) { node(id: $id) { ... on Pupil { attendance {
+  weeks { absences { authorised handled statusText dayLabel } } } } } }"""
+ROLES = "{ viewer { roleAssignments { role roleName } } }"
+DAY = {
+    "nl": r"(ma|di|wo|do|vr|za|zo) \d{1,2} [a-z]{3}",
+    "en": r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}",
+}
 
 
 @cache
@@ -122,6 +129,9 @@ async def test_the_academy_speaks_the_viewers_language(api: Api, lang: str) -> N
     read += _messages(refused["errors"])
     admin_name = {"nl": "clusterbeheerder", "en": "cluster admin"}[lang]
     assert admin_name in refused["errors"][0]["message"]
+    roles = (await api.data(ROLES, token=admin))["viewer"]["roleAssignments"]
+    assert {(r["role"], r["roleName"]) for r in roles} == {("CLUSTER_ADMIN", admin_name)}
+    read += [r["roleName"] for r in roles]
 
     unit = await api.unit_id("Zorgacademie Nederland")
     job = (await api.data(EXPORT, {"u": unit}, org))["startExport"]["exportJob"]
@@ -172,6 +182,15 @@ async def test_the_school_speaks_the_viewers_language(api: Api, lang: str) -> No
     read.append(message)
     month = {"nl": r"\d{1,2} [a-z]+ \d{4}", "en": r"[A-Z][a-z]+ \d{1,2}, \d{4}"}[lang]
     assert re.search(month, message), message  # the 18th birthday, written the reader's way
+
+    weeks = (await api.data(ABSENCES, {"id": tim}, sandra))["node"]["attendance"]["weeks"]
+    absences = [a for week in weeks for a in week["absences"]]
+    assert absences, "the demo has absences for Tim"
+    for absence in absences:
+        assert re.fullmatch(DAY[lang], absence["dayLabel"]), absence
+        read.append(absence["statusText"])
+    unhandled = {"nl": "niet afgehandeld", "en": "not handled"}[lang]
+    assert any(a["statusText"].endswith(unhandled) for a in absences if not a["handled"])
 
     feed = (await api.data(FEED, {"p": tim}, sandra))["createCalendarFeed"]
     ics = await api.client.get(feed["url"].removeprefix("http://portaal.test"))
@@ -226,3 +245,19 @@ async def test_a_logged_in_viewer_language_wins_over_accept_language(api: Api) -
     )
     message = response.json()["data"]["startExamAttempt"]["errors"][0]["message"]
     assert message == translate("The exam opens once you have finished the course.", "nl")
+
+
+@pytest.mark.parametrize(("header", "lang"), [(None, "nl"), ("en-US,en;q=0.5", "en")])
+async def test_a_refused_body_speaks_the_browsers_language(
+    api: Api, header: str | None, lang: str
+) -> None:
+    headers = {
+        "content-type": "application/json",
+        **({"accept-language": header} if header else {}),
+    }
+    response = await api.client.post("/graphql", content=b"x" * 2_000_000, headers=headers)
+    assert response.status_code == 413
+    message = response.json()["errors"][0]["message"]
+    assert message == translate(
+        "The request body is larger than {limit} bytes.", lang, limit=1_000_000
+    )

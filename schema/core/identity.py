@@ -12,11 +12,13 @@ from domain.core.ids import encode_global_id
 from domain.core.roles import ADMIN_ROLES, ALL_ADMINS, Relation, Requirement, Scope
 from domain.core.roles import PERSON_READ as DOMAIN_PERSON_READ
 from domain.core.roles import Role as DomainRole
+from domain.core.texts import ROLE_NAMES
 from persistence.core.models import AccessToken
 from persistence.core.models import AuditEvent as AuditRow
 from persistence.core.models import Person as PersonRow
 from persistence.core.models import RoleAssignment as AssignmentRow
 from resolvers.core import people as resolve
+from resolvers.core.i18n import translate
 from resolvers.core.loader_group import referenced
 from schema.background.types import ExportJobNode
 from schema.core.info import Info
@@ -151,6 +153,10 @@ class RoleAssignmentNode(Node):
     @_a("The role.")
     def role(self) -> Role:
         return Role(self.row.role.value)
+
+    @_a("The role as people say it, in the viewer's language: 'clusterbeheerder'.")
+    def role_name(self) -> str:
+        return translate(ROLE_NAMES[self.row.role])
 
     @_a("Whether this role administers its unit (and may appear in `administeredUnits`).")
     def is_admin_role(self) -> bool:

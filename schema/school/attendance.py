@@ -14,12 +14,18 @@ from persistence.school.models import (
     SchoolSubject,
 )
 from resolvers.context import Context
+from resolvers.core.i18n import N_, format_date, translate
 from resolvers.core.loader_group import referenced
 from resolvers.school import access as resolve
 from resolvers.school import attendance as school_attendance
 from schema.core.relay import Node
 from schema.school.agenda import TimetableLessonNode
 from schema.school.fields import PUPIL_READ, _f, _gid
+
+# Status names as a school says them (seed: "geoorloofd" / "afgehandeld").
+AUTHORISED = {True: N_("authorised"), False: N_("unauthorised")}
+HANDLED = {True: N_("handled"), False: N_("not handled")}
+DAY = "EEE d MMM"  # "ma 30 nov", "Mon 30 Nov"
 
 
 @strawberry.type(
@@ -87,6 +93,22 @@ class AbsenceNode(Node):
     @_f(PUPIL_READ, "Handled ('afgehandeld'): the school has acted on it.")
     def handled(self) -> bool:
         return self.row.handled
+
+    @_f(
+        PUPIL_READ,
+        "Authorised and handled as people say it, in the viewer's language: "
+        "'ongeoorloofd, niet afgehandeld'.",
+    )
+    def status_text(self) -> str:
+        return translate(
+            N_("{authorised}, {handled}"),
+            authorised=translate(AUTHORISED[self.row.authorised]),
+            handled=translate(HANDLED[self.row.handled]),
+        )
+
+    @_f(PUPIL_READ, "The day as people write it, in the viewer's language: 'ma 30 nov'.")
+    def day_label(self) -> str:
+        return format_date(school_attendance.from_utc(self.lesson_row.starts_at)[0], style=DAY)
 
     @_f(PUPIL_READ, "The lesson missed.")
     def lesson(self) -> TimetableLessonNode:

@@ -26,6 +26,7 @@ from domain.core.roles import (
     denial_reason,
     may_assign,
 )
+from domain.core.texts import ROLE_NAMES
 
 K = OrgUnitKind
 
@@ -471,7 +472,7 @@ def test_role_on_another_kind_is_refused(role: Role, kind: OrgUnitKind) -> None:
         check_role_on_kind(role, kind)
     assert caught.value.code is ErrorCode.INVALID
     assert caught.value.field == "unitId"
-    assert f"The role {role.value} is held on a " in caught.value.message
+    assert f"The role {ROLE_NAMES[role]} is held on a "  # as people say it in caught.value.message
     assert caught.value.message.endswith(f"not on a {kind.value} unit")
 
 
@@ -479,7 +480,7 @@ def test_role_on_kind_message_lists_all_allowed_kinds() -> None:
     with pytest.raises(DomainError) as caught:
         check_role_on_kind(Role.TEACHER, K.CLASS)
     assert caught.value.message == (
-        "The role TEACHER is held on a LOCATION or SCHOOL unit, not on a CLASS unit"
+        "The role teacher is held on a LOCATION or SCHOOL unit, not on a CLASS unit"
     )
 
 
