@@ -20,6 +20,7 @@ import pytest
 from babel.messages.pofile import read_po
 from icalendar import Calendar
 
+from domain.core.ids import decode_global_id
 from resolvers.core.i18n import LOCALE_DIR, translate
 from tests.conftest import Api
 from tests.school_setup import SANDRA, TIM, pupil_id, subject_id
@@ -261,3 +262,19 @@ async def test_a_refused_body_speaks_the_browsers_language(
     assert message == translate(
         "The request body is larger than {limit} bytes.", lang, limit=1_000_000
     )
+
+
+@pytest.mark.parametrize(("header", "lang"), [(None, "nl"), ("en", "en")])
+async def test_the_unsubscribe_page_speaks_the_browsers_language(
+    api: Api, header: str | None, lang: str
+) -> None:
+    from resolvers.academy.documents import magazine_unsubscribe_url
+
+    person = await api.person_id("lotte.jansen@example.org")
+    url = magazine_unsubscribe_url("", "test-secret", decode_global_id(person)[1])
+    headers = {"accept-language": header} if header else {}
+    asked = await api.client.get(url, headers=headers)
+    assert f'<html lang="{lang}">' in asked.text
+    assert translate("Stop receiving the magazine?", lang) in asked.text
+    done = await api.client.post(url, headers=headers)
+    assert translate("You have been unsubscribed from the magazine.", lang) in done.text

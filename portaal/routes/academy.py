@@ -39,8 +39,19 @@ async def magazine_unsubscribe(request: Request) -> Response:
             if request.method == "GET":
                 # Mail scanners follow links: GET only asks, POST (the button, RFC 8058) acts.
                 magazine_link_valid(ctx, request.query_params)
-                return page("magazine_unsubscribe.html", title="Afmelden")
+                return page(
+                    "magazine_unsubscribe.html",
+                    lang=ctx.language,  # the browser's (Accept-Language), Dutch by default
+                    title=translate(N_("Unsubscribe")),
+                    question=translate(N_("Stop receiving the magazine?")),
+                    button=translate(N_("Unsubscribe")),
+                )
             await unsubscribe_magazine(ctx, request.query_params)
         except DomainError as e:
             return PlainTextResponse(message_of(e), status_code=403)
-    return page("magazine_unsubscribed.html", title="Afgemeld")
+        return page(
+            "magazine_unsubscribed.html",
+            lang=ctx.language,
+            title=translate(N_("Unsubscribed")),
+            done=translate(N_("You have been unsubscribed from the magazine.")),
+        )
