@@ -14,8 +14,8 @@ from schema.core.payloads import arg, attempt
 from schema.core.permissions import requires
 from schema.school.inputs import MovePupilInput, RecordEnrolmentInput, UpdatePupilInput
 from schema.school.payloads import (
-    PupilEnrolmentPayload,
     GuardianLinkPayload,
+    PupilEnrolmentPayload,
     PupilPayload,
     _id,
     _link_node,
