@@ -74,7 +74,9 @@ async def my_children(ctx: Context) -> list[ChildAccess]:
         access = guardian_access(
             pupil.date_of_birth, on, bool(consent and consent.given), link.legal_representative
         )
-        visible = access.allowed and pupil.id in ctx.viewer.related(Relation.GUARDIAN)
+        # The relation's own decision (keyed on the pupil, not on the class's timetable).
+        guardian = ctx.viewer.has_relation(Relation.GUARDIAN, Scope(pupil_id=pupil.id))
+        visible = access.allowed and guardian
         children.append(
             ChildAccess(
                 first_name=person.given_name,
