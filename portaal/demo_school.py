@@ -136,6 +136,13 @@ async def load_school_demo(
     await identity_q.assign_role(session, pk(dekker), Role.TEACHER, units["noordloc"].id)
     await add(session, ClassMentor(class_unit_id=units["3a"].id, teacher_person_id=mulder.id))
     await add(session, ClassMentor(class_unit_id=units["4h"].id, teacher_person_id=pk(dekker)))
+    # Sven de Wit (Centrum) mentors 3B and teaches 3A its German lessons: he sees 3A's pupils
+    # as their teacher, though not their mentor; Joke Dekker (Noord) sees none of them.
+    dewit = await _person(
+        session, people, "s.dewit@lindenhove.example", "Sven", "de", "Wit", password_hash
+    )
+    await identity_q.assign_role(session, pk(dewit), Role.TEACHER, units["centrum"].id)
+    await add(session, ClassMentor(class_unit_id=units["3b"].id, teacher_person_id=pk(dewit)))
 
     # Subjects of last and this school year.
     subjects: dict[tuple[int, str], SchoolSubject] = {}
@@ -224,6 +231,9 @@ async def load_school_demo(
             for hour, subject_code in enumerate(TIMETABLE.get(day.weekday(), []), start=1):
                 start, end = HOURS[hour]
                 slot = LessonTime(day, start, end, hour, hour)
+                by, by_code = (
+                    (dewit, "WIT") if (cls, subject_code) == ("3a", "DU") else (teacher, code)
+                )
                 lesson = await add(
                     session,
                     SchoolLesson(
@@ -234,8 +244,8 @@ async def load_school_demo(
                         first_hour=hour,
                         last_hour=hour,
                         room=f"{1 + hour % 2}.{10 + hour + day.weekday()}",
-                        teacher_code=code,
-                        teacher_person_id=teacher.id,
+                        teacher_code=by_code,
+                        teacher_person_id=by.id,
                         attendance_registered=slot.starts_at < now,
                         homework=(
                             f"Leer de woorden van hoofdstuk {day.isocalendar()[1] % 8 + 1}"

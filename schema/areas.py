@@ -30,6 +30,7 @@ from schema.core.org import OrgUnitNode
 from schema.school.mutations.agenda import SchoolAgendaMutations
 from schema.school.mutations.attendance import SchoolAttendanceMutations
 from schema.school.mutations.consent import SchoolConsentMutations
+from schema.school.mutations.corrections import SchoolCorrectionMutations
 from schema.school.mutations.pupils import SchoolPupilMutations
 from schema.school.mutations.results import SchoolResultMutations
 from schema.school.nodes import SCHOOL_TYPES
@@ -85,6 +86,7 @@ AREAS: tuple[Area, ...] = (
             SchoolResultMutations,
             SchoolAgendaMutations,
             SchoolAttendanceMutations,
+            SchoolCorrectionMutations,
         ),
         node_types=tuple(SCHOOL_TYPES),
         relations=(school_relation_facts,),

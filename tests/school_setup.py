@@ -92,3 +92,26 @@ async def activate(api: Api, email: str) -> str:
     done = (await api.data(ACTIVATE, {"t": link_token(mail), "p": NEW_PASSWORD}))["activateAccount"]
     assert done["errors"] == [], done
     return str(done["token"])
+
+
+TEACH = """mutation($c: ID!, $s: ID!, $d: Date!, $t: ID) { scheduleLesson(input: {classId: $c,
+  subjectId: $s, date: $d, startTime: "08:30", endTime: "09:20", firstLessonHour: 1,
+  teacherId: $t}) { lesson { id } errors { code field message } } }"""
+
+
+async def teach(api: Api, admin: str, teacher_email: str, class_name: str) -> str:
+    """The administration puts a lesson of the class, taught by the teacher, on today's
+    timetable: from the teacher's next request on, the class's pupils are theirs to see."""
+    from domain.school.grades import school_year_of
+    from domain.school.timetable import local_date
+    from persistence.types import utcnow
+
+    today = local_date(utcnow())
+    variables = {
+        "c": await api.unit_id(class_name),
+        "s": await subject_id(api, "WI", school_year_of(today).start_year),
+        "d": str(today),
+        "t": await api.person_id(teacher_email),
+    }
+    payload = await ok(api, TEACH, variables, admin, "scheduleLesson")
+    return str(payload["lesson"]["id"])

@@ -13,7 +13,10 @@ PERSONAS = {
     "client_org_admin": ("martin.sommer@welzijn.example", "Zorggroep Welzijn BV"),
     "contact_veendam": ("kees.degroot@veendam.example", "Gemeente Veendam"),
     "school_admin": ("administratie@lindenhove.example", None),
-    "teacher": ("r.mulder@lindenhove.example", None),
+    "teacher": ("r.mulder@lindenhove.example", None),  # Centrum, mentor of 3A
+    # Centrum, mentor of 3B, teaches 3A's German lessons (not its mentor).
+    "teacher_dewit": ("s.dewit@lindenhove.example", None),
+    "teacher_noord": ("j.dekker@lindenhove.example", None),  # Noord, mentor and teacher of 4H
     "pupil": ("tim.bos@leerling.lindenhove.example", None),
     "board_contact": ("contact@stichtinglinden.example", None),
     "guardian": ("sandra.bos@example.nl", None),
@@ -23,6 +26,8 @@ PERSON = "query($id: ID!) { node(id: $id) { ... on Person { email } } }"
 CHILDREN = "query($id: ID!) { node(id: $id) { ... on OrgUnit { children { totalCount } } } }"
 NAME = "query($id: ID!) { node(id: $id) { ... on OrgUnit { name } } }"
 PUPIL = "query($id: ID!) { node(id: $id) { ... on Pupil { studentNumber } } }"
+LESSON = "query($id: ID!) { node(id: $id) { ... on TimetableLesson { room teacherCode } } }"
+CLASS_PUPILS = "query($id: ID!) { classPupils(classId: $id) { totalCount } }"
 
 # (description, query, person e-mail or unit name, who may)
 MATRIX = [
@@ -85,7 +90,15 @@ MATRIX = [
         "school by name",
         NAME,
         "Lindenhove College",
-        {"platform_admin", "school_admin", "teacher", "pupil", "board_contact"},
+        {
+            "platform_admin",
+            "school_admin",
+            "teacher",
+            "teacher_dewit",
+            "teacher_noord",
+            "pupil",
+            "board_contact",
+        },
     ),
     (
         "client organisation by name",
@@ -94,19 +107,50 @@ MATRIX = [
         {"platform_admin", "institute_staff", "contact_veendam"},
     ),
     ("audit log", "{ auditEvents { totalCount } }", None, {"platform_admin"}),
+    # A pupil is for the staff of the pupil's class: its mentor and the teachers of a lesson
+    # of it this school year, not every teacher of the location.
     (
-        "pupil card of Tim (15)",
+        "pupil card of Tim (15, 3A)",
         PUPIL,
         "pupil:tim.bos@leerling.lindenhove.example",
-        {"school_admin", "teacher", "pupil", "guardian"},
+        {"school_admin", "teacher", "teacher_dewit", "pupil", "guardian"},
     ),
     (
-        "pupil card of Eva (18, no consent)",
+        "pupil card of Eva (18, 4H, no consent)",
         PUPIL,
         "pupil:eva.bos@leerling.lindenhove.example",
-        {"school_admin"},
+        {"school_admin", "teacher_noord"},
     ),
+    (
+        "pupils of 3A",
+        CLASS_PUPILS,
+        "3A",
+        {"school_admin", "teacher", "teacher_dewit"},
+    ),
+    ("pupils of 3B", CLASS_PUPILS, "3B", {"school_admin", "teacher_dewit"}),
+    # A lesson opens by ID for everyone who sees it in an agenda: the class's pupils and the
+    # guardians of a pupil they may see; a timetable is no pupil's data, so every teacher of
+    # the location reads it.
+    (
+        "lesson of 3A by ID",
+        LESSON,
+        "lesson:3A",
+        {"school_admin", "teacher", "teacher_dewit", "pupil", "guardian"},
+    ),
+    ("lesson of 4H by ID", LESSON, "lesson:4H", {"school_admin", "teacher_noord"}),
 ]
+
+
+async def _lesson_id(api: Api, class_name: str) -> str:
+    import sqlalchemy as sa
+
+    from domain.core.ids import decode_global_id, encode_global_id
+    from persistence.school.models import SchoolLesson
+
+    _, unit = decode_global_id(await api.unit_id(class_name))
+    async with api.database.transaction() as s:
+        stmt = sa.select(sa.func.min(SchoolLesson.id)).where(SchoolLesson.class_unit_id == unit)
+        return encode_global_id("TimetableLesson", (await s.execute(stmt)).scalar_one())
 
 
 async def _pupil_id(api: Api, email: str) -> str:
@@ -129,6 +173,8 @@ async def _allowed(api: Api, query: str, target: str | None, token: str) -> bool
     variables = {}
     if target is not None and target.startswith("pupil:"):
         variables["id"] = await _pupil_id(api, target.removeprefix("pupil:"))
+    elif target is not None and target.startswith("lesson:"):
+        variables["id"] = await _lesson_id(api, target.removeprefix("lesson:"))
     elif target is not None:
         variables["id"] = await (api.person_id(target) if "@" in target else api.unit_id(target))
     body = await api.query(query, variables, token)
@@ -163,5 +209,5 @@ async def test_authorization_matrix(api: Api) -> None:
                 mismatches.append(
                     f"{persona} reading {description}: got {'allow' if got else 'deny'}"
                 )
-    assert checked == len(PERSONAS) * len(MATRIX) == 180
+    assert checked == len(PERSONAS) * len(MATRIX) == 266
     assert mismatches == []

@@ -177,9 +177,12 @@ async def test_only_the_mentor_or_the_administration_handles_an_absence(api: Api
         years_ago(local_date(utcnow()), 15),
         "900022",
     )
-    lesson = (
-        await ok(api, SCHEDULE, {"c": await api.unit_id("3B"), "s": wi}, teacher, "scheduleLesson")
-    )["lesson"]["id"]
+    # The teacher teaches this lesson of 3B, so 3B's pupils are theirs to register.
+    taught = SCHEDULE.replace("$s: ID!)", "$s: ID!, $t: ID)").replace(
+        "firstLessonHour: 1", "firstLessonHour: 1, teacherId: $t"
+    )
+    variables = {"c": await api.unit_id("3B"), "s": wi, "t": await api.person_id(TEACHER)}
+    lesson = (await ok(api, taught, variables, teacher, "scheduleLesson"))["lesson"]["id"]
     register = """mutation($l: ID!, $p: [ID!]!) { registerAttendance(lessonId: $l, absentPupilIds: $p) {
       absences { id } errors { code } } }"""
     absence = (await ok(api, register, {"l": lesson, "p": [aziz]}, teacher, "registerAttendance"))[

@@ -20,7 +20,8 @@ from tests.school_setup import (
     years_ago,
 )
 
-# Dashboard + pupil card + week agenda + results (matrix, overview) + attendance, all children.
+# Dashboard + pupil card + week agenda + results (matrix, overview, latest grades) + attendance,
+# all children.
 DASHBOARD = """{ myChildren { firstName accessAllowed accessReason message pupil {
   id displayName studentNumber phone programme className
   address { street postcode city }
@@ -32,14 +33,19 @@ DASHBOARD = """{ myChildren { firstName accessAllowed accessReason message pupil
   resultsMatrix { schoolYear subjects { subject { id code name } average testCount
     grades { name testName grade weight takenOn attempt isSubTest } } }
   resultsOverview { schoolYears subjects { code name years { schoolYear average testCount } } }
+  latestGrades(first: 10) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { name grade takenOn attempt subject { code name } } } }
   attendance { registeredLessons absencePercent presencePercent
     weeks { isoWeek absences { date lessonHour subjectName authorised handled lesson { room } } } }
 } } }"""
 
 
-async def _statements(api: Api, token: str) -> tuple[int, int]:
-    await api.data(DASHBOARD, token=token)  # a first request may touch the token's last use
-    data = await api.data(DASHBOARD, token=token)
+LATEST = DASHBOARD[DASHBOARD.index("  latestGrades") : DASHBOARD.index("  attendance {")]
+
+
+async def _statements(api: Api, token: str, query: str = DASHBOARD) -> tuple[int, int]:
+    await api.data(query, token=token)  # a first request may touch the token's last use
+    data = await api.data(query, token=token)
     visible = sum(1 for c in data["myChildren"] if c["pupil"] is not None)
     return api.last_statements, visible
 
@@ -68,6 +74,9 @@ async def test_guardian_dashboard_statement_count_is_constant(api: Api) -> None:
     three_children, seen = await _statements(api, three)
     assert seen == 3
     assert three_children == one_child, (one_child, three_children)
+    # The latest grades come from the batch the results already load: not one statement more.
+    without_latest, _ = await _statements(api, three, DASHBOARD.replace(LATEST, ""))
+    assert without_latest == three_children, (without_latest, three_children)
 
     # Many more grades for the children changes nothing either.
     teacher = await api.login(TEACHER)
@@ -96,5 +105,5 @@ async def test_guardian_dashboard_statement_count_is_constant(api: Api) -> None:
     many_grades, _ = await _statements(api, three)
     assert many_grades == three_children, (three_children, many_grades)
     # The number itself, so a regression shows up in review: authentication (token, roles,
-    # school relations) plus one batch per relation.
+    # school relations) plus one batch per relation; latestGrades reuses the grades' batch.
     assert three_children <= 20, three_children

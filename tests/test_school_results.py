@@ -18,6 +18,7 @@ from tests.school_setup import (
     pupil_id,
     register_pupil,
     subject_id,
+    teach,
     years_ago,
 )
 
@@ -120,6 +121,7 @@ async def test_weighted_average_with_sub_tests_matches_hand_computation(api: Api
     pupil = await register_pupil(
         api, admin, "3B", "rekenen@leerling.example", "Ravi", years_ago(today, 14), "900010"
     )
+    await teach(api, admin, TEACHER, "3B")  # a teacher of 3B sees its pupils' results
     ne = await subject_id(api, "NE", _year())
     c3b = await api.unit_id("3B")
 
@@ -192,6 +194,7 @@ async def test_attendance_percentages_match_hand_counts(api: Api) -> None:
     pupil = await register_pupil(
         api, admin, "3B", "afwezig@leerling.example", "Aziz", years_ago(today, 15), "900011"
     )
+    await teach(api, admin, TEACHER, "3B")  # a teacher of 3B this school year
     c3b = await api.unit_id("3B")
     wi = await subject_id(api, "WI", _year())
     # Eight lessons over two ISO weeks (2025-W10 and W11), hours 1 and 2 on four days.

@@ -40,6 +40,7 @@ class Relation(str, Enum):
     SELF = "SELF"  # the object is about the viewer
     GUARDIAN = "GUARDIAN"  # the viewer is a guardian of the pupil, with consent where needed
     MENTOR = "MENTOR"  # the viewer is mentor of the pupil's class
+    TEACHES = "TEACHES"  # the viewer teaches a lesson of the class this school year
     MEMBER = "MEMBER"  # the viewer holds a role on this unit or below it (sees it from inside)
 
 
@@ -123,6 +124,9 @@ class Scope:
     person_id: int | None = None
     pupil_id: int | None = None
     class_unit_id: int | None = None
+    # The class whose timetable the object belongs to (a lesson): guardians of its pupils
+    # read it, without standing in any relation to the class's other pupils.
+    timetable_class_id: int | None = None
 
 
 @dataclass(frozen=True)

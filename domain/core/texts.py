@@ -48,6 +48,7 @@ RELATION_NAMES: dict[Relation, str] = {
     Relation.SELF: N_("the person it is about"),
     Relation.GUARDIAN: N_("guardians with access"),
     Relation.MENTOR: N_("the mentor"),
+    Relation.TEACHES: N_("teachers of the class"),
     Relation.MEMBER: N_("members of the unit"),
 }
 

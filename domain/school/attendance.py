@@ -95,6 +95,20 @@ def check_lesson_hour(hour: int, field: str = "lessonHour") -> int:
     return hour
 
 
+def lesson_hours(first_hour: int, last_hour: int) -> int:
+    """How many lesson hours ("lesuren") a lesson spans: a double lesson (hours 3-4) is 2.
+
+    The seed counts attendance in hours ("uren/dagen waarop een leerling afwezig is geweest"),
+    so a missed double lesson weighs twice a missed single one.
+    """
+    check_lesson_hour(first_hour, "firstLessonHour")
+    if last_hour < first_hour:
+        raise DomainError(
+            ErrorCode.INVALID, "The last lesson hour comes before the first", "lastLessonHour"
+        )
+    return last_hour - first_hour + 1
+
+
 @dataclass(frozen=True)
 class AttendanceRates:
     """Absence and presence over a period; percentages are None when no lessons were registered.

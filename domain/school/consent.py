@@ -51,6 +51,7 @@ class AccessReason(str, Enum):
     PUPIL_MINOR = "PUPIL_MINOR"
     PUPIL_ADULT_CONSENT_GIVEN = "PUPIL_ADULT_CONSENT_GIVEN"
     PUPIL_ADULT_NO_CONSENT = "PUPIL_ADULT_NO_CONSENT"
+    NOT_LEGAL_REPRESENTATIVE = "NOT_LEGAL_REPRESENTATIVE"
 
 
 _MESSAGES = {
@@ -64,6 +65,12 @@ _MESSAGES = {
         "Nothing is shown until the pupil gives consent in the student portal; "
         "ask them to do so."
     ),
+    # The seed gives access to those registered as legal representative ("wettelijk
+    # vertegenwoordiger"); any other link is recorded but shows nothing.
+    AccessReason.NOT_LEGAL_REPRESENTATIVE: N_(
+        "You are not registered as the pupil's legal representative, so nothing is shown. "
+        "Contact the school's administration if this is not right."
+    ),
 }
 
 
@@ -76,15 +83,20 @@ class GuardianAccess:
     message: str  # a message id, translated where it is shown
 
 
-def guardian_access(date_of_birth: date, today: date, consent_given: bool) -> GuardianAccess:
-    """The decision for a guardian already linked to the pupil; consent only counts from 18."""
-    if not needs_consent(date_of_birth, today):
+def guardian_access(
+    date_of_birth: date, today: date, consent_given: bool, legal_representative: bool = True
+) -> GuardianAccess:
+    """The decision for a guardian already linked to the pupil: only a legal representative
+    sees anything; consent only counts from 18."""
+    if not legal_representative:
+        reason = AccessReason.NOT_LEGAL_REPRESENTATIVE
+    elif not needs_consent(date_of_birth, today):
         reason = AccessReason.PUPIL_MINOR
     elif consent_given:
         reason = AccessReason.PUPIL_ADULT_CONSENT_GIVEN
     else:
         reason = AccessReason.PUPIL_ADULT_NO_CONSENT
-    allowed = reason is not AccessReason.PUPIL_ADULT_NO_CONSENT
+    allowed = reason in (AccessReason.PUPIL_MINOR, AccessReason.PUPIL_ADULT_CONSENT_GIVEN)
     return GuardianAccess(allowed=allowed, reason=reason, message=_MESSAGES[reason])
 
 

@@ -80,6 +80,9 @@ class PupilEnrolment(SQLModel, table=True):
     school_year: int  # start year: 2024 is the school year 2024-2025
     class_unit_id: int = foreign_key("org_unit.id")
     programme: str = Field(default="", max_length=200)
+    # Set when the administration ends the enrolment (the pupil left or changed programme);
+    # an ended enrolment is no longer the "active" one the results overview opens with.
+    ended_on: date | None = None
 
 
 class GuardianLink(SQLModel, table=True):
@@ -96,7 +99,8 @@ class GuardianLink(SQLModel, table=True):
 
 
 class GuardianConsent(SQLModel, table=True):
-    """An adult pupil's consent for one guardian; history lives in the audit log."""
+    """An adult pupil's consent for one guardian: the current state. Every change is also a
+    `GuardianConsentChange` (the history the pupil and the administration read)."""
 
     __tablename__ = "guardian_consent"
     __table_args__ = (sa.UniqueConstraint("pupil_id", "guardian_person_id"),)
@@ -107,6 +111,19 @@ class GuardianConsent(SQLModel, table=True):
     given: bool = False
     given_at: datetime | None = timestamp(nullable=True)
     withdrawn_at: datetime | None = timestamp(nullable=True)
+
+
+class GuardianConsentChange(SQLModel, table=True):
+    """One change of an adult pupil's consent for a guardian: who, when, given or withdrawn."""
+
+    __tablename__ = "guardian_consent_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pupil_id: int = foreign_key("pupil.id")
+    guardian_person_id: int = foreign_key("person.id")
+    given: bool
+    changed_at: datetime = timestamp()
+    changed_by: int | None = foreign_key("person.id", nullable=True, ondelete="SET NULL")
 
 
 class ClassMentor(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from persistence.school.models import (
     CalendarFeed,
     ClassMentor,
     GuardianConsent,
+    GuardianConsentChange,
     GuardianLink,
     LocationDetails,
     Pupil,
@@ -32,12 +34,25 @@ from persistence.school.models import (
 # --- the viewer's relations (run once per request, in portaal/auth.py) -----------------------
 
 
-async def school_relations(
-    session: AsyncSession, person_id: int
-) -> tuple[list[tuple[int, date, bool]], list[int]]:
-    """(pupil id, date of birth, consent given) per linked pupil, and the classes mentored.
+@dataclass(frozen=True)
+class SchoolRelationRows:
+    """What the viewer's school relations are computed from (see `school_relations`)."""
 
-    One statement: a UNION ALL of both, so every request pays one extra query, not two.
+    # (pupil id, date of birth, consent given, the pupil's class) per representative link
+    links: list[tuple[int, date, bool, int]]
+    mentored: list[int]  # classes the person mentors
+    taught: list[int]  # classes the person teaches a lesson of in the period asked
+
+
+async def school_relations(
+    session: AsyncSession, person_id: int, year_start: datetime, year_end: datetime
+) -> SchoolRelationRows:
+    """The person's links as a legal representative, classes mentored and classes taught
+    (a lesson starting in [year_start, year_end)).
+
+    One statement: a UNION ALL of the three, so every request pays one extra query, not three.
+    A link that is not as legal representative ("wettelijk vertegenwoordiger") is left out: it
+    is recorded, but grants nothing.
     """
     guardian = (
         sa.select(
@@ -45,6 +60,7 @@ async def school_relations(
             GuardianLink.pupil_id.label("ref"),
             Pupil.date_of_birth.label("dob"),
             sa.func.coalesce(GuardianConsent.given, sa.false()).label("given"),
+            Pupil.class_unit_id.label("class_id"),
         )
         .join(Pupil, Pupil.id == GuardianLink.pupil_id)
         .outerjoin(
@@ -54,9 +70,12 @@ async def school_relations(
                 GuardianConsent.guardian_person_id == GuardianLink.guardian_person_id,
             ),
         )
-        .where(GuardianLink.guardian_person_id == person_id)
+        .where(
+            GuardianLink.guardian_person_id == person_id,
+            GuardianLink.legal_representative.is_(True),
+        )
     )
-    # A mentor counts only while still a teacher of the class's location or school.
+    # A mentor or teacher counts only while still a teacher of the class's location or school.
     class_unit, teacher_unit = aliased(OrgUnit), aliased(OrgUnit)
     still_teacher = (
         sa.select(RoleAssignment.id)
@@ -74,14 +93,36 @@ async def school_relations(
             ClassMentor.class_unit_id.label("ref"),
             sa.cast(sa.null(), sa.Date).label("dob"),
             sa.false().label("given"),
+            sa.cast(sa.null(), sa.Integer).label("class_id"),
         )
         .join(class_unit, class_unit.id == ClassMentor.class_unit_id)
         .where(ClassMentor.teacher_person_id == person_id, still_teacher)
     )
-    rows = (await session.execute(sa.union_all(guardian, mentor))).all()
-    links = [(int(ref), dob, bool(given)) for k, ref, dob, given in rows if k == "G"]
-    classes = [int(ref) for k, ref, _dob, _given in rows if k == "M"]
-    return links, classes
+    teaches = (
+        sa.select(
+            sa.literal("T").label("k"),
+            SchoolLesson.class_unit_id.label("ref"),
+            sa.cast(sa.null(), sa.Date).label("dob"),
+            sa.false().label("given"),
+            sa.cast(sa.null(), sa.Integer).label("class_id"),
+        )
+        .join(class_unit, class_unit.id == SchoolLesson.class_unit_id)
+        .where(
+            SchoolLesson.teacher_person_id == person_id,
+            SchoolLesson.starts_at >= year_start,
+            SchoolLesson.starts_at < year_end,
+            still_teacher,
+        )
+        .distinct()
+    )
+    rows = (await session.execute(sa.union_all(guardian, mentor, teaches))).all()
+    return SchoolRelationRows(
+        links=[
+            (int(ref), dob, bool(given), int(cid)) for k, ref, dob, given, cid in rows if k == "G"
+        ],
+        mentored=[int(ref) for k, ref, *_ in rows if k == "M"],
+        taught=sorted({int(ref) for k, ref, *_ in rows if k == "T"}),
+    )
 
 
 # --- pupils -----------------------------------------------------------------------------------
@@ -280,6 +321,26 @@ async def consent_of(
     return (await session.execute(stmt)).scalars().first()
 
 
+async def consent_changes_by_link(
+    session: AsyncSession, keys: Sequence[tuple[int, int]]
+) -> list[list[tuple[GuardianConsentChange, Person | None]]]:
+    """For (pupil id, guardian person id) keys the consent changes, newest first, each with
+    the person who made it."""
+    grouped: dict[tuple[int, int], list[tuple[GuardianConsentChange, Person | None]]] = defaultdict(
+        list
+    )
+    for part in chunks(list(dict.fromkeys(k[0] for k in keys))):
+        stmt = (
+            sa.select(GuardianConsentChange, Person)
+            .outerjoin(Person, Person.id == GuardianConsentChange.changed_by)
+            .where(GuardianConsentChange.pupil_id.in_(part))
+            .order_by(GuardianConsentChange.changed_at.desc(), GuardianConsentChange.id.desc())
+        )
+        for change, person in (await session.execute(stmt)).all():
+            grouped[(change.pupil_id, change.guardian_person_id)].append((change, person))
+    return [grouped.get(k, []) for k in keys]
+
+
 # --- subjects, tests and grades -------------------------------------------------------------------
 
 
@@ -443,6 +504,22 @@ async def feed_by_hash(
     )
     row = (await session.execute(stmt)).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+async def revoke_feeds(session: AsyncSession, person_id: int, pupil_id: int, at: datetime) -> int:
+    """Revoke every unrevoked feed of this owner for this pupil; the number revoked."""
+    stmt = (
+        sa.update(CalendarFeed)
+        .where(
+            CalendarFeed.person_id == person_id,
+            CalendarFeed.pupil_id == pupil_id,
+            CalendarFeed.revoked_at.is_(None),
+        )
+        .values(revoked_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def feeds_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[CalendarFeed | None]:

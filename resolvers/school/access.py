@@ -12,18 +12,25 @@ homework, calendar feeds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import TypeVar
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import path_ids
-from domain.core.roles import SCHOOL_STAFF, Relation, Requirement, Scope, Viewer
+from domain.core.roles import SCHOOL_ADMINS, Relation, Requirement, Scope, Viewer, allows
 from domain.school.consent import check_may_set_consent, guardian_access, needs_consent
-from domain.school.timetable import local_date
+from domain.school.grades import SchoolYear, school_year_of
+from domain.school.timetable import local_date, to_utc
 from persistence.core.models import OrgUnit, Person
 from persistence.db import UnitOfWork
 from persistence.school import queries as q
-from persistence.school.models import GuardianConsent, GuardianLink, Pupil, pk
+from persistence.school.models import (
+    GuardianConsent,
+    GuardianConsentChange,
+    GuardianLink,
+    Pupil,
+    pk,
+)
 from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.loader_group import referenced
@@ -40,19 +47,51 @@ def today() -> date:
 # --- the viewer's relations -----------------------------------------------------------------------
 
 
-def allowed_pupils(links: list[tuple[int, date, bool]], on: date) -> frozenset[int]:
-    """Pupils a guardian sees today: every linked minor, and adults who gave this guardian consent."""
-    return frozenset(pid for pid, dob, given in links if guardian_access(dob, on, given).allowed)
+def allowed_pupils(links: list[tuple[int, date, bool, int]], on: date) -> frozenset[int]:
+    """Pupils a guardian sees today: every linked minor, and adults who gave this guardian consent
+    (the links are those as legal representative: no other link grants anything)."""
+    return frozenset(
+        pid for pid, dob, given, _class in links if guardian_access(dob, on, given).allowed
+    )
 
 
-async def school_relations(ctx: Context, person_id: int) -> tuple[frozenset[int], frozenset[int]]:
-    """(pupil ids the person sees as guardian, class ids they mentor), for the Viewer.
+@dataclass(frozen=True)
+class SchoolRelations:
+    """The viewer's school relations, computed once per request."""
+
+    guardian_of: frozenset[int]  # pupils the viewer sees as legal representative today
+    timetables: frozenset[int]  # the classes of those pupils (their lessons open by ID)
+    mentor_of: frozenset[int]  # classes mentored
+    teaches: frozenset[int]  # classes with a lesson the viewer teaches this school year
+
+
+def school_year_bounds(on: date) -> tuple[datetime, datetime]:
+    """The UTC instants the school year of `on` starts and ends (1 August, Amsterdam)."""
+    year = school_year_of(on)
+    return to_utc(year.first_day, time(0)), to_utc(
+        SchoolYear(year.start_year + 1).first_day, time(0)
+    )
+
+
+async def school_relations(ctx: Context, person_id: int) -> SchoolRelations:
+    """The person's school relations, for the Viewer.
 
     Consent is applied here on today's date, so a birthday or a withdrawal takes effect on the
     very next request; nothing is cached between requests.
     """
-    links, classes = await ctx.db.read(q.school_relations, person_id)
-    return allowed_pupils(links, today()), frozenset(classes)
+    on = today()
+    rows = await ctx.db.read(q.school_relations, person_id, *school_year_bounds(on))
+    return relations_from(rows, on)
+
+
+def relations_from(rows: q.SchoolRelationRows, on: date) -> SchoolRelations:
+    pupils = allowed_pupils(rows.links, on)
+    return SchoolRelations(
+        guardian_of=pupils,
+        timetables=frozenset(cid for pid, _dob, _given, cid in rows.links if pid in pupils),
+        mentor_of=frozenset(rows.mentored),
+        teaches=frozenset(rows.taught),
+    )
 
 
 # --- scopes and permission helpers ------------------------------------------------------------------
@@ -82,12 +121,15 @@ def own_scope(pupil: Pupil) -> Scope:
 CONSENT_GIVER = Requirement.of((), [Relation.SELF])
 
 
+# Staff of one class: the administration, the class's mentor and the teachers who teach a
+# lesson of it this school year — not every teacher of the location.
+CLASS_STAFF = Requirement.of(SCHOOL_ADMINS, [Relation.MENTOR, Relation.TEACHES])
+
+
 def is_staff_for(viewer: Viewer, scope: Scope) -> bool:
-    """School staff of the pupil's class (administration, teachers, the mentor): they also see
-    exam results the exam board has not finalised yet."""
-    if any(viewer.holds_on(SCHOOL_STAFF, path) for path in scope.unit_paths):
-        return True
-    return viewer.has_relation(Relation.MENTOR, scope)
+    """School staff of the pupil's class (administration, its mentor and teachers): they also
+    see exam results the exam board has not finalised yet."""
+    return allows(viewer, CLASS_STAFF, scope)
 
 
 # --- reads: the pupil ------------------------------------------------------------------------------------
@@ -159,11 +201,24 @@ async def set_consent(ctx: Context, link_id: int, given: bool) -> GuardianLink:
                 GuardianConsent(pupil_id=pk(pupil), guardian_person_id=link.guardian_person_id)
             )
         if consent.given != given:
+            # The row holds the current state only: a new consent clears the withdrawal and a
+            # withdrawal the consent; the history keeps every change.
             consent.given = given
-            if given:
-                consent.given_at = now
-            else:
-                consent.withdrawn_at = now
+            consent.given_at = now if given else None
+            consent.withdrawn_at = None if given else now
+            uow.add(
+                GuardianConsentChange(
+                    pupil_id=pk(pupil),
+                    guardian_person_id=link.guardian_person_id,
+                    given=given,
+                    changed_at=now,
+                    changed_by=ctx.viewer.person_id,
+                )
+            )
+            if not given:
+                # A withdrawal ends the guardian's calendar feeds for good: a later consent
+                # does not bring an old URL back; the guardian makes a new feed.
+                await q.revoke_feeds(uow.session, link.guardian_person_id, pk(pupil), now)
             await uow.audit(
                 "CONSENT_GIVEN" if given else "CONSENT_WITHDRAWN",
                 subject=link.guardian_person_id,

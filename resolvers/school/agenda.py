@@ -25,6 +25,7 @@ from resolvers.school.access import (
     clean_text,
     path_ids_str,
     row_of,
+    school_year_bounds,
     today,
     viewer_id,
 )
@@ -68,9 +69,14 @@ class AgendaResult:
 
 
 def lesson_scope(class_unit: OrgUnit, pupil: PupilView | None) -> Scope:
-    """A lesson read through a pupil's agenda carries the pupil (guardians read it as such)."""
+    """A lesson read through a pupil's agenda carries the pupil (guardians read it as such); on
+    its own it belongs to its class's timetable, which the guardians of the class's pupils see."""
     if pupil is None:
-        return Scope(unit_paths=(class_unit.path,), class_unit_id=class_unit.id)
+        return Scope(
+            unit_paths=(class_unit.path,),
+            class_unit_id=class_unit.id,
+            timetable_class_id=class_unit.id,
+        )
     return pupil.scope
 
 
@@ -160,8 +166,8 @@ async def feed_content(session: Any, secret: str) -> FeedContent | None:
     feed, pupil, person = found
     on = today()
     if feed.person_id != pupil.person_id:
-        links, _ = await q.school_relations(session, feed.person_id)
-        if pupil.id not in allowed_pupils(links, on):
+        rows = await q.school_relations(session, feed.person_id, *school_year_bounds(on))
+        if pupil.id not in allowed_pupils(rows.links, on):
             return None
     start, end = day_bounds(
         on - timedelta(days=FEED_DAYS_BACK), on + timedelta(days=FEED_DAYS_AHEAD)

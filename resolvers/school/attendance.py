@@ -10,7 +10,13 @@ from decimal import Decimal
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.roles import SCHOOL_ADMINS, Relation, Requirement
-from domain.school.attendance import Absence, IsoWeek, attendance_rates, iso_week
+from domain.school.attendance import (
+    Absence,
+    IsoWeek,
+    attendance_rates,
+    iso_week,
+    lesson_hours,
+)
 from domain.school.grades import SchoolYear, school_year_of
 from domain.school.timetable import DateRange, from_utc
 from persistence.core.models import OrgUnit
@@ -53,6 +59,8 @@ class AttendanceView:
     absence_percent: Decimal | None
     presence_percent: Decimal | None
     weeks: list[AbsenceWeek] = field(default_factory=list)
+    registered_hours: int = 0  # lesson hours ("lesuren"): what the percentages count
+    absent_hours: int = 0
 
 
 async def attendance(
@@ -76,10 +84,16 @@ async def attendance(
     )
     rows = await ctx.loaders.school.absences_by_pupil_range.load((pk(view.pupil), start, end))
     # Registered: lessons of the class whose attendance the teacher registered, plus any lesson
-    # the pupil was recorded absent from (also one of an earlier class).
-    registered = {lesson.id for lesson, _ in lessons if lesson.attendance_registered}
+    # the pupil was recorded absent from (also one of an earlier class). Rates count lesson
+    # hours, not lessons: a double lesson missed is two hours missed.
+    hours = {pk(lesson): lesson_hours(lesson.first_hour, lesson.last_hour) for lesson, _ in lessons}
+    hours.update(
+        {pk(lesson): lesson_hours(lesson.first_hour, lesson.last_hour) for _, lesson, _ in rows}
+    )
+    registered = {pk(lesson) for lesson, _ in lessons if lesson.attendance_registered}
     registered |= {a.lesson_id for a, _, _ in rows}
-    rates = attendance_rates(len(registered), len({a.lesson_id for a, _, _ in rows}))
+    absent = {a.lesson_id for a, _, _ in rows}
+    rates = attendance_rates(sum(hours[i] for i in registered), sum(hours[i] for i in absent))
     lines = [
         AbsenceLine(
             absence,
@@ -109,11 +123,13 @@ async def attendance(
     ]
     return AttendanceView(
         period,
-        rates.registered_lessons,
-        rates.absent_lessons,
+        len(registered),
+        len(absent),
         rates.absence_percent,
         rates.presence_percent,
         ordered,
+        registered_hours=rates.registered_lessons,
+        absent_hours=rates.absent_lessons,
     )
 
 

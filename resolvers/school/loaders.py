@@ -16,6 +16,7 @@ from persistence.school import queries as q
 from persistence.school.models import (
     CalendarFeed,
     GuardianConsent,
+    GuardianConsentChange,
     GuardianLink,
     LocationDetails,
     Pupil,
@@ -71,6 +72,12 @@ class SchoolLoaders(LoaderGroup):
     @cached_property
     def consent_by_link(self) -> DataLoader[tuple[int, int], GuardianConsent | None]:
         return self._loader(q.consents_by_link)
+
+    @cached_property
+    def consent_changes_by_link(
+        self,
+    ) -> DataLoader[tuple[int, int], list[tuple[GuardianConsentChange, Person | None]]]:
+        return self._loader(q.consent_changes_by_link)
 
     @cached_property
     def subject_by_id(self) -> DataLoader[int, SchoolSubject | None]:

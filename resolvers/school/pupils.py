@@ -12,7 +12,7 @@ from domain.core.emails import normalize_email
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind, path_ids
 from domain.core.pagination import PageRequest
-from domain.core.roles import Relation, Role
+from domain.core.roles import Relation, Role, Scope
 from domain.school.consent import GuardianAccess, age_on, guardian_access
 from domain.school.grades import school_year_of
 from persistence.core import people as identity_q
@@ -34,7 +34,14 @@ from resolvers.core.accounts import new_account
 from resolvers.core.loader_group import referenced
 from resolvers.core.pagination import Page, paginate
 from resolvers.core.tree import not_found, unit_of_kind
-from resolvers.school.access import clean_text, required_text, row_of, today, viewer_id
+from resolvers.school.access import (
+    CLASS_STAFF,
+    clean_text,
+    required_text,
+    row_of,
+    today,
+    viewer_id,
+)
 
 MAX_CHILDREN = 20  # a guardian's dashboard lists at most this many linked children
 
@@ -64,8 +71,12 @@ async def my_children(ctx: Context) -> list[ChildAccess]:
     on = today()
     children = []
     for link, pupil, person, consent in rows[:MAX_CHILDREN]:
-        access = guardian_access(pupil.date_of_birth, on, bool(consent and consent.given))
-        visible = access.allowed and pupil.id in ctx.viewer.related(Relation.GUARDIAN)
+        access = guardian_access(
+            pupil.date_of_birth, on, bool(consent and consent.given), link.legal_representative
+        )
+        # The relation's own decision (keyed on the pupil, not on the class's timetable).
+        guardian = ctx.viewer.has_relation(Relation.GUARDIAN, Scope(pupil_id=pupil.id))
+        visible = access.allowed and guardian
         children.append(
             ChildAccess(
                 first_name=person.given_name,
@@ -104,8 +115,19 @@ async def class_unit(ctx: Context, class_id: int) -> OrgUnit:
 
 
 async def class_pupils(ctx: Context, class_id: int, request: PageRequest) -> Page[Pupil]:
-    """A page of the class's pupils by name."""
+    """A page of the class's pupils by name, for the staff of that class only.
+
+    The bound requirement lets every teacher of the location reach the class (its timetable is
+    theirs to read); its pupils are for the class's own staff: a rule narrower than the bound
+    one, checked on the bound class.
+    """
     unit = await class_unit(ctx, class_id)
+    if not ctx.allows(CLASS_STAFF, Scope(unit_paths=(unit.path,), class_unit_id=unit.id)):
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            "Only the class's mentor, its teachers and the school administration see its pupils.",
+            "classId",
+        )
 
     async def fetch(offset: int, limit: int | None) -> list[Pupil]:
         rows = await ctx.db.read(q.class_pupils_page, unit.id, offset, limit)
@@ -341,6 +363,8 @@ async def unlink_guardian(ctx: Context, link_id: int) -> int:
         consent = await q.consent_of(uow.session, pupil.id, link.guardian_person_id)  # type: ignore[arg-type]
         if consent is not None:
             await uow.delete(consent)
+        # A link made again later starts without the old calendar feeds.
+        await q.revoke_feeds(uow.session, link.guardian_person_id, pk(pupil), utcnow())
         await uow.audit(
             "GUARDIAN_UNLINKED",
             subject=link.guardian_person_id,

@@ -1,4 +1,6 @@
-"""The school's relation provider: GUARDIAN of pupils (consent applied) and MENTOR of classes."""
+"""The school's relation provider: GUARDIAN of pupils (legal representatives, consent applied)
+and of their classes' timetables, MENTOR of classes, TEACHES (a lesson of the class this school
+year)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,12 @@ from resolvers.school.access import school_relations
 
 
 async def school_relation_facts(ctx: Context, person_id: int) -> tuple[RelationFact, ...]:
-    guardian_of, mentor_of = await school_relations(ctx, person_id)
+    found = await school_relations(ctx, person_id)
     return (
-        RelationFact(Relation.GUARDIAN, "pupil_id", guardian_of),
-        RelationFact(Relation.MENTOR, "class_unit_id", mentor_of),
+        RelationFact(Relation.GUARDIAN, "pupil_id", found.guardian_of),
+        # A lesson of the child's class: keyed on the timetable, never on the class itself, so
+        # a guardian stands in no relation to the child's classmates.
+        RelationFact(Relation.GUARDIAN, "timetable_class_id", found.timetables),
+        RelationFact(Relation.MENTOR, "class_unit_id", found.mentor_of),
+        RelationFact(Relation.TEACHES, "class_unit_id", found.teaches),
     )

@@ -145,6 +145,15 @@ async def pupil_tests(
     return [t for t in tests if kind is None or t.test.kind is kind]
 
 
+def latest_lines(tests: list[TestResult]) -> list[tuple[TestResult, GradeLine]]:
+    """Every grade shown, across subjects and school years, newest first: by the day obtained,
+    then the latest entered. Built from the tests as they count, so a hidden exam result is
+    never among them and only the counting attempt of a test appears."""
+    lines = [(t, line) for t in tests for line in t.lines]
+    lines.sort(key=lambda pair: (pair[1].grade.taken_on, pk(pair[1].grade)), reverse=True)
+    return lines
+
+
 def by_subject(tests: list[TestResult]) -> list[tuple[SchoolSubject, list[TestResult]]]:
     grouped: dict[int, list[TestResult]] = defaultdict(list)
     subjects: dict[int, SchoolSubject] = {}
@@ -170,8 +179,12 @@ async def overview_scope(ctx: Context, view: PupilView, enrolment_id: int | None
         pk(view.pupil)
     )
     if enrolment_id is None:
+        # The seed's default: the active enrolment at the moment of asking — this school
+        # year's unless it ended, else the newest one still running, else the newest.
         current = school_year_of(today()).start_year
-        chosen = next((e for e in enrolments if e.school_year == current), None)
+        running = [e for e in enrolments if e.ended_on is None]
+        chosen = next((e for e in running if e.school_year == current), None)
+        chosen = chosen or (running[0] if running else None)
         chosen = chosen or (enrolments[0] if enrolments else None)
     else:
         chosen = next((e for e in enrolments if e.id == enrolment_id), None)

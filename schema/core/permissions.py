@@ -69,6 +69,9 @@ class Relation(Enum):
         "GUARDIAN", description="Viewer is a guardian of the pupil, with consent when 18+."
     )
     MENTOR = strawberry.enum_value("MENTOR", description="Viewer is mentor of the pupil's class.")
+    TEACHES = strawberry.enum_value(
+        "TEACHES", description="Viewer teaches a lesson of the pupil's class this school year."
+    )
     MEMBER = strawberry.enum_value(
         "MEMBER", description="Viewer holds a role on this unit or on a unit below it."
     )

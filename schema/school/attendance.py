@@ -74,6 +74,10 @@ class AbsenceNode(Node):
     def lesson_hour(self) -> int:
         return self.lesson_row.first_hour
 
+    @_f(PUPIL_READ, "Lesson hours missed: 2 for a double lesson.")
+    def lesson_hours(self) -> int:
+        return self.lesson_row.last_hour - self.lesson_row.first_hour + 1
+
     @_f(PUPIL_READ, "The subject missed.")
     def subject_name(self) -> str:
         return self.subject_row.name
@@ -133,14 +137,27 @@ class Attendance:
     first_day: date = _f(PUPIL_READ, "First day of the period.")
     last_day: date = _f(PUPIL_READ, "Last day of the period (included).")
     registered_lessons: int = _f(
-        PUPIL_READ, "Lessons whose attendance was registered in the period."
+        PUPIL_READ,
+        "Lessons whose attendance was registered in the period (a double lesson is one lesson; "
+        "the percentages count `registeredLessonHours`).",
     )
     absent_lessons: int = _f(PUPIL_READ, "Lessons the pupil was absent from.")
+    registered_lesson_hours: int = _f(
+        PUPIL_READ,
+        "Lesson hours ('lesuren') whose attendance was registered: a double lesson counts 2.",
+    )
+    absent_lesson_hours: int = _f(
+        PUPIL_READ, "Lesson hours the pupil was absent: a missed double lesson counts 2."
+    )
     absence_percent: Decimal | None = _f(
-        PUPIL_READ, "Absence in percent, one decimal; null without registered lessons."
+        PUPIL_READ,
+        "Absence in percent of the registered lesson hours (not lessons: a double lesson "
+        "counts as 2 hours), one decimal, half up; null without registered lessons.",
     )
     presence_percent: Decimal | None = _f(
-        PUPIL_READ, "Presence in percent (100 - absence); null without registered lessons."
+        PUPIL_READ,
+        "Presence in percent of the registered lesson hours (100 - absence); null without "
+        "registered lessons.",
     )
     weeks: list[AbsenceWeek] = _f(
         PUPIL_READ,
@@ -156,6 +173,8 @@ class Attendance:
             last_day=found.period.last,
             registered_lessons=found.registered_lessons,
             absent_lessons=found.absent_lessons,
+            registered_lesson_hours=found.registered_hours,
+            absent_lesson_hours=found.absent_hours,
             absence_percent=found.absence_percent,
             presence_percent=found.presence_percent,
             weeks=[

@@ -45,6 +45,12 @@ class GuardianAccessReason(Enum):
         description="The pupil is 18 or older and has not consented for this guardian: "
         "nothing is shown.",
     )
+    NOT_LEGAL_REPRESENTATIVE = strawberry.enum_value(
+        "NOT_LEGAL_REPRESENTATIVE",
+        description="The guardian is linked but not registered as legal representative "
+        "('wettelijk vertegenwoordiger'): nothing is shown until the administration marks "
+        "the link as such.",
+    )
 
 
 @strawberry.enum(description="Why a weighted average differs from the plain mean of grades.")

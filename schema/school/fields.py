@@ -18,9 +18,12 @@ from domain.school.grades import (
 from schema.core.permissions import requires
 from schema.school.enums import AssessmentKind
 
-# The pupil card, results, attendance and agenda: staff of the class, its mentor, the pupil
-# and guardians who may see the pupil today.
-PUPIL_READ = Requirement.of(SCHOOL_STAFF, [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR])
+# The pupil card, results, attendance and agenda: the administration, the class's mentor and
+# the teachers who teach a lesson of the class this school year (not every teacher of the
+# location), the pupil, and guardians who may see the pupil today.
+PUPIL_READ = Requirement.of(
+    SCHOOL_ADMINS, [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR, Relation.TEACHES]
+)
 
 
 # Who the guardians are and their consent state: administration, mentor, and the pupil, who
@@ -28,9 +31,16 @@ PUPIL_READ = Requirement.of(SCHOOL_STAFF, [Relation.SELF, Relation.GUARDIAN, Rel
 GUARDIANS_READ = Requirement.of(SCHOOL_ADMINS, [Relation.SELF, Relation.MENTOR])
 
 
-# The timetable of a class is also visible to its pupils (PUPIL on the class).
+# The history of a pupil's consent: the pupil, who gives it, and the administration.
+CONSENT_HISTORY_READ = Requirement.of(SCHOOL_ADMINS, [Relation.SELF])
+
+
+# The timetable of a class is also visible to its pupils (PUPIL on the class) and, by ID, to
+# the guardians of its pupils. A timetable holds no pupil's data: every teacher of the location
+# reads it (substitutions, planning).
 LESSON_READ = Requirement.of(
-    (*SCHOOL_STAFF, R.PUPIL), [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR]
+    (*SCHOOL_STAFF, R.PUPIL),
+    [Relation.SELF, Relation.GUARDIAN, Relation.MENTOR, Relation.TEACHES],
 )
 
 

@@ -100,3 +100,55 @@ class RecordGradeInput:
     )
     taken_on: date = strawberry.field(description="The day the grade was obtained.")
     attempt: int = strawberry.field(default=1, description="Attempt ('poging'), from 1.")
+
+
+@strawberry.input(
+    description="Corrections to a pupil's record ('gegevens wijzigen', seed 9.5). A field left "
+    "null stays as it is."
+)
+class UpdatePupilInput:
+    pupil_id: strawberry.ID = strawberry.field(description="The pupil.")
+    given_name: str | None = strawberry.field(default=None, description="Given name.")
+    name_prefix: str | None = strawberry.field(
+        default=None, description="Name prefix; empty to remove."
+    )
+    family_name: str | None = strawberry.field(default=None, description="Family name.")
+    student_number: str | None = strawberry.field(
+        default=None, description="Student number, unique within the school."
+    )
+    date_of_birth: date | None = strawberry.field(default=None, description="Date of birth.")
+    phone: str | None = strawberry.field(default=None, description="Phone; empty to remove.")
+    street: str | None = strawberry.field(default=None, description="Street and house number.")
+    postcode: str | None = strawberry.field(default=None, description="Postcode.")
+    city: str | None = strawberry.field(default=None, description="City.")
+    programme: str | None = strawberry.field(
+        default=None,
+        description="Programme ('opleiding'); also the programme of the current enrolment.",
+    )
+
+
+@strawberry.input(description="A pupil to move to another class of the same school.")
+class MovePupilInput:
+    pupil_id: strawberry.ID = strawberry.field(description="The pupil.")
+    class_id: strawberry.ID = strawberry.field(
+        description="The new class: a class of the pupil's school that you administer."
+    )
+
+
+@strawberry.input(
+    description="An earlier enrolment ('verbintenis') of a pupil: a programme over one or more "
+    "school years, in one class. Record each class separately."
+)
+class RecordEnrolmentInput:
+    pupil_id: strawberry.ID = strawberry.field(description="The pupil.")
+    class_id: strawberry.ID = strawberry.field(
+        description="The class of those school years (of the pupil's school)."
+    )
+    programme: str = strawberry.field(
+        description="Programme ('opleiding'); the results overview groups the school years of "
+        "one programme."
+    )
+    school_years: list[int] = strawberry.field(
+        description="First calendar years of the school years (2024 for 2024-2025): this or "
+        "earlier years, at most 6, none with an enrolment already."
+    )

@@ -16,7 +16,7 @@ from schema.core.permissions import public
 from schema.core.relay import UserError
 from schema.school.agenda import CalendarFeedNode, TimetableLessonNode
 from schema.school.attendance import AbsenceNode
-from schema.school.pupils import GuardianLinkNode, PupilNode
+from schema.school.pupils import GuardianLinkNode, PupilEnrolmentNode, PupilNode
 from schema.school.results import SchoolAssessmentNode, SchoolSubjectNode
 
 
@@ -36,6 +36,21 @@ class RegisterPupilPayload:
 )
 class GuardianLinkPayload:
     guardian_link: GuardianLinkNode | None = public(description="The link.", default=None)
+    errors: list[UserError] = errors_field()
+
+
+@strawberry.type(description="Result of correcting a pupil's record or moving the pupil.")
+class PupilPayload:
+    pupil: PupilNode | None = public(description="The pupil as it is now.", default=None)
+    errors: list[UserError] = errors_field()
+
+
+@strawberry.type(description="Result of recording or ending an enrolment.")
+class PupilEnrolmentPayload:
+    enrolments: list[PupilEnrolmentNode] = public(
+        description="The enrolments recorded or ended.", default_factory=list
+    )
+    pupil: PupilNode | None = public(description="The pupil.", default=None)
     errors: list[UserError] = errors_field()
 
 

@@ -28,14 +28,16 @@ from persistence.school.models import (
 from resolvers.context import Context
 from resolvers.core.i18n import render
 from resolvers.core.loader_group import referenced
+from resolvers.core.pagination import paginate
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
 from resolvers.school import attendance as school_attendance
 from resolvers.school import pupils as school_pupils
 from resolvers.school import results as school_results
 from schema.core.info import Info
+from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.core.payloads import arg
-from schema.core.relay import Node
+from schema.core.relay import Connection, Node
 from schema.school.agenda import Agenda, CalendarFeedNode
 from schema.school.attendance import Attendance
 from schema.school.enums import (
@@ -44,10 +46,19 @@ from schema.school.enums import (
     AverageDifferenceReason,
     GuardianAccessReason,
 )
-from schema.school.fields import GUARDIANS_READ, OWN_READ, PUPIL_READ, _f, _gid, _kind
+from schema.school.fields import (
+    CONSENT_HISTORY_READ,
+    GUARDIANS_READ,
+    OWN_READ,
+    PUPIL_READ,
+    _f,
+    _gid,
+    _kind,
+)
 from schema.school.results import (
     AverageExplanation,
     ExplainedTestLine,
+    GradeEntry,
     OverviewSubject,
     ResultsMatrix,
     ResultsOverview,
@@ -281,6 +292,37 @@ class PupilNode(Node):
 
     @_f(
         PUPIL_READ,
+        "The latest grades across all subjects and school years, newest first (by the day "
+        "obtained, then the latest entered), a page at a time: `latestGrades(first: 10)` for a "
+        "dashboard. The grades the matrix shows — the counting attempt of each test or "
+        "sub-test; families never receive unfinalised exam results.",
+    )
+    async def latest_grades(
+        self,
+        info: Info,
+        kind: Annotated[
+            AssessmentKind | None, arg("Only tests (REGULAR) or EXAM_ORIENTED; null for both.")
+        ] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
+    ) -> Connection[GradeEntry]:
+        request = page_request(first, after, last, before)
+        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
+        lines = school_results.latest_lines(tests)
+
+        async def fetch(offset: int, limit: int | None) -> list[GradeEntry]:
+            window = lines[offset:] if limit is None else lines[offset : offset + limit + 1]
+            return [GradeEntry.make(t, line, self.scope) for t, line in window]
+
+        async def count() -> int:
+            return len(lines)
+
+        return to_connection(await paginate(request, fetch, count), lambda entry: entry)
+
+    @_f(
+        PUPIL_READ,
         "Why a subject's running average is what it is: each test's grade, weight, share and "
         "sub-tests, and why it differs from the plain mean of the shown grades.",
     )
@@ -412,6 +454,28 @@ class PupilEnrolmentNode(Node):
         unit = await info.context.loaders.unit_by_id.load(self.row.class_unit_id)
         return unit.name if unit else ""
 
+    @_f(PUPIL_READ, "The day the administration ended the enrolment; null while it runs.")
+    def ended_on(self) -> date | None:
+        return self.row.ended_on
+
+    @_f(PUPIL_READ, "Whether the enrolment is active: not ended ('actieve inschrijving').")
+    def active(self) -> bool:
+        return self.row.ended_on is None
+
+
+MAX_CONSENT_CHANGES = 50
+
+
+@strawberry.type(description="One change of a pupil's consent for a guardian ('toestemming').")
+class ConsentChange:
+    scope: strawberry.Private[Scope]
+    given: bool = _f(CONSENT_HISTORY_READ, "True when consent was given, false when withdrawn.")
+    changed_at: datetime = _f(CONSENT_HISTORY_READ, "When (ISO 8601, UTC).")
+    changed_by_name: str | None = _f(
+        CONSENT_HISTORY_READ, "Who made the change; null if that account no longer exists."
+    )
+    changed_by_pupil: bool = _f(CONSENT_HISTORY_READ, "Whether the pupil made it themself.")
+
 
 @strawberry.type(
     name="GuardianLink",
@@ -466,21 +530,53 @@ class GuardianLinkNode(Node):
         consent = await self._consent(info)
         return bool(consent and consent.given)
 
-    @_f(GUARDIANS_READ, "When consent was last given; null if never.")
+    @_f(
+        GUARDIANS_READ,
+        "When the consent in force was given; null while consent is not given (the earlier "
+        "changes are in `consentHistory`).",
+    )
     async def consent_given_at(self, info: Info) -> datetime | None:
         consent = await self._consent(info)
         return consent.given_at if consent else None
 
-    @_f(GUARDIANS_READ, "When consent was last withdrawn; null if never.")
+    @_f(
+        GUARDIANS_READ,
+        "When consent was withdrawn, while it stays withdrawn; null while consent is given or "
+        "was never given.",
+    )
     async def consent_withdrawn_at(self, info: Info) -> datetime | None:
         consent = await self._consent(info)
         return consent.withdrawn_at if consent else None
+
+    @_f(
+        CONSENT_HISTORY_READ,
+        "Every change of the pupil's consent for this guardian, newest first (at most "
+        f"{MAX_CONSENT_CHANGES}): who, when, given or withdrawn. For the pupil and the "
+        "administration.",
+    )
+    async def consent_history(self, info: Info) -> list[ConsentChange]:
+        rows = await info.context.loaders.school.consent_changes_by_link.load(
+            (self.row.pupil_id, self.row.guardian_person_id)
+        )
+        return [
+            ConsentChange(
+                scope=self.scope,
+                given=change.given,
+                changed_at=change.changed_at,
+                changed_by_name=person.display_name if person else None,
+                changed_by_pupil=person is not None and person.id == self.pupil.person_id,
+            )
+            for change, person in rows[:MAX_CONSENT_CHANGES]
+        ]
 
     @_f(GUARDIANS_READ, "Whether this guardian sees the pupil's data today.")
     async def guardian_sees_data(self, info: Info) -> bool:
         consent = await self._consent(info)
         access = guardian_access(
-            self.pupil.date_of_birth, resolve.today(), bool(consent and consent.given)
+            self.pupil.date_of_birth,
+            resolve.today(),
+            bool(consent and consent.given),
+            self.row.legal_representative,
         )
         return access.allowed
 
@@ -488,6 +584,9 @@ class GuardianLinkNode(Node):
     async def access_reason(self, info: Info) -> GuardianAccessReason:
         consent = await self._consent(info)
         access = guardian_access(
-            self.pupil.date_of_birth, resolve.today(), bool(consent and consent.given)
+            self.pupil.date_of_birth,
+            resolve.today(),
+            bool(consent and consent.given),
+            self.row.legal_representative,
         )
         return GuardianAccessReason(access.reason.value)

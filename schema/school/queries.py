@@ -56,10 +56,11 @@ class SchoolQueries:
 
     @requires(
         SCHOOL_STAFF,
-        [Relation.MENTOR],
+        [Relation.MENTOR, Relation.TEACHES],
         on="classId",
-        description="Pupils of a class, by name: for the school administration and teachers of "
-        "the class's location or school, and the class's mentor.",
+        description="Pupils of a class, by name: for the school administration, the class's "
+        "mentor and the teachers who teach a lesson of the class this school year. Another "
+        "teacher of the location gets FORBIDDEN; anyone else NOT_FOUND.",
     )
     async def class_pupils(
         self,
@@ -82,7 +83,7 @@ class SchoolQueries:
 
     @requires(
         SCHOOL_STAFF,
-        [Relation.MENTOR],
+        [Relation.MENTOR, Relation.TEACHES],
         on="classId",
         description="The agenda of a class, for its staff and mentor (families use "
         "`Pupil.agenda`).",

@@ -100,6 +100,7 @@ class SchoolAssessmentNode(Node):
 )
 class GradeEntry:
     scope: strawberry.Private[Scope]
+    subject: SchoolSubjectNode = _f(PUPIL_READ, "The subject (of one school year).")
     name: str = _f(PUPIL_READ, "Name of the test or sub-test.")
     test_name: str = _f(PUPIL_READ, "Name of the test it counts for (itself for a test).")
     is_sub_test: bool = _f(PUPIL_READ, "Whether this is a sub-test's grade.")
@@ -109,6 +110,24 @@ class GradeEntry:
     attempt: int = _f(PUPIL_READ, "Attempt ('poging'), from 1; the latest counts.")
     kind: AssessmentKind = _f(PUPIL_READ, "Regular or exam-oriented.")
     finalised: bool = _f(PUPIL_READ, "Whether the exam board finalised it (exam-oriented).")
+
+    @classmethod
+    def make(
+        cls, test: school_results.TestResult, line: school_results.GradeLine, scope: Scope
+    ) -> GradeEntry:
+        return cls(
+            scope=scope,
+            subject=SchoolSubjectNode.make(test.subject, scope),
+            name=line.test.name,
+            test_name=test.test.name,
+            is_sub_test=line.test.id != test.test.id,
+            grade=line.value,
+            weight=line.weight,
+            taken_on=line.grade.taken_on,
+            attempt=line.grade.attempt,
+            kind=AssessmentKind(test.test.kind.value),
+            finalised=test.test.finalised,
+        )
 
 
 @strawberry.type(description="One subject in the results matrix.")
@@ -127,22 +146,7 @@ class SubjectResults:
     def make(
         cls, subject: SchoolSubject, tests: list[school_results.TestResult], scope: Scope
     ) -> SubjectResults:
-        grades = [
-            GradeEntry(
-                scope=scope,
-                name=line.test.name,
-                test_name=t.test.name,
-                is_sub_test=line.test.id != t.test.id,
-                grade=line.value,
-                weight=line.weight,
-                taken_on=line.grade.taken_on,
-                attempt=line.grade.attempt,
-                kind=AssessmentKind(t.test.kind.value),
-                finalised=t.test.finalised,
-            )
-            for t in tests
-            for line in t.lines
-        ]
+        grades = [GradeEntry.make(t, line, scope) for t in tests for line in t.lines]
         return cls(
             scope=scope,
             subject=SchoolSubjectNode.make(subject, scope),
