@@ -8,7 +8,12 @@ from starlette.responses import PlainTextResponse, Response
 from domain.core.errors import DomainError
 from portaal.pages import page
 from portaal.routes.context import route_context
-from resolvers.academy.links import certificate_download, magazine_link_valid, unsubscribe_magazine
+from resolvers.academy.links import (
+    certificate_download,
+    magazine_link_valid,
+    refresher_page,
+    unsubscribe_magazine,
+)
 
 INVALID_LINK = "This link is not valid or has expired."
 
@@ -43,3 +48,17 @@ async def magazine_unsubscribe(request: Request) -> Response:
         except DomainError as e:
             return PlainTextResponse(e.message, status_code=403)
     return page("magazine_unsubscribed.html", title="Afgemeld")
+
+
+async def refresher(request: Request) -> Response:
+    """The refresher module a learner was sent, behind the personal link in its mail."""
+    async with route_context(request) as ctx:
+        found = await refresher_page(ctx, request.path_params["delivery_id"], request.query_params)
+    if found is None:
+        return PlainTextResponse(INVALID_LINK, status_code=404)
+    return page(
+        "refresher.html",
+        title=found.title,
+        lang=found.language,
+        refresher=found,
+    )

@@ -99,3 +99,21 @@ def magazine_link_person(secret_key: str, query: Any) -> int:
     if not verify(secret_key, query.get("signature", ""), "magazine", person_id):
         raise DomainError(ErrorCode.TOKEN_INVALID, "This link is not valid.")
     return person_id
+
+
+def refresher_url(public_url: str, secret_key: str, delivery_id: int, person_id: int) -> str:
+    """The learner's own link to a refresher sent to them; it does not expire (it is in a mail
+    they may open months later) and opens nothing else."""
+    signature = sign(secret_key, "refresher", delivery_id, person_id)
+    return f"{public_url}/refreshers/{delivery_id}?person={person_id}&signature={signature}"
+
+
+def refresher_link_person(secret_key: str, delivery_id: int, query: Any) -> int | None:
+    """The person the refresher link was made for, or None when it is forged."""
+    try:
+        person_id = int(query.get("person", ""))
+    except ValueError:
+        return None
+    if not verify(secret_key, query.get("signature", ""), "refresher", delivery_id, person_id):
+        return None
+    return person_id

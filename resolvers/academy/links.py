@@ -10,6 +10,7 @@ from resolvers.academy.documents import (
     certificate_link_valid,
     certificate_pdf,
     magazine_link_person,
+    refresher_link_person,
 )
 from resolvers.context import Context
 
@@ -59,3 +60,33 @@ async def unsubscribe_magazine(ctx: Context, query: Any) -> None:
         await aq.unsubscribe_magazine(uow.session, person_id)
         await uow.audit("MAGAZINE_UNSUBSCRIBED", subject=person_id)
         await uow.commit()
+
+
+@dataclass(frozen=True)
+class RefresherPage:
+    title: str
+    course: str
+    minutes: int
+    language: str
+    name: str
+
+
+async def refresher_page(ctx: Context, delivery_id: int, query: Any) -> RefresherPage | None:
+    """The refresher sent to the learner the link was made for; None for any other link."""
+    person_id = refresher_link_person(ctx.settings.secret_key, delivery_id, query)
+    if person_id is None:
+        return None
+    found = await ctx.db.read(aq.refresher_delivery, delivery_id)
+    if found is None or found[0].person_id != person_id:
+        return None
+    _delivery, module, course = found
+    person = await ctx.loaders.person_by_id.load(person_id)
+    if person is None:
+        return None
+    return RefresherPage(
+        module.title,
+        course.title,
+        module.duration_minutes,
+        person.language.value,
+        person.given_name or person.email,
+    )

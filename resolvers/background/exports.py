@@ -37,15 +37,24 @@ PROGRESS_EVERY = 1000
 FORMULA_START = "=+-@\t\r"
 
 
+# An area's own file maker: (database, job, progress for a total) -> (content, rows written).
+Producer = Callable[
+    [Database, ExportJob, Callable[[int], "_Progress"]], Awaitable[tuple[bytes, int]]
+]
+
+
 @dataclass(frozen=True)
 class ExportKind:
     """What an export contains and who may ask for it."""
 
     title: str
     columns: list[str]
-    rows: Callable[[Database, ExportJob], Awaitable[tuple[int, AsyncIterator[list[Any]]]]]
+    rows: Callable[[Database, ExportJob], Awaitable[tuple[int, AsyncIterator[list[Any]]]]] | None
     roles: frozenset[Role]
     needs_unit: bool
+    # Set when the area writes the file itself (typed cells, a chart); `rows` is then unused.
+    produce: Producer | None = None
+    formats: frozenset[ExportFormat] = frozenset(ExportFormat)
 
 
 KINDS: dict[str, ExportKind] = {
@@ -86,6 +95,13 @@ async def start_export(
     ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None
 ) -> ExportJob:
     spec = KINDS[kind]
+    if fmt not in spec.formats:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "This export is not available as {format}",
+            "format",
+            format=fmt.value,
+        )
     if not ctx.viewer.holds_anywhere(spec.roles):
         raise DomainError(ErrorCode.FORBIDDEN, "You may not start this export.")
     if spec.needs_unit and unit_id is None:
@@ -214,9 +230,16 @@ async def run_export(db: Database, export_id: int) -> str:
         await jobs_q.set_export_progress(session, export_id, 0, 0, ExportStatus.RUNNING)
     spec = KINDS[job.kind]
     try:
-        total, rows = await spec.rows(db, job)
-        progress = _Progress(db, export_id, total)
-        content = await WRITERS[job.format](spec, rows, progress)
+        if spec.produce is not None:
+            content, done = await spec.produce(
+                db, job, lambda total: _Progress(db, export_id, total)
+            )
+        else:
+            assert spec.rows is not None
+            total, rows = await spec.rows(db, job)
+            progress = _Progress(db, export_id, total)
+            content = await WRITERS[job.format](spec, rows, progress)
+            done = progress.done
     except DomainError as e:
         async with db.transaction() as session:
             await jobs_q.fail_export(session, export_id, e.message, utcnow())
@@ -230,7 +253,7 @@ async def run_export(db: Database, export_id: int) -> str:
             content=content,
             filename=filename,
             content_type=CONTENT_TYPES[job.format],
-            rows=progress.done,
+            rows=done,
             now=utcnow(),
         )
-    return json.dumps({"rows": progress.done, "bytes": len(content)})
+    return json.dumps({"rows": done, "bytes": len(content)})
