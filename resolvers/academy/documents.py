@@ -21,6 +21,35 @@ def certificate_url(ctx: Context, certificate_id: int, person_id: int) -> str:
     return f"{ctx.settings.public_url}/certificates/{certificate_id}.pdf?person={person_id}&expires={expires}&signature={signature}"
 
 
+def admin_certificate_url(ctx: Context, certificate_id: int, admin_id: int) -> str:
+    """A link for the admin who asked: it works for one hour, only while logged in as them."""
+    expires = int((utcnow() + LINK_LIFETIME).timestamp())
+    signature = sign(
+        ctx.settings.secret_key, "certificate-admin", certificate_id, admin_id, expires
+    )
+    return f"{ctx.settings.public_url}/certificates/{certificate_id}.pdf?admin={admin_id}&expires={expires}&signature={signature}"
+
+
+def admin_link_valid(secret_key: str, certificate_id: int, query: Any) -> int | None:
+    """The admin the link was made for, or None when it is forged or expired."""
+    try:
+        admin_id, expires = int(query.get("admin", "")), int(query.get("expires", ""))
+    except ValueError:
+        return None
+    if not verify(
+        secret_key,
+        query.get("signature", ""),
+        "certificate-admin",
+        certificate_id,
+        admin_id,
+        expires,
+    ):
+        return None
+    if utcnow().timestamp() > expires:
+        return None
+    return admin_id
+
+
 def certificate_link_valid(secret_key: str, certificate_id: int, query: Any) -> int | None:
     """The person the link was made for, or None when it is forged or expired."""
     try:

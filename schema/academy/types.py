@@ -336,6 +336,17 @@ class CertificateNode(Node):
         assert self.scope.person_id is not None
         return certificate_url(info.context, pk(self.row), self.scope.person_id)
 
+    @requires(
+        ADMINS,
+        description="Signed link to the PDF for you as the learner's admin: valid for an hour, "
+        "only while you are logged in. The learner's own link (`pdfUrl`) stays theirs.",
+    )
+    def admin_pdf_url(self, info: Info) -> str | None:
+        from resolvers.academy.documents import admin_certificate_url
+
+        admin = info.context.viewer.person_id
+        return admin_certificate_url(info.context, pk(self.row), admin) if admin else None
+
 
 @strawberry.type(name="Enrolment", description="A course given to a learner, with progress.")
 class EnrolmentNode(Node):
