@@ -166,3 +166,45 @@ def test_dates_are_amsterdam_dates() -> None:
     from resolvers.academy.progress_export import _local_date
 
     assert _local_date(datetime.fromisoformat("2026-03-28T23:30:00+00:00")) == date(2026, 3, 29)
+
+
+LONG = "annemarie.van.der.heijden-oosterbroek@zorgorganisatie-noord-nederland.example.org"
+
+
+async def _statements_of_export(api: Api, token: str, fmt: str) -> tuple[int, bytes]:
+    started = await api.data(START, {"i": {"format": fmt}}, token)
+    job = started["startProgressExport"]["exportJob"]
+    before = api.database.statement_count
+    await Worker(make_settings(api.database.url), api.database).drain()
+    used = api.database.statement_count - before
+    done = (await api.data(POLL, {"id": job["id"]}, token))["node"]
+    response = await api.client.get(
+        done["downloadUrl"].replace("http://portaal.test", ""),
+        headers={"authorization": f"Bearer {token}"},
+    )
+    return used, response.content
+
+
+async def test_export_statements_do_not_grow_with_rows_and_long_addresses_stay_whole(
+    api: Api,
+) -> None:
+    admin = await api.login("noord@zorgacademie.example")
+    few, _ = await _statements_of_export(api, admin, "XLSX")
+    added = await api.data(
+        "mutation($c: ID!, $e: [String!]!) { addUsers(clusterId: $c, emails: $e) { errors { code } } }",
+        {
+            "c": await api.unit_id("Regio Noord"),
+            "e": [LONG] + [f"extra.{i}@example.org" for i in range(15)],
+        },
+        admin,
+    )
+    assert added["addUsers"]["errors"] == []
+    many, content = await _statements_of_export(api, admin, "XLSX")
+    assert many == few  # 4 users or 20: the same statements
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert len(rows) == 1 + 5 + 16
+    _, pdf = await _statements_of_export(api, admin, "PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert LONG in text  # shrunk to fit its column, never broken mid-address
