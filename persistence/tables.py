@@ -17,6 +17,7 @@ from persistence.academy.models import (
     LessonCompletion,
     Membership,
     MembershipCourse,
+    RefresherDelivery,
     RefresherModule,
     RegistrationNumber,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "OrgUnit",
     "OutboxMail",
     "Person",
+    "RefresherDelivery",
     "RefresherModule",
     "RegistrationNumber",
     "RoleAssignment",

@@ -230,6 +230,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
+            Route("/refreshers/{delivery_id:int}", academy_routes.refresher),
             Route(
                 "/magazine/unsubscribe",
                 academy_routes.magazine_unsubscribe,

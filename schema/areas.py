@@ -13,9 +13,11 @@ from resolvers.school.relations import school_relation_facts
 from schema.academy.mutations.accreditation import AcademyAccreditationMutations
 from schema.academy.mutations.assignment import AcademyAssignmentMutations
 from schema.academy.mutations.catalogue import AcademyCatalogueMutations
+from schema.academy.mutations.invitations import AcademyInvitationMutations
 from schema.academy.mutations.labels import AcademyLabelMutations
 from schema.academy.mutations.learning import AcademyLearningMutations
 from schema.academy.mutations.mail import AcademyMailMutations
+from schema.academy.mutations.reports import AcademyReportMutations
 from schema.academy.mutations.seats import AcademySeatMutations
 from schema.academy.mutations.users import AcademyUserMutations
 from schema.academy.queries import AcademyQueries
@@ -74,6 +76,8 @@ AREAS: tuple[Area, ...] = (
             AcademyLabelMutations,
             AcademyLearningMutations,
             AcademyAccreditationMutations,
+            AcademyReportMutations,
+            AcademyInvitationMutations,
         ),
         node_types=tuple(ACADEMY_NODE_TYPES),
     ),

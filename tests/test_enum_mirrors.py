@@ -17,7 +17,14 @@ RENAMED = {
     "UserErrorCode": "ErrorCode",
 }
 # Enums that exist only in the API: ways to ask, not facts of the domain.
-API_ONLY = {"UserStatus", "LearnerSort", "ExportKind", "AddUserOutcome"}
+API_ONLY = {
+    "UserStatus",
+    "LearnerSort",
+    "ExportKind",
+    "AddUserOutcome",
+    "ActivationState",
+    "MagazineState",
+}
 
 
 def _domain_enums() -> dict[str, type[Enum]]:

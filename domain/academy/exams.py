@@ -63,6 +63,12 @@ def check_may_start(course_completed: bool, attempts: Sequence[AttemptResult]) -
         )
 
 
+def correct_answers_needed(total: int) -> int:
+    """The fewest correct answers that pass an exam of `total` questions: the smallest c with
+    c × 100 ≥ 70 × total (21 of 30, 31 of 43, 7 of 10), what the learner sees before starting."""
+    return -(-PASS_MARK_PERCENT * total // 100) if total > 0 else 0
+
+
 def score_percent(correct: int, total: int) -> int:
     """Whole percent, rounded down (30 of 43 = 69.77% → 69%).
 

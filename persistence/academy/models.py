@@ -250,3 +250,17 @@ class LabelAssignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     label_id: int = foreign_key("label.id")
     person_id: int = foreign_key("person.id")
+
+
+class RefresherDelivery(SQLModel, table=True):
+    """A refresher module sent to a learner: what their personal link opens. Admins never
+    read these (academy seed: refreshers are not monitored)."""
+
+    __tablename__ = "refresher_delivery"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "refresher_module_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrolment_id: int = foreign_key("enrolment.id")
+    refresher_module_id: int = foreign_key("refresher_module.id")
+    person_id: int = foreign_key("person.id")
+    sent_at: datetime = timestamp()

@@ -30,6 +30,7 @@ from persistence.academy.models import (
     LessonCompletion,
     Membership,
     MembershipCourse,
+    RefresherDelivery,
     RefresherModule,
     RegistrationNumber,
 )
@@ -216,6 +217,12 @@ def _learner_where(f: LearnerFilter) -> list[Any]:
         clauses.append(Learner.hidden_at.is_(None))
     if f.added_since:
         clauses.append(Learner.added_at >= f.added_since)
+    if f.activated is True:
+        clauses.append(Person.password_hash.is_not(None))
+    elif f.activated is False:
+        clauses.append(Person.password_hash.is_(None))
+    if f.magazine is not None:
+        clauses.append(Learner.magazine.is_(f.magazine))
     if f.label_ids:
         # Only labels owned within the viewer's reach: a foreign label id must not probe users.
         owner = sa.orm.aliased(OrgUnit)
@@ -236,15 +243,14 @@ def _learner_where(f: LearnerFilter) -> list[Any]:
             )
         )
     if f.course_ids or f.course_status:
-        # The learner's courses in this cluster only, never their training elsewhere.
-        cond = [
-            Enrolment.person_id == Learner.person_id,
-            Enrolment.cluster_id == Learner.cluster_id,
-        ]
+        # The learner's courses in this cluster only, never their training elsewhere. An alias,
+        # so a query that joins enrolments itself (the progress report) keeps its own.
+        mine = sa.orm.aliased(Enrolment)
+        cond = [mine.person_id == Learner.person_id, mine.cluster_id == Learner.cluster_id]
         if f.course_ids:
-            cond.append(Enrolment.course_id.in_(f.course_ids))
+            cond.append(mine.course_id.in_(f.course_ids))
         if f.course_status:
-            cond.append(Enrolment.status == f.course_status)
+            cond.append(mine.status == f.course_status)
         clauses.append(sa.exists().where(*cond))
     if f.search:
         term = f.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -615,3 +621,72 @@ async def unsubscribe_magazine(session: AsyncSession, person_id: int) -> None:
     await session.execute(
         sa.update(Learner).where(Learner.person_id == person_id).values(magazine=False)
     )
+
+
+# --- refreshers sent to a learner --------------------------------------------------------------
+
+
+async def record_refresher_delivery(
+    session: AsyncSession, enrolment: Enrolment, module: RefresherModule
+) -> RefresherDelivery:
+    """The delivery row for this enrolment and module, made once however often the job runs."""
+    stmt = sa.select(RefresherDelivery).where(
+        RefresherDelivery.enrolment_id == enrolment.id,
+        RefresherDelivery.refresher_module_id == module.id,
+    )
+    found = (await session.execute(stmt)).scalars().first()
+    if found is not None:
+        return found
+    delivery = RefresherDelivery(
+        enrolment_id=enrolment.id, refresher_module_id=module.id, person_id=enrolment.person_id
+    )
+    session.add(delivery)
+    await session.flush()
+    return delivery
+
+
+def _refresher_rows() -> Any:
+    return (
+        sa.select(RefresherDelivery, RefresherModule, Course)
+        .join(RefresherModule, RefresherModule.id == RefresherDelivery.refresher_module_id)
+        .join(Course, Course.id == RefresherModule.course_id)
+    )
+
+
+async def refreshers_of_person(
+    session: AsyncSession, person_id: int
+) -> list[tuple[RefresherDelivery, RefresherModule, Course]]:
+    """The refreshers sent to a person, newest first, with module and course (one statement)."""
+    stmt = (
+        _refresher_rows()
+        .where(RefresherDelivery.person_id == person_id)
+        .order_by(RefresherDelivery.sent_at.desc(), RefresherDelivery.id.desc())
+    )
+    return [(d, m, c) for d, m, c in (await session.execute(stmt)).all()]
+
+
+async def refresher_delivery(
+    session: AsyncSession, delivery_id: int
+) -> tuple[RefresherDelivery, RefresherModule, Course] | None:
+    row = (
+        await session.execute(_refresher_rows().where(RefresherDelivery.id == delivery_id))
+    ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def label_user_count(session: AsyncSession, label_id: int) -> int:
+    stmt = sa.select(sa.func.count()).where(LabelAssignment.label_id == label_id)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def label_person_ids(session: AsyncSession, label_id: int) -> list[int]:
+    stmt = sa.select(LabelAssignment.person_id).where(LabelAssignment.label_id == label_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def set_magazine(session: AsyncSession, person_id: int, subscribed: bool) -> int:
+    """The person's magazine choice in every cluster they are a user of; how many rows."""
+    result = await session.execute(
+        sa.update(Learner).where(Learner.person_id == person_id).values(magazine=subscribed)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

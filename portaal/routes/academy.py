@@ -8,15 +8,22 @@ from starlette.responses import PlainTextResponse, Response
 from domain.core.errors import DomainError
 from portaal.pages import page
 from portaal.routes.context import route_context
-from resolvers.academy.links import certificate_download, magazine_link_valid, unsubscribe_magazine
+from resolvers.academy.links import (
+    certificate_download,
+    magazine_link_valid,
+    refresher_page,
+    unsubscribe_magazine,
+)
 from resolvers.core.i18n import N_, message_of, translate
 
 INVALID_LINK = N_("This link is not valid or has expired.")
 
 
 async def certificate_pdf(request: Request) -> Response:
-    """The learner's certificate as PDF, behind a signed link made for that learner."""
-    async with route_context(request) as ctx:
+    """A certificate as PDF, behind a signed link made for the learner (no login needed) or
+    for one of their admins (only while logged in as that admin)."""
+    admin_link = "admin" in request.query_params
+    async with route_context(request, authenticated=admin_link) as ctx:
         found = await certificate_download(
             ctx, request.path_params["certificate_id"], request.query_params
         )
@@ -55,3 +62,17 @@ async def magazine_unsubscribe(request: Request) -> Response:
             title=translate(N_("Unsubscribed")),
             done=translate(N_("You have been unsubscribed from the magazine.")),
         )
+
+
+async def refresher(request: Request) -> Response:
+    """The refresher module a learner was sent, behind the personal link in its mail."""
+    async with route_context(request) as ctx:
+        found = await refresher_page(ctx, request.path_params["delivery_id"], request.query_params)
+    if found is None:
+        return PlainTextResponse(translate(INVALID_LINK, ctx.language), status_code=404)
+    return page(
+        "refresher.html",
+        title=found.title,
+        lang=found.language,
+        refresher=found,
+    )

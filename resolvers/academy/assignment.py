@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from domain.background.messages import AdminMessage, check_message
@@ -16,9 +16,11 @@ from persistence.core import tree as org_q
 from persistence.core.models import Person
 from persistence.db import Reader
 from persistence.types import utcnow
+from resolvers.academy.activation import PREVIEW_LINK, activation_link, not_activated
 from resolvers.academy.selection import Selection, selected_learners
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
+from resolvers.core.i18n import N_, translate
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class CourseCount:
     course: Course
     receiving: int
     already_has: int
+    # Who has it already, so the admin is told by name (the seed: "je krijgt vanzelf een melding").
+    already: list[Learner] = field(default_factory=list)
 
 
 @dataclass
@@ -54,8 +58,15 @@ def _check_mail(mail: AssignmentMail) -> AssignmentMail:
 
 
 def render_assignment(
-    ctx: Context, mail: AssignmentMail, person: Person, courses: list[Course]
+    ctx: Context,
+    mail: AssignmentMail,
+    person: Person,
+    courses: list[Course],
+    activation_link: str | None = None,
 ) -> Any:
+    """The invitation; someone who never activated gets their activation link in it, since
+    "log in" means nothing to a person without a password."""
+
     def paragraphs(text: str) -> list[str]:
         return AdminMessage("", text, "").paragraphs
 
@@ -71,6 +82,7 @@ def render_assignment(
         name=person.given_name or person.email,
         courses=[c.title for c in courses],
         link=ctx.settings.public_url,
+        activation_link=activation_link,
     )
 
 
@@ -108,14 +120,15 @@ async def plan_assignment(
     new_pairs: dict[int, list[Course]] = defaultdict(list)
     counts = []
     for course in courses:
-        receiving = already = 0
+        receiving = 0
+        already: list[Learner] = []
         for learner in learners:
             if (learner.person_id, course.id, learner.cluster_id) in have:
-                already += 1
+                already.append(learner)
             else:
                 receiving += 1
                 new_pairs[learner.id or 0].append(course)
-        counts.append(CourseCount(course, receiving, already))
+        counts.append(CourseCount(course, receiving, len(already), already))
     people = {
         p.id: p for p in await db.read(iq.persons_by_ids, person_ids) if p and p.id is not None
     }
@@ -127,11 +140,12 @@ async def preview_assignment(
 ) -> tuple[AssignmentPlan, Any]:
     plan = await plan_assignment(ctx.db, ctx, selection, course_ids, mail)
     first = next((lr for lr in plan.learners if lr.id in plan.new_pairs), None)
-    rendered = (
-        render_assignment(ctx, plan.mail, plan.people[first.person_id], plan.new_pairs[first.id])
-        if first and first.id is not None
-        else None
-    )
+    rendered = None
+    if first and first.id is not None:
+        person = plan.people[first.person_id]
+        # The preview shows where the personal, single-use link goes; none is issued.
+        marker = f"{ctx.settings.public_url}{PREVIEW_LINK}" if not_activated(person) else None
+        rendered = render_assignment(ctx, plan.mail, person, plan.new_pairs[first.id], marker)
     return plan, rendered
 
 
@@ -160,9 +174,14 @@ async def assign_courses(
                 )
             if courses:
                 person = plan.people[learner.person_id]
+                link = (
+                    await activation_link(ctx, uow.session, person)
+                    if not_activated(person)
+                    else None
+                )
                 await enqueue(
                     uow.session,
-                    render_assignment(ctx, plan.mail, person, courses),
+                    render_assignment(ctx, plan.mail, person, courses, link),
                     to=person.email,
                     person_id=person.id,
                     sender_name=plan.mail.sender_name,
@@ -174,3 +193,24 @@ async def assign_courses(
         )
         await uow.commit()
     return plan
+
+
+ALREADY_HAS = N_("{name} already has the course {course}; it is not given twice.")
+
+
+def already_has_notices(plan: AssignmentPlan) -> list[tuple[Learner, Course, str]]:
+    """Per user who has a chosen course already: the user, the course and the message."""
+    return [
+        (
+            learner,
+            count.course,
+            translate(
+                ALREADY_HAS,
+                name=plan.people[learner.person_id].display_name,
+                course=count.course.title,
+            ),
+        )
+        for count in plan.counts
+        for learner in count.already
+        if learner.person_id in plan.people
+    ]

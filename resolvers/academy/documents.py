@@ -22,6 +22,35 @@ def certificate_url(ctx: Context, certificate_id: int, person_id: int) -> str:
     return f"{ctx.settings.public_url}/certificates/{certificate_id}.pdf?person={person_id}&expires={expires}&signature={signature}"
 
 
+def admin_certificate_url(ctx: Context, certificate_id: int, admin_id: int) -> str:
+    """A link for the admin who asked: it works for one hour, only while logged in as them."""
+    expires = int((utcnow() + LINK_LIFETIME).timestamp())
+    signature = sign(
+        ctx.settings.secret_key, "certificate-admin", certificate_id, admin_id, expires
+    )
+    return f"{ctx.settings.public_url}/certificates/{certificate_id}.pdf?admin={admin_id}&expires={expires}&signature={signature}"
+
+
+def admin_link_valid(secret_key: str, certificate_id: int, query: Any) -> int | None:
+    """The admin the link was made for, or None when it is forged or expired."""
+    try:
+        admin_id, expires = int(query.get("admin", "")), int(query.get("expires", ""))
+    except ValueError:
+        return None
+    if not verify(
+        secret_key,
+        query.get("signature", ""),
+        "certificate-admin",
+        certificate_id,
+        admin_id,
+        expires,
+    ):
+        return None
+    if utcnow().timestamp() > expires:
+        return None
+    return admin_id
+
+
 def certificate_link_valid(secret_key: str, certificate_id: int, query: Any) -> int | None:
     """The person the link was made for, or None when it is forged or expired."""
     try:
@@ -78,4 +107,22 @@ def magazine_link_person(secret_key: str, query: Any) -> int:
         raise DomainError(ErrorCode.TOKEN_INVALID, "This link is not valid.") from None
     if not verify(secret_key, query.get("signature", ""), "magazine", person_id):
         raise DomainError(ErrorCode.TOKEN_INVALID, "This link is not valid.")
+    return person_id
+
+
+def refresher_url(public_url: str, secret_key: str, delivery_id: int, person_id: int) -> str:
+    """The learner's own link to a refresher sent to them; it does not expire (it is in a mail
+    they may open months later) and opens nothing else."""
+    signature = sign(secret_key, "refresher", delivery_id, person_id)
+    return f"{public_url}/refreshers/{delivery_id}?person={person_id}&signature={signature}"
+
+
+def refresher_link_person(secret_key: str, delivery_id: int, query: Any) -> int | None:
+    """The person the refresher link was made for, or None when it is forged."""
+    try:
+        person_id = int(query.get("person", ""))
+    except ValueError:
+        return None
+    if not verify(secret_key, query.get("signature", ""), "refresher", delivery_id, person_id):
+        return None
     return person_id

@@ -39,10 +39,47 @@ async def _label(uow: UnitOfWork, label_id: int) -> Label:
 
 
 async def delete_label(ctx: Context, label_id: int) -> int:
+    """Delete a label, also one in use: its users lose it. Returns how many lost it."""
     async with ctx.uow() as uow:
-        await uow.delete(await _label(uow, label_id))
+        label = await _label(uow, label_id)
+        users = await aq.label_user_count(uow.session, label_id)
+        await aq.set_label_assignments(
+            uow.session, label_id, await aq.label_person_ids(uow.session, label_id), False
+        )
+        await uow.delete(label)
+        await uow.audit("LABEL_DELETED", unit=label.owner_unit_id, detail=f"{label.name}: {users}")
         await uow.commit()
-    return label_id
+    return users
+
+
+async def label_usage(ctx: Context, label_id: int) -> tuple[Label, int]:
+    """The preview of a deletion: the label and how many users would lose it."""
+    label = await ctx.loaders.academy.label_by_id.load(label_id)
+    if label is None:
+        raise not_found("labelId")
+    return label, await ctx.db.read(aq.label_user_count, label_id)
+
+
+async def rename_label(ctx: Context, label_id: int, name: str, colour: str | None) -> Label:
+    """A new name (unique within its unit, whatever the case) and, if given, a new colour."""
+    clean = label_rules.clean_label_name(name)
+    parsed = label_rules.parse_colour(colour) if colour is not None else None
+    async with ctx.uow() as uow:
+        label = await _label(uow, label_id)
+        others = [
+            lb.name
+            for lb in await aq.labels_of_units(uow.session, [label.owner_unit_id])
+            if lb.id != label.id
+        ]
+        label_rules.check_label_unique(others, clean)
+        before = label.name
+        label.name = clean
+        if parsed is not None:
+            label.colour = parsed.value
+        await uow.flush()
+        await uow.audit("LABEL_RENAMED", unit=label.owner_unit_id, detail=f"{before} -> {clean}")
+        await uow.commit()
+    return label
 
 
 async def set_label(

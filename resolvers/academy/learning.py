@@ -33,6 +33,7 @@ from persistence.academy.models import (
     ExamAttempt,
     LessonCompletion,
     RegistrationNumber,
+    pk,
 )
 from persistence.background import jobs as jobs_q
 from persistence.background.models import ExportJob
@@ -40,6 +41,7 @@ from persistence.core import people as iq
 from persistence.core.models import Person
 from persistence.db import Database, UnitOfWork
 from persistence.types import utcnow
+from resolvers.academy.documents import refresher_url
 from resolvers.background.mail import enqueue, render
 from resolvers.context import Context
 from resolvers.core.tree import not_found
@@ -247,6 +249,17 @@ async def start_accreditation_export(
     """A new report now (or the file of an earlier one, e.g. a six-weekly report) as an export."""
     person_id = ctx.viewer.person_id
     assert person_id is not None
+    if report_id is None:
+        register = accreditation.register_for(register_code, "registerCode")
+        if not register.reported_by_academy:
+            # Teachers and SKJ-registered users send their certificate themselves (academy seed).
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "The academy does not report to {register}: learners send their certificate "
+                "to this register themselves",
+                "registerCode",
+                register=register.name,
+            )
     async with ctx.uow() as uow:
         if report_id is None:
             report = await create_accreditation_report(uow.session, register_code, person_id)
@@ -293,6 +306,8 @@ async def send_refresher(
             for m in (await aq.refreshers_by_course(session, [course.id]))[0]
             if m.moment.value == moment
         )
+        # What the link opens: the learner's own record of the refresher, made once.
+        delivery = await aq.record_refresher_delivery(session, enrolment, module)
         mail = render(
             "refresher",
             person.language.value,
@@ -300,7 +315,7 @@ async def send_refresher(
             course=course.title,
             title=module.title,
             minutes=module.duration_minutes,
-            link=f"{settings.public_url}/refreshers/{module.id}",
+            link=refresher_url(settings.public_url, settings.secret_key, pk(delivery), pk(person)),
         )
         await enqueue(
             session,
@@ -314,3 +329,10 @@ async def send_refresher(
 
 async def reports(ctx: Context, register_code: str | None) -> list[AccreditationReport]:
     return await ctx.db.read(aq.accreditation_reports, register_code)
+
+
+async def my_refreshers(ctx: Context) -> list[tuple[Any, Any, Course]]:
+    """The refreshers sent to the viewer; nobody else's, whoever asks."""
+    if ctx.viewer.person_id is None or ctx.viewer.token_scoped:
+        return []
+    return await ctx.db.read(aq.refreshers_of_person, ctx.viewer.person_id)

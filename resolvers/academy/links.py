@@ -7,10 +7,13 @@ from typing import Any
 
 from persistence.academy import queries as aq
 from resolvers.academy.documents import (
+    admin_link_valid,
     certificate_link_valid,
     certificate_pdf,
     magazine_link_person,
+    refresher_link_person,
 )
+from resolvers.academy.selection import ACADEMY_ADMINS
 from resolvers.context import Context
 
 
@@ -23,18 +26,44 @@ class CertificateFile:
 async def certificate_download(
     ctx: Context, certificate_id: int, query: Any
 ) -> CertificateFile | None:
-    """The certificate's PDF for the learner the link was made for; None for any other link."""
+    """The certificate's PDF for the learner the link was made for, or for the admin of the
+    learner's cluster it was made for (logged in as that admin); None for any other link."""
+    if "admin" in query:
+        return await _admin_download(ctx, certificate_id, query)
     person_id = certificate_link_valid(ctx.settings.secret_key, certificate_id, query)
     if person_id is None:
         return None
+    found = await _certificate(ctx, certificate_id)
+    if found is None or found[3].id != person_id:
+        return None
+    return _file(found)
+
+
+async def _certificate(ctx: Context, certificate_id: int) -> Any:
     certificate = (await ctx.db.read(aq.certificates_by_ids, [certificate_id]))[0]
-    found = (
+    return (
         await ctx.db.read(aq.certificate_by_code, certificate.verification_code)
         if certificate
         else None
     )
-    if found is None or found[3].id != person_id:
+
+
+async def _admin_download(ctx: Context, certificate_id: int, query: Any) -> CertificateFile | None:
+    admin_id = admin_link_valid(ctx.settings.secret_key, certificate_id, query)
+    # A link that leaks is useless to anyone but the admin who asked, and only while they still
+    # administer the learner's cluster.
+    if admin_id is None or ctx.viewer.person_id != admin_id:
         return None
+    found = await _certificate(ctx, certificate_id)
+    if found is None:
+        return None
+    cluster = await ctx.loaders.unit_by_id.load(found[1].cluster_id)
+    if cluster is None or not ctx.viewer.holds_on(ACADEMY_ADMINS, cluster.path):
+        return None
+    return _file(found)
+
+
+def _file(found: Any) -> CertificateFile:
     certificate, _enrolment, course, person = found
     pdf = certificate_pdf(
         person.display_name,
@@ -59,3 +88,33 @@ async def unsubscribe_magazine(ctx: Context, query: Any) -> None:
         await aq.unsubscribe_magazine(uow.session, person_id)
         await uow.audit("MAGAZINE_UNSUBSCRIBED", subject=person_id)
         await uow.commit()
+
+
+@dataclass(frozen=True)
+class RefresherPage:
+    title: str
+    course: str
+    minutes: int
+    language: str
+    name: str
+
+
+async def refresher_page(ctx: Context, delivery_id: int, query: Any) -> RefresherPage | None:
+    """The refresher sent to the learner the link was made for; None for any other link."""
+    person_id = refresher_link_person(ctx.settings.secret_key, delivery_id, query)
+    if person_id is None:
+        return None
+    found = await ctx.db.read(aq.refresher_delivery, delivery_id)
+    if found is None or found[0].person_id != person_id:
+        return None
+    _delivery, module, course = found
+    person = await ctx.loaders.person_by_id.load(person_id)
+    if person is None:
+        return None
+    return RefresherPage(
+        module.title,
+        course.title,
+        module.duration_minutes,
+        person.language.value,
+        person.given_name or person.email,
+    )

@@ -9,13 +9,14 @@ from domain.core.orgtree import OrgUnitKind
 from persistence.academy import queries as aq
 from resolvers.academy.documents import magazine_unsubscribe_url
 from resolvers.background.mail import enqueue, render
+from resolvers.background.messages import SendOutcome
 from resolvers.context import Context
 from resolvers.core.tree import unit_of_kind
 
 
 async def send_magazine(
     ctx: Context, academy_id: int, subject: str, body: str, idempotency_key: str | None
-) -> int:
+) -> SendOutcome:
     """The magazine to every subscribed user of the organisation, each with a one-click
     unsubscribe link (also as List-Unsubscribe, RFC 8058)."""
     message = check_message(subject, body, "Portaal")
@@ -23,6 +24,7 @@ async def send_magazine(
     async with ctx.uow() as uow:
         academy = await unit_of_kind(uow, academy_id, OrgUnitKind.ACADEMY, "academyId")
         people = await aq.magazine_subscribers(uow.session, academy.path)
+        queued = 0
         for person in people:
             assert person.id is not None
             url = magazine_unsubscribe_url(
@@ -37,7 +39,7 @@ async def send_magazine(
                 name=person.given_name or person.email,
                 unsubscribe=url,
             )
-            await enqueue(
+            queued += await enqueue(
                 uow.session,
                 mail,
                 to=person.email,
@@ -49,6 +51,25 @@ async def send_magazine(
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
             )
-        await uow.audit("MAGAZINE_SENT", unit=academy.id, detail=f"{len(people)} recipients")
+        await uow.audit(
+            "MAGAZINE_SENT", unit=academy.id, detail=f"{queued} of {len(people)} recipients"
+        )
         await uow.commit()
-    return len(people)
+    # A retry with the same key finds every mail queued already: it sends nothing new.
+    return SendOutcome(queued, len(people) - queued)
+
+
+async def set_subscription(ctx: Context, subscribed: bool) -> bool:
+    """The learner's own choice: subscribe again after unsubscribing, or leave."""
+    from resolvers.core.accounts import require_login_session
+
+    require_login_session(ctx)
+    person_id = ctx.viewer.person_id
+    assert person_id is not None
+    async with ctx.uow() as uow:
+        await aq.set_magazine(uow.session, person_id, subscribed)
+        await uow.audit(
+            "MAGAZINE_SUBSCRIBED" if subscribed else "MAGAZINE_UNSUBSCRIBED", subject=person_id
+        )
+        await uow.commit()
+    return subscribed

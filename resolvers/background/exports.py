@@ -39,17 +39,26 @@ PROGRESS_EVERY = 1000
 FORMULA_START = "=+-@\t\r"
 
 
+# An area's own file maker: (database, job, progress for a total) -> (content, rows written).
+Producer = Callable[
+    [Database, ExportJob, Callable[[int], "_Progress"]], Awaitable[tuple[bytes, int]]
+]
+
+
 @dataclass(frozen=True)
 class ExportKind:
     """What an export contains and who may ask for it."""
 
     title: str
     columns: list[str]
-    rows: Callable[[Database, ExportJob], Awaitable[tuple[int, AsyncIterator[list[Any]]]]]
+    rows: Callable[[Database, ExportJob], Awaitable[tuple[int, AsyncIterator[list[Any]]]]] | None
     roles: frozenset[Role]
     needs_unit: bool
     # Columns holding a stored value people read by name: value -> message id (a role).
     names: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Set when the area writes the file itself (typed cells, a chart); `rows` is then unused.
+    produce: Producer | None = None
+    formats: frozenset[ExportFormat] = frozenset(ExportFormat)
 
 
 KINDS: dict[str, ExportKind] = {
@@ -105,6 +114,13 @@ async def start_export(
     ctx: Context, kind: str, fmt: ExportFormat, unit_id: int | None
 ) -> ExportJob:
     spec = KINDS[kind]
+    if fmt not in spec.formats:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "This export is not available as {format}",
+            "format",
+            format=fmt.value,
+        )
     if not ctx.viewer.holds_anywhere(spec.roles):
         raise DomainError(ErrorCode.FORBIDDEN, "You may not start this export.")
     if spec.needs_unit and unit_id is None:
@@ -247,9 +263,16 @@ async def run_export(db: Database, export_id: int) -> str:
     # Headers, sheet name, title and a failure in the requester's language (nl if not kept).
     with language(json.loads(job.params or "{}").get("language")):
         try:
-            total, rows = await spec.rows(db, job)
-            progress = _Progress(db, export_id, total)
-            content = await WRITERS[job.format](spec, _named(spec, rows), progress)
+            if spec.produce is not None:
+                content, done = await spec.produce(
+                    db, job, lambda total: _Progress(db, export_id, total)
+                )
+            else:
+                assert spec.rows is not None
+                total, rows = await spec.rows(db, job)
+                progress = _Progress(db, export_id, total)
+                content = await WRITERS[job.format](spec, _named(spec, rows), progress)
+                done = progress.done
         except DomainError as e:
             async with db.transaction() as session:
                 await jobs_q.fail_export(session, export_id, message_of(e), utcnow())
@@ -263,7 +286,7 @@ async def run_export(db: Database, export_id: int) -> str:
             content=content,
             filename=filename,
             content_type=CONTENT_TYPES[job.format],
-            rows=progress.done,
+            rows=done,
             now=utcnow(),
         )
-    return json.dumps({"rows": progress.done, "bytes": len(content)})
+    return json.dumps({"rows": done, "bytes": len(content)})

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from persistence.background import jobs as jobs_q
 from persistence.db import Database
+from resolvers.academy import progress_export as _academy_exports  # noqa: F401  (its kinds)
 from resolvers.background.exports import run_export
 from resolvers.settings import ServiceSettings
 

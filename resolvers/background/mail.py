@@ -55,9 +55,9 @@ async def enqueue(
     person_id: int | None = None,
     sender_name: str = "Portaal",
     headers: dict[str, str] | None = None,
-) -> None:
-    """Queue in the caller's transaction; the same key twice queues once."""
-    await add_once(
+) -> bool:
+    """Queue in the caller's transaction; the same key twice queues once. True when queued now."""
+    return await add_once(
         session,
         OutboxMail(
             idempotency_key=idempotency_key,

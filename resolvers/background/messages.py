@@ -49,12 +49,24 @@ async def plan(
     return MessagePlan(message, recipients, refused)
 
 
-async def send(ctx: Context, planned: MessagePlan, idempotency_key: str | None) -> int:
+@dataclass(frozen=True)
+class SendOutcome:
+    """What a sending did: mails queued now, and recipients this key had been used for before
+    (a retry with the same idempotency key queues nothing new)."""
+
+    queued: int
+    repeated: int
+
+
+async def send_outcome(
+    ctx: Context, planned: MessagePlan, idempotency_key: str | None
+) -> SendOutcome:
     """Queue one mail per recipient in one transaction; a repeated key queues nothing new."""
     key = idempotency_key or uuid.uuid4().hex
+    queued = 0
     async with ctx.uow() as uow:
         for person in planned.recipients:
-            await enqueue(
+            queued += await enqueue(
                 uow.session,
                 render_for(planned.message, person),
                 to=person.email,
@@ -64,10 +76,15 @@ async def send(ctx: Context, planned: MessagePlan, idempotency_key: str | None) 
             )
         await uow.audit(
             "ADMIN_MESSAGE_SENT",
-            detail=f"{len(planned.recipients)} recipients: {planned.message.subject}",
+            detail=f"{queued} of {len(planned.recipients)} recipients: {planned.message.subject}",
         )
         await uow.commit()
-    return len(planned.recipients)
+    return SendOutcome(queued, len(planned.recipients) - queued)
+
+
+async def send(ctx: Context, planned: MessagePlan, idempotency_key: str | None) -> int:
+    """`send_outcome`, counting the mails queued now (0 for a retry with the same key)."""
+    return (await send_outcome(ctx, planned, idempotency_key)).queued
 
 
 def first_mail(planned: MessagePlan) -> RenderedMail | None:

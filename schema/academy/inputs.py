@@ -19,6 +19,7 @@ from resolvers.academy.selection import Selection
 from schema.academy.types import (
     CourseStatus,
 )
+from schema.background.types import ExportFormat
 
 ORG_ADMINS = (R.PLATFORM_ADMIN, R.ACADEMY_ORG_ADMIN)
 
@@ -31,6 +32,26 @@ class UserStatus(Enum):
     ACTIVE = strawberry.enum_value("ACTIVE", description="Users not hidden (the default).")
     HIDDEN = strawberry.enum_value("HIDDEN", description="Hidden users only.")
     ALL = strawberry.enum_value("ALL", description="Both.")
+
+
+@strawberry.enum(description="Which users a list shows by whether they activated their account.")
+class ActivationState(Enum):
+    ALL = strawberry.enum_value("ALL", description="Both (the default).")
+    ACTIVATED = strawberry.enum_value(
+        "ACTIVATED", description="Users who chose a password (activated their account)."
+    )
+    NOT_ACTIVATED = strawberry.enum_value(
+        "NOT_ACTIVATED", description="Users who never activated their account."
+    )
+
+
+@strawberry.enum(description="Which users a list shows by their magazine subscription.")
+class MagazineState(Enum):
+    ALL = strawberry.enum_value("ALL", description="Both (the default).")
+    SUBSCRIBED = strawberry.enum_value("SUBSCRIBED", description="Users who get the magazine.")
+    UNSUBSCRIBED = strawberry.enum_value(
+        "UNSUBSCRIBED", description="Users who unsubscribed from the magazine."
+    )
 
 
 @strawberry.enum(description="Order of the user list.")
@@ -65,6 +86,14 @@ class LearnerFilterInput:
     )
     search: str | None = strawberry.field(
         default=None, description="Part of the name or e-mail address."
+    )
+    activation: ActivationState = strawberry.field(
+        default=ActivationState.ALL,
+        description="Activated accounts, never activated ones, or both (default ALL).",
+    )
+    magazine: MagazineState = strawberry.field(
+        default=MagazineState.ALL,
+        description="Magazine subscribers, those who unsubscribed, or both (default ALL).",
     )
 
 
@@ -173,6 +202,16 @@ def to_filter(f: LearnerFilterInput | None) -> LearnerFilter:
         added_since=f.added_since,
         course_status=DomainStatus(f.course_status.value) if f.course_status else None,
         search=(f.search or "").strip() or None,
+        activated={
+            ActivationState.ALL: None,
+            ActivationState.ACTIVATED: True,
+            ActivationState.NOT_ACTIVATED: False,
+        }[f.activation],
+        magazine={
+            MagazineState.ALL: None,
+            MagazineState.SUBSCRIBED: True,
+            MagazineState.UNSUBSCRIBED: False,
+        }[f.magazine],
     )
 
 
@@ -214,4 +253,27 @@ def to_new_course(c: CreateCourseInput) -> courses.NewCourse:
             )
             for r in c.refreshers or []
         ),
+    )
+
+
+@strawberry.input(
+    description="The progress report: which users (the user list's filter) and the format."
+)
+class ProgressExportInput:
+    filter: LearnerFilterInput | None = strawberry.field(
+        default=None, description="The user list's filter; null for its defaults (active users)."
+    )
+    format: ExportFormat = strawberry.field(
+        default=ExportFormat.XLSX, description="XLSX (default), CSV or PDF (with a chart)."
+    )
+
+
+@strawberry.input(description="Users to send the invitation (activation) mail again.")
+class ResendInvitationsInput:
+    selection: UserSelectionInput = strawberry.field(
+        description="The users; those who activated already are skipped."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Any unique string per sending, so a retry does not mail twice.",
     )

@@ -8,7 +8,7 @@ from enum import Enum
 import strawberry
 
 from persistence.academy.models import Learner
-from resolvers.academy.assignment import AssignmentPlan
+from resolvers.academy.assignment import AssignmentPlan, already_has_notices
 from schema.academy.types import (
     CourseNode,
     EnrolmentNode,
@@ -90,11 +90,23 @@ class CourseAssignmentCount:
 
 
 @public_fields
+@strawberry.type(description="A user who has a chosen course already: it is not given twice.")
+class AlreadyHasCourse:
+    user: LearnerNode = strawberry.field(description="The user.")
+    course: CourseNode = strawberry.field(description="The course they have already.")
+    message: str = strawberry.field(description="The notice, naming both, in your language.")
+
+
+@public_fields
 @strawberry.type(description="The preview of a course assignment: who gets what, and the mail.")
 class CourseAssignmentPreview:
     user_count: int = strawberry.field(default=0, description="Users selected.")
     courses: list[CourseAssignmentCount] = strawberry.field(
         default_factory=list, description="Per course."
+    )
+    already_has: list[AlreadyHasCourse] = strawberry.field(
+        default_factory=list,
+        description="Each user who has a chosen course already, with the course and a notice.",
     )
     mail_subject: str | None = strawberry.field(default=None, description="Subject as sent.")
     mail_text: str | None = strawberry.field(
@@ -112,6 +124,10 @@ class AssignCoursesPayload:
     enrolments_created: int = strawberry.field(default=0, description="New enrolments.")
     courses: list[CourseAssignmentCount] = strawberry.field(
         default_factory=list, description="Per course."
+    )
+    already_has: list[AlreadyHasCourse] = strawberry.field(
+        default_factory=list,
+        description="Each user who had a chosen course already (not given twice), with a notice.",
     )
     errors: list[UserError] = errors_field()
 
@@ -172,6 +188,12 @@ class StartExamPayload:
     attempt: ExamAttemptNode | None = strawberry.field(default=None, description="The attempt.")
     questions: list[ExamQuestion] = strawberry.field(
         default_factory=list, description="The questions; answer with option indexes."
+    )
+    pass_mark_percent: int | None = strawberry.field(
+        default=None, description="Score needed to pass, in percent (70, fixed)."
+    )
+    correct_answers_needed: int | None = strawberry.field(
+        default=None, description="Correct answers needed to pass this exam."
     )
     errors: list[UserError] = errors_field("Why it did not start.")
 
@@ -240,7 +262,17 @@ class CoursePayload:
 @public_fields
 @strawberry.type(description="Result of mailing users.")
 class UserMailPayload:
-    queued_count: int = strawberry.field(default=0, description="Mails queued.")
+    queued_count: int = strawberry.field(
+        default=0, description="Mails queued now; 0 when this is a retry of a sending done already."
+    )
+    already_queued_count: int = strawberry.field(
+        default=0,
+        description="Recipients this idempotency key had queued a mail for before (not sent again).",
+    )
+    repeat: bool = strawberry.field(
+        default=False,
+        description="True when the idempotency key was used before and nothing new was queued.",
+    )
     errors: list[UserError] = errors_field()
 
 
@@ -261,7 +293,17 @@ class UserMailPreview:
 @public_fields
 @strawberry.type(description="Result of sending the magazine.")
 class MagazinePayload:
-    queued_count: int = strawberry.field(default=0, description="Mails queued.")
+    queued_count: int = strawberry.field(
+        default=0, description="Mails queued now; 0 when this is a retry of an issue sent already."
+    )
+    already_queued_count: int = strawberry.field(
+        default=0,
+        description="Subscribers this idempotency key had queued the issue for before (not sent again).",
+    )
+    repeat: bool = strawberry.field(
+        default=False,
+        description="True when the idempotency key was used before and nothing new was queued.",
+    )
     errors: list[UserError] = errors_field()
 
 
@@ -272,3 +314,73 @@ def _counts(plan: AssignmentPlan) -> list[CourseAssignmentCount]:
         )
         for c in plan.counts
     ]
+
+
+@public_fields
+@strawberry.type(description="Result of starting an academy export; poll the job.")
+class AcademyExportPayload:
+    export_job: ExportJobNode | None = strawberry.field(
+        default=None, description="The export; poll `progressPercent`, then `downloadUrl`."
+    )
+    errors: list[UserError] = errors_field()
+
+
+async def already_has(info: Info, plan: AssignmentPlan) -> list[AlreadyHasCourse]:
+    """The notices of users who have a course already, their nodes built in one batch."""
+    notices = already_has_notices(plan)
+    users = await _learners(info, [learner for learner, _, _ in notices])
+    return [
+        AlreadyHasCourse(user=user, course=CourseNode.from_row(course), message=message)
+        for user, (_, course, message) in zip(users, notices, strict=True)
+    ]
+
+
+@public_fields
+@strawberry.type(description="What deleting a label would do.")
+class LabelDeletionPreview:
+    label: LabelNode | None = strawberry.field(default=None, description="The label.")
+    users_losing_it: int = strawberry.field(
+        default=0, description="Users who have the label and would lose it."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="What `resendInvitations` would send.")
+class InvitationPreview:
+    recipient_count: int = strawberry.field(
+        default=0, description="Selected users who never activated: they get a new link."
+    )
+    already_activated: list[LearnerNode] = strawberry.field(
+        default_factory=list, description="Selected users who activated already: skipped."
+    )
+    subject: str | None = strawberry.field(default=None, description="Subject as sent.")
+    text_body: str | None = strawberry.field(
+        default=None,
+        description="Plain-text part as sent to the first user (with a marker for their link).",
+    )
+    html_body: str | None = strawberry.field(
+        default=None, description="HTML part as sent to the first user."
+    )
+    errors: list[UserError] = errors_field("What is wrong with the input.")
+
+
+@public_fields
+@strawberry.type(description="Result of sending the invitation (activation) mail again.")
+class InvitationPayload:
+    queued_count: int = strawberry.field(
+        default=0, description="Mails queued now, each with a new single-use activation link."
+    )
+    already_activated: list[LearnerNode] = strawberry.field(
+        default_factory=list, description="Selected users who activated already: not mailed."
+    )
+    errors: list[UserError] = errors_field()
+
+
+@public_fields
+@strawberry.type(description="Your magazine subscription.")
+class MagazineSubscriptionPayload:
+    subscribed: bool | None = strawberry.field(
+        default=None, description="Whether you now receive the magazine."
+    )
+    errors: list[UserError] = errors_field()

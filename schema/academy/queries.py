@@ -15,10 +15,13 @@ from domain.core.roles import Role as R
 from persistence.academy.models import pk
 from resolvers.academy import learning
 from resolvers.academy import queries as reads
+from resolvers.academy.activation import first_invitation, plan_reinvite
 from resolvers.academy.assignment import preview_assignment
+from resolvers.academy.labels import label_usage
 from resolvers.academy.prefetch import prefetch_learners
 from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
+from resolvers.core.i18n import N_, translate
 from resolvers.core.pagination import Page
 from schema.academy.inputs import (
     LEARNERS,
@@ -33,8 +36,12 @@ from schema.academy.inputs import (
 from schema.academy.payloads import (
     AccreditationReportInfo,
     CourseAssignmentPreview,
+    InvitationPreview,
+    LabelDeletionPreview,
     UserMailPreview,
     _counts,
+    _learners,
+    already_has,
 )
 from schema.academy.types import (
     ADMINS,
@@ -44,6 +51,7 @@ from schema.academy.types import (
     EnrolmentNode,
     LabelNode,
     LearnerNode,
+    Refresher,
     Register,
     RegistrationNumber,
     SeatUsage,
@@ -115,6 +123,7 @@ class AcademyQueries:
             return CourseAssignmentPreview(
                 user_count=len(plan.learners),
                 courses=_counts(plan),
+                already_has=await already_has(info, plan),
                 mail_subject=rendered.subject if rendered else None,
                 mail_text=rendered.text if rendered else None,
                 mail_html=rendered.html if rendered else None,
@@ -147,9 +156,60 @@ class AcademyQueries:
 
         return await attempt(UserMailPreview, work)
 
+    @requires(
+        ADMINS,
+        description="Preview of `resendInvitations`: how many selected users never activated and "
+        "get a new link, who is skipped, and the mail as sent.",
+    )
+    async def preview_invitations(
+        self, info: Info, selection: Annotated[UserSelectionInput, arg("The users.")]
+    ) -> InvitationPreview:
+        async def work() -> InvitationPreview:
+            ctx = info.context
+            plan = await plan_reinvite(ctx.db, ctx, to_selection(selection))
+            first = first_invitation(ctx, plan)
+            return InvitationPreview(
+                recipient_count=len(plan.recipients),
+                already_activated=await _learners(info, [lr for lr, _ in plan.activated]),
+                subject=first.subject if first else None,
+                text_body=first.text if first else None,
+                html_body=first.html if first else None,
+            )
+
+        return await attempt(InvitationPreview, work)
+
+    @requires(
+        ADMINS,
+        on="labelId",
+        description="Preview of `deleteLabel`: how many users would lose the label.",
+    )
+    async def preview_label_deletion(
+        self, info: Info, label_id: Annotated[strawberry.ID, arg("The label.")]
+    ) -> LabelDeletionPreview:
+        async def work() -> LabelDeletionPreview:
+            label, users = await label_usage(
+                info.context, decode_expected(label_id, "Label", "labelId")
+            )
+            return LabelDeletionPreview(
+                label=await LabelNode.build(info.context, label), users_losing_it=users
+            )
+
+        return await attempt(LabelDeletionPreview, work)
+
     @requires(LEARNERS, description="Your courses with progress, exams and certificates.")
     async def my_enrolments(self, info: Info) -> list[EnrolmentNode]:
         return await EnrolmentNode.many(info, await reads.my_enrolments(info.context))
+
+    @requires(
+        LEARNERS,
+        description="Refresher modules sent to you, newest first, each with your link to open "
+        "it. Only ever your own; admins cannot see refreshers.",
+    )
+    async def my_refreshers(self, info: Info) -> list[Refresher]:
+        return [
+            Refresher(delivery=d, module=m, course_row=c, scope=Scope(person_id=d.person_id))
+            for d, m, c in await learning.my_refreshers(info.context)
+        ]
 
     @requires(LEARNERS, description="Your registration numbers with professional registers.")
     async def my_registration_numbers(self, info: Info) -> list[RegistrationNumber]:
@@ -164,6 +224,15 @@ class AcademyQueries:
                 name=r.name,
                 format_hint=r.format_hint,
                 reported_by_academy=r.reported_by_academy,
+                learner_sends_certificate=not r.reported_by_academy,
+                reporting=translate(
+                    N_("The academy reports your attendance to this register every six weeks.")
+                    if r.reported_by_academy
+                    else N_(
+                        "The academy does not report to this register: send your certificate "
+                        "to it yourself."
+                    )
+                ),
             )
             for r in accreditation.REGISTERS.values()
         ]

@@ -13,7 +13,12 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from domain.academy import accreditation
-from domain.academy.exams import AttemptResult, attempts_left
+from domain.academy.exams import (
+    PASS_MARK_PERCENT,
+    AttemptResult,
+    attempts_left,
+    correct_answers_needed,
+)
 from domain.core.ids import encode_global_id
 from domain.core.roles import Relation, Requirement, Scope
 from domain.core.roles import Role as R
@@ -148,6 +153,26 @@ class CourseNode(Node):
     @_f(CATALOGUE_READ, "Whether the course ends with an exam (pass mark 70%, at most 2 resits).")
     async def has_exam(self, info: Info) -> bool:
         return bool(await info.context.loaders.academy.questions_by_course.load(pk(self.row)))
+
+    @_f(
+        CATALOGUE_READ,
+        "Score needed to pass the exam, in percent (70, fixed); null for a course without exam.",
+    )
+    async def pass_mark_percent(self, info: Info) -> int | None:
+        questions = await info.context.loaders.academy.questions_by_course.load(pk(self.row))
+        return PASS_MARK_PERCENT if questions else None
+
+    @_f(CATALOGUE_READ, "Number of exam questions; 0 for a course without exam.")
+    async def exam_question_count(self, info: Info) -> int:
+        return len(await info.context.loaders.academy.questions_by_course.load(pk(self.row)))
+
+    @_f(
+        CATALOGUE_READ,
+        "Correct answers needed to pass (70% of the questions, rounded up); null without exam.",
+    )
+    async def correct_answers_needed(self, info: Info) -> int | None:
+        questions = await info.context.loaders.academy.questions_by_course.load(pk(self.row))
+        return correct_answers_needed(len(questions)) if questions else None
 
     @_f(CATALOGUE_READ, "Accreditation with professional registers.")
     async def accreditations(self, info: Info) -> list[Accreditation]:
@@ -310,6 +335,17 @@ class CertificateNode(Node):
 
         assert self.scope.person_id is not None
         return certificate_url(info.context, pk(self.row), self.scope.person_id)
+
+    @requires(
+        ADMINS,
+        description="Signed link to the PDF for you as the learner's admin: valid for an hour, "
+        "only while you are logged in. The learner's own link (`pdfUrl`) stays theirs.",
+    )
+    def admin_pdf_url(self, info: Info) -> str | None:
+        from resolvers.academy.documents import admin_certificate_url
+
+        admin = info.context.viewer.person_id
+        return admin_certificate_url(info.context, pk(self.row), admin) if admin else None
 
 
 @strawberry.type(name="Enrolment", description="A course given to a learner, with progress.")
@@ -544,6 +580,49 @@ class RegistrationNumber:
         return self.row.entered_at
 
 
+@strawberry.type(
+    description="A refresher module (opfrismodule) sent to you 3 or 6 months after completing a "
+    "course. Only you see it: admins cannot monitor refreshers."
+)
+class Refresher:
+    delivery: strawberry.Private[Any]
+    module: strawberry.Private[Any]
+    course_row: strawberry.Private[Course]
+    scope: strawberry.Private[Scope]
+    READ = SELF_ONLY
+
+    @_f(SELF_ONLY, "Title of the refresher.")
+    def title(self) -> str:
+        return self.module.title
+
+    @_f(SELF_ONLY, "How long it takes, at most 15 minutes.")
+    def duration_minutes(self) -> int:
+        return self.module.duration_minutes
+
+    @_f(SELF_ONLY, "Sent this many months after you completed the course (3 or 6).")
+    def months_after_completion(self) -> int:
+        from domain.academy.refreshers import MONTHS_AFTER_COMPLETION
+
+        return MONTHS_AFTER_COMPLETION[self.module.moment]
+
+    @_f(SELF_ONLY, "When it was sent to you.")
+    def sent_at(self) -> datetime:
+        return self.delivery.sent_at
+
+    @_f(SELF_ONLY, "The course it refreshes.")
+    def course(self) -> CourseNode:
+        return CourseNode.from_row(self.course_row)
+
+    @_f(SELF_ONLY, "Your personal link to open it (the one in the mail).")
+    def url(self, info: Info) -> str:
+        from resolvers.academy.documents import refresher_url
+
+        settings = info.context.settings
+        return refresher_url(
+            settings.public_url, settings.secret_key, pk(self.delivery), self.delivery.person_id
+        )
+
+
 @public_fields
 @strawberry.type(description="A professional register the academy reports attendance to.")
 class Register:
@@ -552,6 +631,14 @@ class Register:
     format_hint: str = strawberry.field(description="What a registration number looks like.")
     reported_by_academy: bool = strawberry.field(
         description="Whether the academy reports attendance every six weeks; otherwise the learner sends the certificate."
+    )
+    learner_sends_certificate: bool = strawberry.field(
+        default=False,
+        description="True when the academy does not report to this register: the learner sends "
+        "their certificate to it themselves.",
+    )
+    reporting: str = strawberry.field(
+        default="", description="How attendance reaches this register, in the reader's language."
     )
 
 

@@ -39,6 +39,15 @@ class ExportKind(Enum):
         "ACCREDITATION",
         description="A report to a professional register (start it with startAccreditationExport).",
     )
+    ACADEMY_PROGRESS = strawberry.enum_value(
+        "ACADEMY_PROGRESS",
+        description="Academy progress report: per user and course (start it with "
+        "startProgressExport to pass the user list's filter).",
+    )
+    ACADEMY_REPORT = strawberry.enum_value(
+        "ACADEMY_REPORT",
+        description="The academy report (academyReport) as a spreadsheet (XLSX or CSV).",
+    )
 
 
 @strawberry.enum(description="Where an export job is.")

@@ -9,7 +9,7 @@ import strawberry
 from domain.core.ids import decode_expected
 from resolvers.academy.assignment import assign_courses
 from schema.academy.inputs import CourseMailInput, UserSelectionInput, _mail, to_selection
-from schema.academy.payloads import AssignCoursesPayload, _counts
+from schema.academy.payloads import AssignCoursesPayload, _counts, already_has
 from schema.academy.types import (
     ADMINS,
 )
@@ -42,7 +42,9 @@ class AcademyAssignmentMutations:
                 info.context, to_selection(selection), ids, _mail(mail), idempotency_key
             )
             return AssignCoursesPayload(
-                enrolments_created=sum(c.receiving for c in plan.counts), courses=_counts(plan)
+                enrolments_created=sum(c.receiving for c in plan.counts),
+                courses=_counts(plan),
+                already_has=await already_has(info, plan),
             )
 
         return await attempt(AssignCoursesPayload, work)

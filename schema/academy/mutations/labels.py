@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from resolvers.academy.labels import create_label, delete_label, set_label
+from resolvers.academy.labels import create_label, delete_label, rename_label, set_label
 from schema.academy.inputs import UserSelectionInput, to_selection
 from schema.academy.payloads import LabelPayload
 from schema.academy.types import (
@@ -53,13 +53,39 @@ class AcademyLabelMutations:
 
         return await attempt(LabelPayload, work)
 
-    @requires(ADMINS, on="labelId", description="Delete a label; users lose it.")
+    @requires(
+        ADMINS,
+        on="labelId",
+        description="Delete a label, also one in use: its users lose it (`changedUsers` says how "
+        "many). `previewLabelDeletion` tells the count first.",
+    )
     async def delete_label(
         self, info: Info, label_id: Annotated[strawberry.ID, arg("The label.")]
     ) -> LabelPayload:
         async def work() -> LabelPayload:
-            await delete_label(info.context, decode_expected(label_id, "Label", "labelId"))
-            return LabelPayload()
+            lost = await delete_label(info.context, decode_expected(label_id, "Label", "labelId"))
+            return LabelPayload(changed_users=lost)
+
+        return await attempt(LabelPayload, work)
+
+    @requires(
+        ADMINS,
+        on="labelId",
+        description="Rename a label (unique within its unit, whatever the case) and optionally "
+        "change its colour; its users keep it.",
+    )
+    async def rename_label(
+        self,
+        info: Info,
+        label_id: Annotated[strawberry.ID, arg("The label.")],
+        name: Annotated[str, arg("The new name, 1 to 50 characters.")],
+        colour: Annotated[str | None, arg("A new colour; null keeps the colour.")] = None,
+    ) -> LabelPayload:
+        async def work() -> LabelPayload:
+            row = await rename_label(
+                info.context, decode_expected(label_id, "Label", "labelId"), name, colour
+            )
+            return LabelPayload(label=await LabelNode.build(info.context, row))
 
         return await attempt(LabelPayload, work)
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.academy.exams import PASS_MARK_PERCENT, correct_answers_needed
 from domain.core.ids import decode_expected
 from domain.core.roles import Relation
 from resolvers.academy import learning
@@ -71,6 +72,8 @@ class AcademyLearningMutations:
             return StartExamPayload(
                 attempt=ExamAttemptNode.of(started.attempt, enrolment.scope),
                 questions=[question_of(q) for q in started.questions],
+                pass_mark_percent=PASS_MARK_PERCENT,
+                correct_answers_needed=correct_answers_needed(len(started.questions)),
             )
 
         return await attempt(StartExamPayload, work)

@@ -7,11 +7,11 @@ from typing import Annotated
 import strawberry
 
 from domain.core.ids import decode_expected
-from resolvers.academy.magazine import send_magazine
+from resolvers.academy.magazine import send_magazine, set_subscription
 from resolvers.academy.selection import selected_person_ids
 from resolvers.background import messages
-from schema.academy.inputs import ORG_ADMINS, SendUserMailInput, to_selection
-from schema.academy.payloads import MagazinePayload, UserMailPayload
+from schema.academy.inputs import LEARNERS, ORG_ADMINS, SendUserMailInput, to_selection
+from schema.academy.payloads import MagazinePayload, MagazineSubscriptionPayload, UserMailPayload
 from schema.academy.types import ADMINS
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt
@@ -33,8 +33,11 @@ class AcademyMailMutations:
             planned = await messages.plan(
                 info.context, ids, input.subject, input.body, input.sender_name
             )
+            sent = await messages.send_outcome(info.context, planned, input.idempotency_key)
             return UserMailPayload(
-                queued_count=await messages.send(info.context, planned, input.idempotency_key)
+                queued_count=sent.queued,
+                already_queued_count=sent.repeated,
+                repeat=sent.queued == 0 and sent.repeated > 0,
             )
 
         return await attempt(UserMailPayload, work)
@@ -56,13 +59,34 @@ class AcademyMailMutations:
         ] = None,
     ) -> MagazinePayload:
         async def work() -> MagazinePayload:
-            count = await send_magazine(
+            sent = await send_magazine(
                 info.context,
                 decode_expected(academy_id, "OrgUnit", "academyId"),
                 subject,
                 body,
                 idempotency_key,
             )
-            return MagazinePayload(queued_count=count)
+            return MagazinePayload(
+                queued_count=sent.queued,
+                already_queued_count=sent.repeated,
+                repeat=sent.queued == 0 and sent.repeated > 0,
+            )
 
         return await attempt(MagazinePayload, work)
+
+    @requires(
+        LEARNERS,
+        description="Your magazine subscription: subscribe again after unsubscribing (or leave). "
+        "Admins see it as `Learner.magazine` and filter on it.",
+    )
+    async def set_magazine_subscription(
+        self,
+        info: Info,
+        subscribed: Annotated[bool, arg("True to receive the magazine, false to stop.")],
+    ) -> MagazineSubscriptionPayload:
+        async def work() -> MagazineSubscriptionPayload:
+            return MagazineSubscriptionPayload(
+                subscribed=await set_subscription(info.context, subscribed)
+            )
+
+        return await attempt(MagazineSubscriptionPayload, work)
