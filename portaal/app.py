@@ -28,6 +28,7 @@ from portaal.errors import format_error
 from portaal.limits import BodyLimit
 from portaal.persisted import PersistedOperations, PersistedQueryError  # operations (issue 14)
 from portaal.routes import academy as academy_routes
+from portaal.routes import account as account_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
 from portaal.routes import school as school_routes
@@ -225,6 +226,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/metrics", observability.metrics_endpoint),
             *([Route("/graphiql/{name}", graphiql.asset)] if settings.graphiql else []),
             # --- end operations ---
+            # The embedded account pages mails link to without a frontend (issue 14).
+            Route("/activate", account_routes.activate, methods=["GET", "POST"]),
+            Route("/reset-password", account_routes.reset_password, methods=["GET", "POST"]),
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
