@@ -73,7 +73,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.public_url:
             # 0.0.0.0 and :: listen everywhere; a link needs one address that answers.
-            host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
+            host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host  # noqa: S104 (a comparison, not a bind)
             host = f"[{host}]" if ":" in host else host
             object.__setattr__(self, "public_url", f"http://{host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))

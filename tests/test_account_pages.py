@@ -56,7 +56,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 def test_public_url_follows_the_listening_port() -> None:
     assert Settings(port=18501).public_url == "http://127.0.0.1:18501"
-    assert Settings(host="0.0.0.0", port=9000).public_url == "http://127.0.0.1:9000"
+    assert Settings(host="0.0.0.0", port=9000).public_url == "http://127.0.0.1:9000"  # noqa: S104
     assert Settings(host="portaal.local", port=80).public_url == "http://portaal.local:80"
     # Pages default to the API's own minimal pages; an explicit frontend wins.
     assert Settings(port=18501).frontend_url == "http://127.0.0.1:18501"
