@@ -28,6 +28,8 @@ class Context:
     cookie_to_set: tuple[str, int | None] | None = None
     cookie_to_clear: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # A websocket's `connection_init` payload (graphql-transport-ws), set by strawberry.
+    connection_params: dict[str, Any] | None = None
 
     decisions: Decisions | None = None
     # Each area's relation provider (see resolvers.core.viewer), handed in by the composition root.

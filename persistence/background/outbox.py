@@ -96,3 +96,15 @@ async def add_once(session: AsyncSession, mail: OutboxMail) -> bool:
     session.add(mail)
     await session.flush()
     return True
+
+
+async def mail_batch_counts(session: AsyncSession, key_prefix: str) -> dict[MailStatus, int]:
+    """How many mails of one sending (idempotency keys starting with `key_prefix`) are in
+    each status."""
+    escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    stmt = (
+        sa.select(OutboxMail.status, sa.func.count())
+        .where(OutboxMail.idempotency_key.like(f"{escaped}%", escape="\\"))  # type: ignore[attr-defined]
+        .group_by(OutboxMail.status)
+    )
+    return {status: int(n) for status, n in (await session.execute(stmt)).all()}
