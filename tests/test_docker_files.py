@@ -25,7 +25,7 @@ def test_every_base_image_is_pinned_to_a_version() -> None:
     images = _images()
     assert len(images) == 5, images  # python (build, runtime), postgres, nginx, mailpit
     for image in images:
-        name, _, tag = image.partition(":")
+        _name, _, tag = image.partition(":")
         assert tag and tag != "latest", image
         assert re.search(r"\d+\.\d+", tag), f"{image}: pin a release, not a moving tag"
 
