@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema bench bench-data bench-smoke clean messages graphiql-assets
+.PHONY: run test lint format schema schema-release bench bench-data bench-smoke clean messages graphiql-assets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m portaal.schema_changes
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -33,6 +34,10 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/portaal export-schema
+
+## make schema-release: after a release, the released schema becomes the compatibility baseline
+schema-release: $(STAMP)
+	$(BIN)/python -m portaal.schema_changes --release
 
 ## make messages: extract message ids, update the nl/en catalogues, compile them (babel)
 LOCALES := resolvers/core/locale

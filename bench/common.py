@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from datetime import UTC, date, datetime, time
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -30,9 +32,11 @@ def gid(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 
 
-def cursor(offset: int) -> str:
-    """Connection cursor as domain/pagination.py makes it."""
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+def cursor(order: str, *key: Any) -> str:
+    """Keyset cursor as domain/core/pagination.py makes it: the order's name and the row's key
+    (sort columns, then the id), as compact JSON in unpadded urlsafe base64."""
+    raw = json.dumps([order, *key], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def hash_secret(secret: str) -> str:

@@ -379,7 +379,12 @@ def learners_data(rows: list[tuple[Any, ...]], first: int, offset: int) -> dict[
         "totalCount": total,
         "pageInfo": {
             "hasNextPage": total > offset + len(rows),
-            "endCursor": cursor(offset + len(rows) - 1) if rows else None,
+            # The default sort (NAME, ascending): family name, given name, person id, learner id.
+            "endCursor": cursor(
+                "learners:NAME:asc", rows[-1][7], rows[-1][5], rows[-1][1], rows[-1][0]
+            )
+            if rows
+            else None,
         },
         "nodes": nodes,
     }

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from persistence.paging import KeyOrder, Seek, Slice, key_columns, seek_where, split_row, to_slice
+
 T = TypeVar("T")
 
 # PostgreSQL accepts at most 65,535 bind parameters in one statement.
@@ -35,39 +37,41 @@ async def pages_by_parent(
     session: AsyncSession,
     model: Any,
     parent_column: Any,
-    order_by: Sequence[Any],
-    keys: Sequence[tuple[int, int, int]],
+    order: KeyOrder,
+    keys: Sequence[tuple[int, Seek]],
     where: Sequence[Any] = (),
-) -> list[list[Any]]:
-    """For keys (parent_id, offset, limit) the page of children of each parent, one query per
-    distinct (offset, limit) — in practice one. Fetches limit+1 so callers know if more follow."""
-    by_window: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for parent_id, offset, limit in keys:
-        by_window[(offset, limit)].append(parent_id)
-    pages: dict[tuple[int, int, int], list[Any]] = {}
-    for (offset, limit), parent_ids in by_window.items():
+) -> list[Slice[Any]]:
+    """For keys (parent_id, seek) the keyset page of children of each parent: one query per
+    distinct seek — in practice one, since siblings are asked for the same first page. The
+    cursor condition filters before the per-parent row number, so no row is skipped by count."""
+    by_seek: dict[Seek, list[int]] = defaultdict(list)
+    for parent_id, seek in keys:
+        by_seek[seek].append(parent_id)
+    pages: dict[tuple[int, Seek], Slice[Any]] = {}
+    for seek, parent_ids in by_seek.items():
         for part in chunks(list(dict.fromkeys(parent_ids))):
             row_number = (
                 sa.func.row_number()
-                .over(partition_by=parent_column, order_by=list(order_by))
+                .over(partition_by=parent_column, order_by=order.order_by(reverse=seek.from_end))
                 .label("rn")
             )
             inner = (
                 sa.select(model.id.label("id"), row_number)
-                .where(parent_column.in_(part), *where)
+                .where(parent_column.in_(part), *where, *seek_where(order, seek))
                 .subquery()
             )
             stmt = (
-                sa.select(model)
+                sa.select(model, *key_columns(order))
                 .join(inner, inner.c.id == model.id)
-                .where(inner.c.rn > offset, inner.c.rn <= offset + limit + 1)
+                .where(inner.c.rn <= seek.size + 1)
                 .order_by(parent_column, inner.c.rn)
             )
-            grouped: dict[int, list[Any]] = defaultdict(list)
-            for row in (await session.execute(stmt)).scalars():
-                grouped[getattr(row, parent_column.key)].append(row)
+            grouped: dict[int, list[tuple[Any, tuple[Any, ...]]]] = defaultdict(list)
+            for row in (await session.execute(stmt)).all():
+                entity, key = split_row(row, order.arity)
+                grouped[getattr(entity, parent_column.key)].append((entity, key))
             for parent_id in part:
-                pages[(parent_id, offset, limit)] = grouped.get(parent_id, [])
+                pages[(parent_id, seek)] = to_slice(grouped.get(parent_id, []), seek)
     return [pages[key] for key in keys]
 
 

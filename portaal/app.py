@@ -15,9 +15,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from persistence.db import Database
@@ -28,6 +31,7 @@ from portaal.errors import format_error
 from portaal.limits import BodyLimit
 from portaal.persisted import PersistedOperations, PersistedQueryError  # operations (issue 14)
 from portaal.routes import academy as academy_routes
+from portaal.routes import account as account_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
 from portaal.routes import school as school_routes
@@ -56,7 +60,11 @@ class PortaalGraphQL(GraphQL):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
-            subscription_protocols=(),
+            # Subscriptions (progress of long work) over graphql-transport-ws on /graphql.
+            # Browsers send cookies on any cross-site websocket: strawberry refuses a handshake
+            # whose Origin is neither this host nor one listed in PORTAAL_CORS_ORIGINS.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=settings.cors_origins,
         )
         self.settings = settings
         self.database = database
@@ -78,6 +86,9 @@ class PortaalGraphQL(GraphQL):
         return graphiql.ide_response()  # operations (issue 14): assets served by us, offline
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(WebSocket(scope, receive=receive, send=send))
+            return
         if scope["type"] != "http":
             return
         request = Request(scope=scope, receive=receive)
@@ -116,6 +127,34 @@ class PortaalGraphQL(GraphQL):
         if secret and not await authenticate(ctx, secret):
             ctx.extra["credentials_rejected"] = source
         return ctx
+
+    async def _websocket(self, websocket: WebSocket) -> None:
+        """A subscriptions connection: the session cookie (same origin) or, as browsers cannot
+        set headers on a websocket, `{"Authorization": "Bearer …"}` in `connection_init`."""
+        ctx = make_context(websocket, self.settings, self.database)  # type: ignore[arg-type]
+        secret, _source = credentials(websocket.headers, websocket.cookies)
+        try:
+            if secret and not await authenticate(ctx, secret):
+                ctx.extra["credentials_rejected"] = True
+            # The connection lives long: subscriptions read with fresh short sessions.
+            await ctx.db.close()
+            await self.run(websocket, context=ctx)
+        finally:
+            await ctx.db.close()
+
+    async def on_ws_connect(self, context: Any) -> Any:
+        params = getattr(context, "connection_params", None) or {}
+        auth = params.get("Authorization") or params.get("authorization") or ""
+        if isinstance(auth, str) and auth.lower().startswith("bearer "):
+            try:
+                ok = await authenticate(context, auth[7:].strip())
+            finally:
+                await context.db.close()
+            if not ok:
+                raise ConnectionRejectionError({"reason": "invalid or expired token"})
+        elif context.extra.get("credentials_rejected"):
+            raise ConnectionRejectionError({"reason": "invalid or expired session"})
+        return await super().on_ws_connect(context)
 
     def _apply_cookies(self, ctx: Context, response: Response) -> None:
         if ctx.cookie_to_set:
@@ -227,6 +266,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/metrics", observability.metrics_endpoint),
             *([Route("/graphiql/{name}", graphiql.asset)] if settings.graphiql else []),
             # --- end operations ---
+            # The embedded account pages mails link to without a frontend (issue 14).
+            Route("/activate", account_routes.activate, methods=["GET", "POST"]),
+            Route("/reset-password", account_routes.reset_password, methods=["GET", "POST"]),
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
@@ -242,6 +284,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 else []
             ),
             Route("/graphql", graphql_app),
+            WebSocketRoute("/graphql", graphql_app),  # subscriptions (issue 14)
         ],
         lifespan=lifespan,
         middleware=[

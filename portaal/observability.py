@@ -40,6 +40,8 @@ ROUTE_TEMPLATES = [
     (re.compile(r"^/certificates/\d+\.pdf$"), "/certificates/{id}.pdf"),
 ]
 KNOWN_ROUTES = {"/", "/graphql", "/healthz", "/livez", "/readyz", "/metrics"}
+# The account pages carry their token in the query string, which is never logged.
+KNOWN_ROUTES |= {"/activate", "/reset-password"}
 # Operation names come from clients: past this many distinct ones, the rest count as "other".
 MAX_OPERATION_LABELS = 200
 

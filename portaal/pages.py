@@ -22,6 +22,8 @@ def _env() -> jinja2.Environment:
     )
 
 
-def page(template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+def page(
+    template: str, status_code: int = 200, headers: dict[str, str] | None = None, **values: Any
+) -> HTMLResponse:
     html = _env().get_template(template).render(**values)
-    return HTMLResponse(html, status_code=status_code)
+    return HTMLResponse(html, status_code=status_code, headers=headers)

@@ -40,7 +40,12 @@ class Settings:
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'portaal.db'}"
     host: str = "127.0.0.1"
     port: int = 8000
-    public_url: str = "http://127.0.0.1:8000"
+    # API links in mails and documents (/exports, /ics, /magazine/unsubscribe, …); empty:
+    # where the server listens, so it follows PORTAAL_HOST and PORTAAL_PORT.
+    public_url: str = ""
+    # Pages a person opens from a mail (/activate?token=, /reset-password?token=); empty: the
+    # minimal pages this API serves itself (portaal/routes/account.py), i.e. public_url.
+    frontend_url: str = ""
     graphiql: bool = True
     introspection: bool = True
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
@@ -65,6 +70,15 @@ class Settings:
     json_logs: bool = True
     # --- end operations ---
 
+    def __post_init__(self) -> None:
+        if not self.public_url:
+            # 0.0.0.0 and :: listen everywhere; a link needs one address that answers.
+            host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host  # noqa: S104 (a comparison, not a bind)
+            host = f"[{host}]" if ":" in host else host
+            object.__setattr__(self, "public_url", f"http://{host}:{self.port}")
+        object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+        object.__setattr__(self, "frontend_url", (self.frontend_url or self.public_url).rstrip("/"))
+
     @property
     def production(self) -> bool:
         return self.env == "production"
@@ -87,7 +101,8 @@ class Settings:
             ),
             "host": os.environ.get("PORTAAL_HOST", cls.host),
             "port": int(os.environ.get("PORTAAL_PORT", cls.port)),
-            "public_url": os.environ.get("PORTAAL_PUBLIC_URL", cls.public_url).rstrip("/"),
+            "public_url": os.environ.get("PORTAAL_PUBLIC_URL", ""),
+            "frontend_url": os.environ.get("PORTAAL_FRONTEND_URL", ""),
             "graphiql": _bool("PORTAAL_GRAPHIQL", not production),
             "introspection": _bool("PORTAAL_INTROSPECTION", not production),
             "cookie_secure": _bool("PORTAAL_COOKIE_SECURE", production),

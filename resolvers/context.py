@@ -30,6 +30,8 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
     # The response's language: the viewer's choice, else Accept-Language (resolvers/core/i18n).
     language: str = "nl"
+    # A websocket's `connection_init` payload (graphql-transport-ws), set by strawberry.
+    connection_params: dict[str, Any] | None = None
 
     decisions: Decisions | None = None
     # Each area's relation provider (see resolvers.core.viewer), handed in by the composition root.

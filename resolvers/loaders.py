@@ -16,6 +16,7 @@ from persistence.core import people as identity_q
 from persistence.core import tree as org_q
 from persistence.core.models import AccessToken, AuditEvent, OrgUnit, Person, RoleAssignment
 from persistence.db import Reader
+from persistence.paging import Seek, Slice
 from resolvers.academy.loaders import AcademyLoaders
 from resolvers.core.loader_group import LoaderGroup
 from resolvers.school.loaders import SchoolLoaders
@@ -90,7 +91,7 @@ class Loaders(LoaderGroup):
 
     def children_page(
         self, kinds: tuple[OrgUnitKind, ...] | None
-    ) -> DataLoader[tuple[int, int, int], list[OrgUnit]]:
+    ) -> DataLoader[tuple[int, Seek], Slice[OrgUnit]]:
         return self.keyed("children_page", org_q.children_pages, kinds)
 
     def children_count(self, kinds: tuple[OrgUnitKind, ...] | None) -> DataLoader[int, int]:

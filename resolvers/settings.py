@@ -12,7 +12,10 @@ class ServiceSettings(Protocol):
     """The settings resolvers and job handlers use, through `ctx.settings`."""
 
     @property
-    def public_url(self) -> str: ...  # base of every link in a mail or document
+    def public_url(self) -> str: ...  # base of API links in a mail or document (/exports, /ics)
+
+    @property
+    def frontend_url(self) -> str: ...  # base of pages a person opens (/activate, /reset-password)
 
     @property
     def secret_key(self) -> str: ...  # signs download, certificate and unsubscribe links

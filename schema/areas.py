@@ -24,6 +24,7 @@ from schema.academy.queries import AcademyQueries
 from schema.academy.types import ACADEMY_NODE_TYPES
 from schema.background.mutations.exports import BackgroundMutations
 from schema.background.mutations.messages import MessageMutations, MessageQueries
+from schema.background.subscriptions import ProgressQueries, ProgressSubscriptions
 from schema.background.types import ExportJobNode, OutboxMailNode
 from schema.core.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleAssignmentNode
 from schema.core.mutations.access import AccessMutations
@@ -46,6 +47,8 @@ class Area:
     name: str
     queries: tuple[type, ...] = ()
     mutations: tuple[type, ...] = ()
+    # Subscription fields (graphql-transport-ws), e.g. progress of long work.
+    subscriptions: tuple[type, ...] = ()
     # Types reachable only through the Node interface must be listed to appear in the schema.
     node_types: tuple[Any, ...] = ()
     # Relations the area adds to the Viewer (SELF and MEMBER are the core's own).
@@ -60,8 +63,9 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         "background",
-        queries=(MessageQueries,),
+        queries=(MessageQueries, ProgressQueries),
         mutations=(BackgroundMutations, MessageMutations),
+        subscriptions=(ProgressSubscriptions,),
         node_types=(ExportJobNode, OutboxMailNode),
     ),
     Area(
@@ -101,6 +105,7 @@ AREAS: tuple[Area, ...] = (
 
 QUERY_PARTS: tuple[type, ...] = tuple(q for area in AREAS for q in area.queries)
 MUTATION_PARTS: tuple[type, ...] = tuple(m for area in AREAS for m in area.mutations)
+SUBSCRIPTION_PARTS: tuple[type, ...] = tuple(s for area in AREAS for s in area.subscriptions)
 NODE_TYPES: list[Any] = [t for area in AREAS for t in area.node_types]
 RELATION_PROVIDERS: tuple[RelationProvider, ...] = tuple(
     p for area in AREAS for p in area.relations

@@ -20,6 +20,7 @@ from schema.core.cost import cost_limiter
 from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 
 TYPES: list[Any] = NODE_TYPES
 
@@ -81,6 +82,7 @@ def build_schema(
     return PortaalSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -175,3 +175,19 @@ def test_serve_flags_reach_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
     assert seen["app"] == "portaal.cli:app_factory"
     assert (seen["host"], seen["port"], seen["workers"]) == ("127.0.0.2", 18501, 3)
     assert seen["access_log"] is False
+
+
+async def test_account_page_tokens_never_reach_the_access_log(
+    database_with_demo: Database, access_lines: list[str]
+) -> None:
+    async with client(database_with_demo) as c:
+        await c.get("/activate", params={"token": "very-secret-activation-token"})
+        await c.post(
+            "/reset-password",
+            data={"token": "very-secret-reset-token", "password": "x", "confirmation": "x"},
+        )
+    lines = [json.loads(line) for line in access_lines]
+    assert [line["route"] for line in lines] == ["/activate", "/reset-password"]
+    text = "\n".join(access_lines)
+    assert "very-secret-activation-token" not in text
+    assert "very-secret-reset-token" not in text

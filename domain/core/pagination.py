@@ -1,13 +1,18 @@
-"""Cursor pagination arithmetic (Relay connection spec) over an ordered list of known size.
+"""Cursor pagination (Relay connection spec) with keyset cursors.
 
-Cursors are opaque offsets; the window rules follow the spec's algorithm so `first/after`
-and `last/before` compose the way clients expect.
+A cursor holds the sort key of its row plus the row's id (the tiebreaker) and the name of the
+order it belongs to, base64url-encoded JSON: opaque to clients, and stable when rows are added
+or removed before it — the next page starts after that key, not after a row count. The SQL side
+("seek method": `WHERE key > :cursor ORDER BY key LIMIT n`) lives in `persistence/paging.py`.
 """
 
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from domain.core.errors import DomainError, ErrorCode
 
@@ -15,26 +20,34 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+def encode_cursor(order: str, key: Sequence[Any]) -> str:
+    """The cursor of a row whose sort key (JSON values, id last) is `key` in `order`."""
+    raw = json.dumps([order, *key], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, field: str) -> int:
+def decode_cursor(cursor: str, order: str, arity: int, field: str) -> list[Any]:
+    """The key values in a cursor made by `encode_cursor(order, …)` with `arity` values.
+
+    A cursor of another list or another sort order is refused rather than guessed at.
+    """
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-        prefix, _, number = raw.partition(":")
-        if not number.isdigit():
-            raise ValueError(number)
-        offset = int(number)
+        value = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise DomainError(
             ErrorCode.INVALID, "'{cursor}' is not a valid cursor", field, cursor=cursor
         ) from None
-    if prefix != "offset" or offset < 0:
+    if (
+        not isinstance(value, list)
+        or len(value) != arity + 1
+        or value[0] != order
+        or any(isinstance(v, (list, dict)) or v is None for v in value[1:])
+    ):
         raise DomainError(
             ErrorCode.INVALID, "'{cursor}' is not a valid cursor", field, cursor=cursor
         )
-    return offset
+    return value[1:]
 
 
 @dataclass(frozen=True)
@@ -60,47 +73,33 @@ class PageRequest:
         if self.first is not None and self.last is not None:
             raise DomainError(ErrorCode.INVALID, "Use either `first` or `last`, not both", "last")
 
+    @property
+    def from_end(self) -> bool:
+        """`last` counts back from the end (or from `before`)."""
+        return self.last is not None
 
-@dataclass(frozen=True)
-class Window:
-    """Rows [offset, offset+limit) of the ordered list; `limit` None means to the end."""
-
-    offset: int
-    limit: int | None
-    needs_total: bool
-
-
-def window(page: PageRequest) -> Window:
-    """The slice to fetch. `last` without `before` needs the total to know where the end is."""
-    start = decode_cursor(page.after, "after") + 1 if page.after else 0
-    end = decode_cursor(page.before, "before") if page.before else None
-    if end is not None and end < start:
-        end = start
-    if page.last is not None:
-        if end is None:
-            return Window(offset=start, limit=None, needs_total=True)
-        new_start = max(start, end - page.last)
-        return Window(offset=new_start, limit=end - new_start, needs_total=False)
-    size = page.first if page.first is not None else DEFAULT_PAGE_SIZE
-    if end is not None:
-        size = min(size, end - start)
-    return Window(offset=start, limit=size, needs_total=False)
-
-
-def resolve_last(page: PageRequest, start: int, total: int) -> Window:
-    """With the total known, the window for `last` counted back from the end."""
-    assert page.last is not None
-    new_start = max(start, total - page.last)
-    # An `after` cursor past the end leaves an empty page, never a negative LIMIT.
-    return Window(offset=new_start, limit=max(0, total - new_start), needs_total=False)
+    @property
+    def size(self) -> int:
+        if self.last is not None:
+            return self.last
+        return self.first if self.first is not None else DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True)
-class PageInfoValues:
+class PageFlags:
     has_previous_page: bool
     has_next_page: bool
 
 
-def page_info(page: PageRequest, offset: int, fetched: int, more_after: bool) -> PageInfoValues:
-    """Relay's rules: previous exists when the window starts past the first row."""
-    return PageInfoValues(has_previous_page=offset > 0, has_next_page=more_after)
+def page_flags(page: PageRequest, more: bool) -> PageFlags:
+    """Relay's rules; `more` says rows exist beyond the page in the direction of travel.
+
+    Going forward, a previous page exists when an `after` cursor was given, and a next one when
+    there are more; going back from the end, the other way round. Items exist at and after a
+    `before` cursor by definition.
+    """
+    if page.from_end:
+        return PageFlags(has_previous_page=more, has_next_page=page.before is not None)
+    return PageFlags(
+        has_previous_page=page.after is not None, has_next_page=more or page.before is not None
+    )

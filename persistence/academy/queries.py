@@ -40,6 +40,7 @@ from persistence.core.models import (
     Person,
     RoleAssignment,
 )
+from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
 
 def _grouped(rows: Sequence[Any], key: str, keys: Sequence[int]) -> list[list[Any]]:
@@ -275,19 +276,20 @@ def _learner_base(f: LearnerFilter) -> Any:
     )
 
 
+def learner_order(sort: str, descending: bool) -> KeyOrder:
+    """The keyset order of a learner list: the sort's columns, then the learner's id."""
+    return KeyOrder.of(
+        f"learners:{sort}:{'desc' if descending else 'asc'}",
+        *SORTS[sort],
+        descending=descending,
+        tiebreak=Learner.id,
+    )
+
+
 async def learner_page(
-    session: AsyncSession,
-    f: LearnerFilter,
-    sort: str,
-    descending: bool,
-    offset: int,
-    limit: int | None,
-) -> list[Learner]:
-    order = [c.desc() if descending else c.asc() for c in SORTS[sort]] + [Learner.id]
-    stmt = _learner_base(f).order_by(*order).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    session: AsyncSession, f: LearnerFilter, order: KeyOrder, seek: Seek
+) -> Slice[Learner]:
+    return await fetch_slice(session, _learner_base(f), order, seek)
 
 
 async def learner_count(session: AsyncSession, f: LearnerFilter) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from persistence.background.claims import claim
 from persistence.background.models import MailStatus, OutboxMail
 from persistence.batching import rows_by_ids
+from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
 
 async def claim_mails(
@@ -64,15 +65,16 @@ def _filter(status: MailStatus | None) -> list[sa.ColumnElement[bool]]:
     return [OutboxMail.status == status] if status else []
 
 
+MAIL_ORDER = KeyOrder.of("outbox", OutboxMail.id, descending=True)
+
+
 async def mail_page(
-    session: AsyncSession, status: MailStatus | None, offset: int, limit: int | None
-) -> list[OutboxMail]:
-    stmt = (
-        sa.select(OutboxMail).where(*_filter(status)).order_by(OutboxMail.id.desc()).offset(offset)
+    session: AsyncSession, status: MailStatus | None, seek: Seek
+) -> Slice[OutboxMail]:
+    """Newest first."""
+    return await fetch_slice(
+        session, sa.select(OutboxMail).where(*_filter(status)), MAIL_ORDER, seek
     )
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
 
 
 async def mail_count(session: AsyncSession, status: MailStatus | None) -> int:
@@ -94,3 +96,15 @@ async def add_once(session: AsyncSession, mail: OutboxMail) -> bool:
     session.add(mail)
     await session.flush()
     return True
+
+
+async def mail_batch_counts(session: AsyncSession, key_prefix: str) -> dict[MailStatus, int]:
+    """How many mails of one sending (idempotency keys starting with `key_prefix`) are in
+    each status."""
+    escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    stmt = (
+        sa.select(OutboxMail.status, sa.func.count())
+        .where(OutboxMail.idempotency_key.like(f"{escaped}%", escape="\\"))  # type: ignore[attr-defined]
+        .group_by(OutboxMail.status)
+    )
+    return {status: int(n) for status, n in (await session.execute(stmt)).all()}

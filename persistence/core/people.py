@@ -23,6 +23,7 @@ from persistence.core.models import (
     ThrottleEvent,
     TokenKind,
 )
+from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
 
 async def person_by_email(session: AsyncSession, email: str) -> Person | None:
@@ -190,15 +191,15 @@ async def clear_throttle(session: AsyncSession, keys: Sequence[str]) -> None:
     await session.execute(sa.delete(ThrottleEvent).where(ThrottleEvent.key.in_(list(keys))))  # type: ignore[attr-defined]
 
 
-async def audit_page(
-    session: AsyncSession, offset: int, limit: int | None, kind: str | None
-) -> list[AuditEvent]:
-    stmt = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).offset(offset)  # type: ignore[union-attr]
+AUDIT_ORDER = KeyOrder.of("audit", AuditEvent.id, descending=True)
+
+
+async def audit_page(session: AsyncSession, seek: Seek, kind: str | None) -> Slice[AuditEvent]:
+    """Newest first."""
+    stmt = sa.select(AuditEvent)
     if kind:
         stmt = stmt.where(AuditEvent.kind == kind)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    return await fetch_slice(session, stmt, AUDIT_ORDER, seek)
 
 
 async def audit_count(session: AsyncSession, kind: str | None) -> int:

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.core.orgtree import OrgUnitKind, check_parent, child_path, depth, path_ids
 from persistence.batching import counts_by_parent, pages_by_parent, rows_by_ids
 from persistence.core.models import OrgUnit
+from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
-CHILD_ORDER = (OrgUnit.name, OrgUnit.id)
+CHILD_ORDER = KeyOrder.of("children", OrgUnit.name, tiebreak=OrgUnit.id)
+DESCENDANT_ORDER = KeyOrder.of("descendants", OrgUnit.path, tiebreak=OrgUnit.id)
 
 
 def _kind_filter(kinds: Sequence[OrgUnitKind] | None) -> list[sa.ColumnElement[bool]]:
@@ -25,9 +27,9 @@ async def units_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OrgUni
 
 async def children_pages(
     session: AsyncSession,
-    keys: Sequence[tuple[int, int, int]],
+    keys: Sequence[tuple[int, Seek]],
     kinds: Sequence[OrgUnitKind] | None = None,
-) -> list[list[OrgUnit]]:
+) -> list[Slice[OrgUnit]]:
     return await pages_by_parent(
         session, OrgUnit, OrgUnit.parent_id, CHILD_ORDER, keys, _kind_filter(kinds)
     )
@@ -54,20 +56,23 @@ def _descendants_where(
 async def descendants_page(
     session: AsyncSession,
     path: str,
-    offset: int,
-    limit: int | None,
+    seek: Seek,
+    kinds: Sequence[OrgUnitKind] | None = None,
+    search: str | None = None,
+) -> Slice[OrgUnit]:
+    stmt = sa.select(OrgUnit).where(*_descendants_where(path, kinds, search))
+    return await fetch_slice(session, stmt, DESCENDANT_ORDER, seek)
+
+
+async def descendants_list(
+    session: AsyncSession,
+    path: str,
     kinds: Sequence[OrgUnitKind] | None = None,
     search: str | None = None,
 ) -> list[OrgUnit]:
-    stmt = (
-        sa.select(OrgUnit)
-        .where(*_descendants_where(path, kinds, search))
-        .order_by(OrgUnit.path)
-        .offset(offset)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    """All of them, in tree order: for short lists (an academy's clusters), not connections."""
+    stmt = sa.select(OrgUnit).where(*_descendants_where(path, kinds, search))
+    return list((await session.execute(stmt.order_by(*DESCENDANT_ORDER.order_by()))).scalars())
 
 
 async def descendants_count(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from domain.core.roles import Role
 from persistence.batching import chunks, rows_by_ids
 from persistence.core.models import OrgUnit, Person, RoleAssignment
+from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 from persistence.school.models import (
     CalendarFeed,
     ClassMentor,
@@ -153,19 +154,20 @@ def _class_pupils_where(class_unit_id: int) -> list[Any]:
     return [Pupil.class_unit_id == class_unit_id]
 
 
+CLASS_PUPIL_ORDER = KeyOrder.of(
+    "classPupils", Person.family_name, Person.given_name, tiebreak=Pupil.id
+)
+
+
 async def class_pupils_page(
-    session: AsyncSession, class_unit_id: int, offset: int, limit: int | None
-) -> list[tuple[Pupil, Person]]:
+    session: AsyncSession, class_unit_id: int, seek: Seek
+) -> Slice[tuple[Pupil, Person]]:
     stmt = (
         sa.select(Pupil, Person)
         .join(Person, Person.id == Pupil.person_id)
         .where(*_class_pupils_where(class_unit_id))
-        .order_by(Person.family_name, Person.given_name, Pupil.id)
-        .offset(offset)
     )
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return [(p, person) for p, person in (await session.execute(stmt)).all()]
+    return await fetch_slice(session, stmt, CLASS_PUPIL_ORDER, seek)
 
 
 async def class_pupils_count(session: AsyncSession, class_unit_id: int) -> int:

@@ -81,7 +81,7 @@ def render_assignment(
         sender_name=mail.sender_name,
         name=person.given_name or person.email,
         courses=[c.title for c in courses],
-        link=ctx.settings.public_url,
+        link=ctx.settings.frontend_url,
         activation_link=activation_link,
     )
 

@@ -12,6 +12,7 @@ from persistence.academy import queries as aq
 from persistence.academy.models import Course, Label, Learner, RegistrationNumber, pk
 from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit
+from persistence.paging import Seek, Slice
 from resolvers.academy.selection import ACADEMY_ADMINS, admin_paths
 from resolvers.context import Context
 from resolvers.core.pagination import Page, paginate
@@ -24,13 +25,15 @@ async def learners(
     db = ctx.db
     scoped = f.within(admin_paths(ctx))
 
-    async def fetch(offset: int, limit: int | None) -> list[Learner]:
-        return await db.read(aq.learner_page, scoped, sort, descending, offset, limit)
+    order = aq.learner_order(sort, descending)
+
+    async def fetch(seek: Seek) -> Slice[Learner]:
+        return await db.read(aq.learner_page, scoped, order, seek)
 
     async def count() -> int:
         return await db.read(aq.learner_count, scoped)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, order)
 
 
 async def my_enrolments(ctx: Context) -> list[Any]:
@@ -68,9 +71,7 @@ async def seat_usage(ctx: Context, academy_id: int) -> list[tuple[OrgUnit, int, 
     academy = await ctx.loaders.unit_by_id.load(academy_id)
     if academy is None or academy.kind != OrgUnitKind.ACADEMY:
         raise not_found("academyId")
-    clusters = await ctx.db.read(
-        org_q.descendants_page, academy.path, 0, None, (OrgUnitKind.CLUSTER,), None
-    )
+    clusters = await ctx.db.read(org_q.descendants_list, academy.path, (OrgUnitKind.CLUSTER,), None)
     # A list scoped by the viewer's reach: a cluster admin sees their own clusters only.
     clusters = [c for c in clusters if ctx.viewer.holds_on(ACADEMY_ADMINS, c.path)]
     usage = await ctx.loaders.academy.seats_by_cluster.load_many([pk(c) for c in clusters])

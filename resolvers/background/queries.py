@@ -8,6 +8,7 @@ from domain.core.pagination import PageRequest
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
 from persistence.background.models import ExportJob, MailStatus, OutboxMail
+from persistence.paging import Seek, Slice
 from persistence.types import utcnow
 from resolvers.background.exports import start_export as _start
 from resolvers.context import Context
@@ -39,16 +40,16 @@ async def outbox_page(
 ) -> Page[OutboxMail]:
     db = ctx.db
 
-    async def fetch(offset: int, limit: int | None) -> list[OutboxMail]:
-        return await db.read(outbox_q.mail_page, status, offset, limit)
+    async def fetch(seek: Seek) -> Slice[OutboxMail]:
+        return await db.read(outbox_q.mail_page, status, seek)
 
     async def count() -> int:
         return await db.read(outbox_q.mail_count, status)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, outbox_q.MAIL_ORDER)
 
 
 async def newest_mails(ctx: Context, count: int) -> list[OutboxMail]:
     """The newest mails of the outbox, for the development mailbox."""
     # A page query fetches one row more than asked, to tell whether there is a next page.
-    return await ctx.db.read(outbox_q.mail_page, None, 0, count - 1)
+    return (await ctx.db.read(outbox_q.mail_page, None, Seek(size=count))).rows

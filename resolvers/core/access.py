@@ -157,7 +157,7 @@ async def notify_added(
         name=person.given_name or person.email,
         organisation=organisation,
         email=person.email,
-        link=ctx.settings.public_url,
+        link=ctx.settings.frontend_url,
     )
     await enqueue(
         session,

@@ -246,7 +246,7 @@ async def send_activation(
         person.language.value,
         name=person.given_name or person.email,
         email=person.email,
-        link=f"{ctx.settings.public_url}/activate?token={secret}",
+        link=f"{ctx.settings.frontend_url}/activate?token={secret}",
         **values,
     )
     await enqueue(
@@ -294,7 +294,7 @@ async def send_password_reset(
             "password_reset",
             person.language.value,
             name=person.given_name or person.email,
-            link=f"{settings.public_url}/reset-password?token={secret}",
+            link=f"{settings.frontend_url}/reset-password?token={secret}",
         )
         await enqueue(
             session,

@@ -1,25 +1,28 @@
-"""Turn connection arguments into one window query (and a count only when asked for)."""
+"""Turn connection arguments into one keyset query (and a count only when asked for)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from domain.core.pagination import PageRequest, resolve_last, window
+from domain.core.errors import DomainError, ErrorCode
+from domain.core.pagination import PageRequest, decode_cursor, encode_cursor, page_flags
+from persistence.paging import KeyOrder, Seek, Slice
 
 T = TypeVar("T")
 
 
 @dataclass
 class Page(Generic[T]):
-    """One page of rows; `total` runs a count query only if the client asks for totalCount."""
+    """One page of rows with their cursors; `total` runs a count query only if the client asks
+    for totalCount."""
 
     items: list[T]
-    offset: int
     has_next: bool
     has_previous: bool
     total: Callable[[], Awaitable[int]]
+    cursors: list[str] = field(default_factory=list)
 
 
 def _memo(count: Callable[[], Awaitable[int]]) -> Callable[[], Awaitable[int]]:
@@ -33,41 +36,62 @@ def _memo(count: Callable[[], Awaitable[int]]) -> Callable[[], Awaitable[int]]:
     return total
 
 
-async def paginate(
-    request: PageRequest,
-    fetch: Callable[[int, int | None], Awaitable[Sequence[T]]],
-    count: Callable[[], Awaitable[int]],
-) -> Page[T]:
-    """`fetch(offset, limit)` returns up to limit+1 rows (the extra one says a next page exists)."""
-    total = _memo(count)
-    win = window(request)
-    if win.needs_total:
-        win = resolve_last(request, win.offset, await total())
-    rows = list(await fetch(win.offset, win.limit))
-    has_next = win.limit is not None and len(rows) > win.limit
-    if win.limit is not None:
-        rows = rows[: win.limit]
-    if request.before and not has_next:
-        # Items exist at and after the `before` cursor by definition.
-        has_next = True
-    return Page(
-        items=rows, offset=win.offset, has_next=has_next, has_previous=win.offset > 0, total=total
+def _key(order: KeyOrder, cursor: str | None, field_name: str) -> tuple[Any, ...] | None:
+    if cursor is None:
+        return None
+    values = decode_cursor(cursor, order.name, order.arity, field_name)
+    try:
+        return order.from_json(values)
+    except (ValueError, TypeError):
+        raise DomainError(
+            ErrorCode.INVALID, "'{cursor}' is not a valid cursor", field_name, cursor=cursor
+        ) from None
+
+
+def seek_of(request: PageRequest, order: KeyOrder) -> Seek:
+    """The connection arguments as a seek over `order` (cursors checked and decoded)."""
+    return Seek(
+        after=_key(order, request.after, "after"),
+        before=_key(order, request.before, "before"),
+        size=request.size,
+        from_end=request.from_end,
     )
 
 
-def page_from_rows(
+def page_of(
     request: PageRequest,
-    offset: int,
-    limit: int,
-    rows: list[Any],
-    total: Callable[[], Awaitable[int]],
-) -> Page[Any]:
-    """A page from rows a batch loader fetched with limit+1."""
-    has_next = len(rows) > limit
+    order: KeyOrder,
+    rows: Slice[T],
+    count: Callable[[], Awaitable[int]],
+) -> Page[T]:
+    """A page from a fetched slice: cursors from the rows' keys, Relay's page flags."""
+    flags = page_flags(request, rows.more)
     return Page(
-        items=rows[:limit],
-        offset=offset,
-        has_next=has_next or bool(request.before),
-        has_previous=offset > 0,
-        total=_memo(total),
+        items=rows.rows,
+        has_next=flags.has_next_page,
+        has_previous=flags.has_previous_page,
+        total=_memo(count),
+        cursors=[encode_cursor(order.name, order.to_json(k)) for k in rows.keys],
+    )
+
+
+async def paginate(
+    request: PageRequest,
+    fetch: Callable[[Seek], Awaitable[Slice[T]]],
+    count: Callable[[], Awaitable[int]],
+    order: KeyOrder,
+) -> Page[T]:
+    """`fetch(seek)` runs one keyset query over `order` (persistence/paging.fetch_slice)."""
+    return page_of(request, order, await fetch(seek_of(request, order)), count)
+
+
+def keep(page: Page[T], shown: Callable[[T], bool]) -> Page[T]:
+    """The page with only the items `shown` accepts, each keeping its own cursor."""
+    pairs = [(i, c) for i, c in zip(page.items, page.cursors, strict=True) if shown(i)]
+    return Page(
+        items=[i for i, _ in pairs],
+        has_next=page.has_next,
+        has_previous=page.has_previous,
+        total=page.total,
+        cursors=[c for _, c in pairs],
     )

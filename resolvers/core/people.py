@@ -8,6 +8,7 @@ from domain.core.pagination import PageRequest
 from domain.core.roles import ACTING_ROLES, ADMIN_ROLES
 from persistence.core import people as q
 from persistence.core.models import OrgUnit, Person, RoleAssignment
+from persistence.paging import Seek, Slice
 from resolvers.context import Context
 from resolvers.core.pagination import Page, paginate
 
@@ -57,10 +58,10 @@ async def assignment(ctx: Context, assignment_id: int | None) -> RoleAssignment 
 async def audit_events(ctx: Context, request: PageRequest, kind: str | None) -> Page[Any]:
     db = ctx.db
 
-    async def fetch(offset: int, limit: int | None) -> list[Any]:
-        return await db.read(q.audit_page, offset, limit, kind)
+    async def fetch(seek: Seek) -> Slice[Any]:
+        return await db.read(q.audit_page, seek, kind)
 
     async def count() -> int:
         return await db.read(q.audit_count, kind)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.AUDIT_ORDER)

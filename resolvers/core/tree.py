@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind
-from domain.core.pagination import PageRequest, resolve_last, window
+from domain.core.pagination import PageRequest
 from persistence.core import tree as org_q
 from persistence.core.models import OrgUnit
 from persistence.db import UnitOfWork
+from persistence.paging import Seek, Slice
 from resolvers.context import Context
-from resolvers.core.pagination import Page, page_from_rows, paginate
+from resolvers.core.pagination import Page, page_of, paginate, seek_of
 
 
 async def parent(ctx: Context, unit: OrgUnit) -> OrgUnit | None:
@@ -28,7 +29,7 @@ async def ancestors(ctx: Context, unit: OrgUnit) -> list[OrgUnit]:
 async def children(
     ctx: Context, unit: OrgUnit, request: PageRequest, kinds: tuple[OrgUnitKind, ...] | None
 ) -> Page[OrgUnit]:
-    """Children of many parents in one batch: the loader key carries the window."""
+    """Children of many parents in one batch: the loader key carries the seek."""
     unit_id = unit.id
     assert unit_id is not None
     loaders = ctx.loaders
@@ -37,12 +38,9 @@ async def children(
     async def total() -> int:
         return int(await count_loader.load(unit_id))
 
-    win = window(request)
-    if win.needs_total:
-        win = resolve_last(request, win.offset, await total())
-    assert win.limit is not None
-    rows = await loaders.children_page(kinds).load((unit_id, win.offset, win.limit))
-    return page_from_rows(request, win.offset, win.limit, list(rows), total)
+    order = org_q.CHILD_ORDER
+    rows = await loaders.children_page(kinds).load((unit_id, seek_of(request, order)))
+    return page_of(request, order, rows, total)
 
 
 async def descendants(
@@ -54,13 +52,13 @@ async def descendants(
 ) -> Page[OrgUnit]:
     db = ctx.db
 
-    async def fetch(offset: int, limit: int | None) -> list[OrgUnit]:
-        return await db.read(org_q.descendants_page, unit.path, offset, limit, kinds, search)
+    async def fetch(seek: Seek) -> Slice[OrgUnit]:
+        return await db.read(org_q.descendants_page, unit.path, seek, kinds, search)
 
     async def count() -> int:
         return await db.read(org_q.descendants_count, unit.path, kinds, search)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, org_q.DESCENDANT_ORDER)
 
 
 def not_found(field: str) -> DomainError:

@@ -18,6 +18,7 @@ from domain.school.grades import school_year_of
 from persistence.core import people as identity_q
 from persistence.core import tree as org_q
 from persistence.core.models import Language, OrgUnit, Person
+from persistence.paging import Seek, Slice
 from persistence.school import queries as q
 from persistence.school.models import (
     ClassMentor,
@@ -129,14 +130,14 @@ async def class_pupils(ctx: Context, class_id: int, request: PageRequest) -> Pag
             "classId",
         )
 
-    async def fetch(offset: int, limit: int | None) -> list[Pupil]:
-        rows = await ctx.db.read(q.class_pupils_page, unit.id, offset, limit)
-        return [pupil for pupil, _person in rows]
+    async def fetch(seek: Seek) -> Slice[Pupil]:
+        rows = await ctx.db.read(q.class_pupils_page, unit.id, seek)
+        return rows.map(lambda row: row[0])
 
     async def count() -> int:
         return int(await ctx.db.read(q.class_pupils_count, unit.id))
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.CLASS_PUPIL_ORDER)
 
 
 # --- writes: administration -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from domain.core.pagination import PageRequest, encode_cursor
+from domain.core.pagination import PageRequest
 from resolvers.core.pagination import Page
 from schema.core.relay import Connection, Edge, PageInfo
 
@@ -27,8 +27,8 @@ def page_request(
 
 def to_connection(page: Page[Any], wrap: Callable[[Any], T]) -> Connection[T]:
     edges = [
-        Edge(cursor=encode_cursor(page.offset + i), node=wrap(item))
-        for i, item in enumerate(page.items)
+        Edge(cursor=cursor, node=wrap(item))
+        for item, cursor in zip(page.items, page.cursors, strict=True)
     ]
     return Connection(
         edges=edges,

@@ -11,7 +11,7 @@ from domain.core.ids import decode_expected
 from domain.core.roles import SCHOOL_STAFF, Relation, Scope
 from domain.school.timetable import AgendaView as DomainView
 from resolvers.core.i18n import translate
-from resolvers.core.pagination import Page
+from resolvers.core.pagination import keep
 from resolvers.school import agenda as school_agenda
 from resolvers.school import pupils as school_pupils
 from schema.core.info import Info
@@ -77,9 +77,8 @@ class SchoolQueries:
             page_request(first, after, last, before),
         )
         nodes = {n.row.id: n for n in await PupilNode.visible(info, page.items)}
-        shown = [nodes[p.id] for p in page.items if p.id in nodes]
-        visible = Page(shown, page.offset, page.has_next, page.has_previous, page.total)
-        return to_connection(visible, lambda node: node)
+        visible = keep(page, lambda p: p.id in nodes)
+        return to_connection(visible, lambda p: nodes[p.id])
 
     @requires(
         SCHOOL_STAFF,

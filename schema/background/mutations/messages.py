@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import strawberry
@@ -9,6 +10,7 @@ import strawberry
 from domain.core.ids import decode_expected, encode_global_id
 from domain.core.roles import ALL_ADMINS
 from resolvers.background import messages
+from resolvers.background.progress import mail_batch_id
 from schema.core.info import Info
 from schema.core.payloads import arg, attempt, errors_field
 from schema.core.permissions import public, requires
@@ -50,6 +52,11 @@ class SendMessagePayload:
     queued_count: int = public(description="Mails queued for delivery.", default=0)
     not_allowed_ids: list[strawberry.ID] = public(
         description="IDs left out: unknown, or not people you administer.", default_factory=list
+    )
+    batch_id: strawberry.ID | None = public(
+        description="This sending, to follow its delivery: `mailBatch(id:)` or the "
+        "`mailBatchProgress` subscription. Null when nothing was queued.",
+        default=None,
     )
     errors: list[UserError] = errors_field()
 
@@ -105,9 +112,12 @@ class MessageMutations:
     ) -> SendMessagePayload:
         async def work() -> SendMessagePayload:
             planned = await _plan(info, input)
-            count = await messages.send(info.context, planned, idempotency_key)
+            key = idempotency_key or uuid.uuid4().hex
+            count = await messages.send(info.context, planned, key)
+            sender = info.context.viewer.person_id
+            batch = strawberry.ID(mail_batch_id(sender, key)) if count and sender else None
             return SendMessagePayload(
-                queued_count=count, not_allowed_ids=_gids(planned.not_allowed)
+                queued_count=count, not_allowed_ids=_gids(planned.not_allowed), batch_id=batch
             )
 
         return await attempt(SendMessagePayload, work)
