@@ -17,8 +17,8 @@ from domain.core.hashing import (
     verify_password,
 )
 from domain.core.passwords import check_password
-from domain.core.texts import N_
 from domain.core.roles import ACTING_ROLES
+from domain.core.texts import N_
 from persistence.background import jobs as jobs_q
 from persistence.core import people as q
 from persistence.core.models import (
