@@ -7,12 +7,13 @@ exactly like one that does not exist.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 from domain.core import roles as r
 from domain.core.ids import decode_global_id
-from schema.core.node import REGISTRY
+from schema.core.node import DECOY_PK, REGISTRY
 
 NOT_FOUND_MESSAGE = "No such object, or you may not see it."
 
@@ -49,8 +50,12 @@ async def bound_objects(ctx: Any, kwargs: dict[str, Any], on: str) -> list[Any] 
         entry = REGISTRY.get(type_name)
         if entry is None:
             return None
-        row = await entry.loader(ctx).load(pk)
+        # As in node(id:): a missing object builds a decoy in its place (same statements).
+        loader = entry.loader(ctx)
+        row, decoy = await asyncio.gather(loader.load(pk), loader.load(DECOY_PK))
         if row is None:
+            if decoy is not None:
+                await entry.wrap(ctx, decoy)
             return None
         objects.append(await entry.wrap(ctx, row))
     return objects
