@@ -50,3 +50,10 @@ def operation_costs() -> dict[str, int]:
             SCHEMA._schema, document, {}, op.name.value if op.name else None
         )
     return out
+
+
+def test_operation_cost_figures() -> None:
+    costs = operation_costs()
+    name, top = max(costs.items(), key=lambda kv: kv[1])
+    print(f"\noperations: {len(costs)} screens, highest cost {top} ({name}) of {BUDGET}")
+    assert top <= BUDGET

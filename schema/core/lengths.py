@@ -34,7 +34,7 @@ MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
     "email": (254, frozenset({"email", "emails"})),  # RFC 5321's path limit
     "id": (200, frozenset({"id", "ids", "after", "before"})),  # global IDs and cursors
     "name": (
-        200,
+        300,
         frozenset(
             {
                 "name",
@@ -86,7 +86,7 @@ MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
         ),
     ),
     "free text": (
-        20_000,
+        50_000,
         frozenset(
             {
                 "body",
