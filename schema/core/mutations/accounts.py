@@ -109,7 +109,8 @@ async def _session_payload(info: Info, new: accounts.NewSession) -> SessionPaylo
 class AccountMutations:
     @public(
         description="Log in with e-mail address and password. Wrong address and wrong password "
-        "give the same answer. Failed attempts are limited per account and per client address."
+        "give the same answer. Failed attempts are limited per client address; per account they "
+        "slow down unknown devices only (send `deviceToken`). Throttled: HTTP 429 with Retry-After."
     )
     async def login(
         self,
