@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema schema-release bench bench-data bench-smoke clean messages graphiql-assets
+.PHONY: run test lint format schema schema-release bench bench-data bench-smoke clean messages graphiql-assets security
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -63,6 +63,17 @@ bench-data: $(STAMP)
 ## make bench-smoke: every benchmark once on a fresh `bench_smoke` database, JSON checked, no timing
 bench-smoke: $(STAMP)
 	$(BIN)/python bench/run.py --smoke
+
+## make security: the fast hardening checks (issue 17) on SQLite, printing their figures
+SECURITY_TESTS := tests/test_throttling.py tests/test_string_lengths.py tests/test_body_limit.py \
+	tests/test_query_cost.py tests/test_get_documents.py tests/test_node_existence.py \
+	tests/test_mail_throttle.py tests/test_operations.py tests/test_authz_matrix.py tests/test_fuzz.py
+security: $(STAMP)
+	@mkdir -p var
+	@$(BIN)/python -m pytest -q -p no:randomly -s -k "not postgres" $(SECURITY_TESTS) \
+		> var/security.log 2>&1; status=$$?; \
+		grep -E "^(fuzz|authorization matrix|operations|40 MB)|passed|failed" var/security.log; \
+		exit $$status
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -39,11 +39,13 @@ from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
 from resolvers.core.i18n import language
+from resolvers.core.accounts import DEVICE_COOKIE
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+DEVICE_COOKIE_DAYS = 365
 
 
 class PortaalGraphQL(GraphQL):
@@ -124,6 +126,7 @@ class PortaalGraphQL(GraphQL):
                     "Cookie-authenticated POST requests must be application/json", status_code=415
                 )
         ctx.extra["accept_graphql_response"] = GRAPHQL_RESPONSE in request.headers.get("accept", "")
+        request.state.portaal_context = ctx  # hardening (issue 17): read by process_result
         if secret and not await authenticate(ctx, secret):
             ctx.extra["credentials_rejected"] = source
         return ctx
@@ -170,6 +173,18 @@ class PortaalGraphQL(GraphQL):
             )
         if ctx.cookie_to_clear or ctx.extra.get("credentials_rejected") == "cookie":
             response.delete_cookie(SESSION_COOKIE, path="/")
+        if device := ctx.extra.get("device_cookie"):
+            # hardening (issue 17): the device token outlives sessions and logouts on purpose;
+            # it proves "this browser logged in here before" (docs/security.md).
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device,
+                max_age=DEVICE_COOKIE_DAYS * 86400,
+                httponly=True,
+                secure=self.settings.cookie_secure,
+                samesite="lax",
+                path="/graphql",
+            )
 
     async def get_context(self, request: Any, response: Any) -> Any:  # pragma: no cover
         raise RuntimeError("context is made in __call__")
@@ -180,6 +195,12 @@ class PortaalGraphQL(GraphQL):
         resolved = await self.persisted.resolve(request, kwargs["request_data"])
         kwargs["request_data"] = resolved.data
         request.state.by_reference = resolved.by_reference
+        if request.method == "GET" and not resolved.by_reference and not self.settings.adhoc_get:
+            # hardening (issue 17): GET is for cacheable persisted documents; an ad-hoc
+            # document over GET (a link someone is lured to, a log line) is refused.
+            raise HTTPException(
+                405, "Over GET only persisted documents run here; send this one with POST"
+            )
         observability.note_graphql(resolved.operation_name, "error", context.viewer.person_id)
         # --- end operations ---
         try:
@@ -204,6 +225,15 @@ class PortaalGraphQL(GraphQL):
             body["data"] = result.data
         if result.extensions:
             body["extensions"] = result.extensions
+        limited = _retry_after(request)
+        if limited is not None:
+            # hardening (issue 17): throttling visible to HTTP; the payload keeps its error.
+            body.setdefault("errors", []).append(
+                {
+                    "message": f"Too many attempts. Try again in {limited} seconds.",
+                    "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": limited},
+                }
+            )
         if not executed and result.errors:
             request.state.request_error = True
         # --- end operations ---
@@ -228,12 +258,23 @@ class PortaalGraphQL(GraphQL):
             if request.method == "GET" and response.status_code == 200:
                 response.headers["cache-control"] = cache
                 response.headers["vary"] = "Authorization, Cookie, Accept-Language"
+        limited = _retry_after(request)
+        if limited is not None:  # hardening (issue 17): 429 with Retry-After
+            response.status_code = 429
+            response.headers["retry-after"] = str(limited)
         if context is not None and context.extra.get("accept_graphql_response"):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
             # With this media type a request that never executed is a 400 (GraphQL over HTTP).
             if getattr(request.state, "request_error", False):
                 response.status_code = 400
         return response
+
+
+def _retry_after(request: Any) -> int | None:
+    """Seconds a throttled client waits (hardening, issue 17), or None when not throttled."""
+    ctx = getattr(request.state, "portaal_context", None)
+    wait = ctx.extra.get("retry_after_seconds") if isinstance(ctx, Context) else None
+    return int(wait) if wait else None
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:

@@ -80,7 +80,15 @@ def cmd_serve(settings: Settings, *, dev: bool, workers: int = 1) -> None:
     print()
     # operations (issue 14): our JSON access line replaces uvicorn's, which would log query
     # strings (GET variables, signatures) and the ICS feed's secret path.
-    common = {"host": settings.host, "port": settings.port, "access_log": False, "log_config": None}
+    # hardening (issue 17): uvicorn would believe X-Forwarded-For from 127.0.0.1; we read it
+    # ourselves, only from PORTAAL_TRUSTED_PROXIES (portaal/proxies.py).
+    common = {
+        "host": settings.host,
+        "port": settings.port,
+        "access_log": False,
+        "log_config": None,
+        "proxy_headers": False,
+    }
     if workers > 1:
         # Each worker process builds its app from the environment (flags were copied into it).
         uvicorn.run("portaal.cli:app_factory", factory=True, workers=workers, **common)  # type: ignore[arg-type]

@@ -51,4 +51,10 @@ def format_error(error: GraphQLError, *, hide_suggestions: bool) -> dict[str, An
     if error.path:
         formatted["path"] = error.path
     formatted["extensions"] = {"code": code}
+    if original is None and code == "BAD_USER_INPUT":
+        # hardening (issue 17): a limit says which argument and what it allows
+        # (`field`, `maxLength`); only our own limiters put more than `code` here.
+        formatted["extensions"].update(
+            {k: v for k, v in (error.extensions or {}).items() if k != "code"}
+        )
     return formatted

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portaal.cors import parse_origins  # operations (issue 14)
+from portaal.proxies import parse_proxies  # hardening (issue 17)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,6 +70,10 @@ class Settings:
     apq_max_entries: int = 1000
     json_logs: bool = True
     # --- end operations ---
+    # hardening (issue 17): peers whose X-Forwarded-For is believed (default none); ad-hoc
+    # GET documents are refused in production unless set
+    trusted_proxies: tuple[str, ...] = ()
+    adhoc_get: bool = True
 
     def __post_init__(self) -> None:
         if not self.public_url:
@@ -121,6 +126,9 @@ class Settings:
             "trusted_documents": _bool("PORTAAL_TRUSTED_DOCUMENTS", False),
             "apq_max_entries": int(os.environ.get("PORTAAL_APQ_MAX_ENTRIES", cls.apq_max_entries)),
             "json_logs": os.environ.get("PORTAAL_LOG_FORMAT", "json") != "text",
+            # --- hardening (issue 17) ---
+            "trusted_proxies": parse_proxies(os.environ.get("PORTAAL_TRUSTED_PROXIES", "")),
+            "adhoc_get": _bool("PORTAAL_ADHOC_GET", not production),
         }
         if secret:
             values["secret_key"] = secret

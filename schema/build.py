@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.areas import NODE_TYPES
 from schema.core.cost import cost_limiter
+from schema.core.lengths import StringLengthLimiter
 from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
 from schema.query import Query
@@ -75,6 +76,7 @@ def build_schema(
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         cost_limiter(max_cost),
+        StringLengthLimiter,  # hardening (issue 17)
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

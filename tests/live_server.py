@@ -31,7 +31,14 @@ def live_server(folder: Path, **settings: Any) -> Iterator[str]:
     port = free_port()
     app = create_app(make_settings(url, **settings))
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            proxy_headers=False,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -28,3 +28,39 @@ def retry_after(limit: Limit, attempts: list[datetime], now: datetime) -> int | 
     # The oldest attempt that still counts must leave the window first.
     oldest_counting = recent[-limit.attempts]
     return max(1, math.ceil((oldest_counting + limit.window - now).total_seconds()))
+
+
+# --- hardening (issue 17): lock-out-proof throttling (OWASP authentication cheat sheet) ---
+# An attacker who knows someone's address must not be able to lock them out. So the hard
+# limits are on what the attacker owns (the client address) and on a known device: a login
+# from a device that logged in to this account before (it holds a device token, see
+# domain/core/devices.py) counts only against that device. Attempts from unknown devices share
+# the per-account counter, and past its free attempts they are slowed down exponentially up
+# to a bound, never refused for longer than ACCOUNT_BACKOFF_CAP.
+LOGIN_PER_DEVICE = Limit(attempts=5, window=timedelta(minutes=15))
+RESET_PER_DEVICE = Limit(attempts=3, window=timedelta(hours=1))
+ACCOUNT_FREE_FAILURES = 5
+ACCOUNT_BACKOFF_BASE = timedelta(seconds=30)
+ACCOUNT_BACKOFF_CAP = timedelta(minutes=15)
+
+
+def backoff(failures: list[datetime], now: datetime, window: timedelta) -> int | None:
+    """Seconds an unknown device waits after the account's recent failures, or None.
+
+    The first ACCOUNT_FREE_FAILURES are free; then 30 s after the last failure, doubling with
+    each further failure, at most ACCOUNT_BACKOFF_CAP (15 minutes).
+    """
+    recent = sorted(t for t in failures if t > now - window)
+    extra = len(recent) - ACCOUNT_FREE_FAILURES
+    if extra < 0:
+        return None
+    delay = min(ACCOUNT_BACKOFF_CAP, ACCOUNT_BACKOFF_BASE * (2 ** min(extra, 16)))
+    wait = math.ceil((recent[-1] + delay - now).total_seconds())
+    return wait if wait > 0 else None
+
+
+# Mails: at most this many to one recipient per hour from all mutations together, and an
+# identical mail (same template, subject and text) to the same address within
+# MAIL_COLLAPSE_WINDOW is queued once.
+MAIL_PER_RECIPIENT = Limit(attempts=20, window=timedelta(hours=1))
+MAIL_COLLAPSE_WINDOW = timedelta(minutes=10)

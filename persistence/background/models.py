@@ -100,7 +100,11 @@ class MailStatus(str, Enum):
 
 class OutboxMail(SQLModel, table=True):
     __tablename__ = "outbox_mail"
-    __table_args__ = (sa.Index("ix_outbox_mail_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_mail_status_next", "status", "next_attempt_at"),
+        # hardening (issue 17): the mails to one address lately, for the mail throttle
+        sa.Index("ix_outbox_mail_to_created", "to_address", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # A retried mutation writes the same key and so cannot queue the mail twice.

@@ -108,3 +108,48 @@ async def mail_batch_counts(session: AsyncSession, key_prefix: str) -> dict[Mail
         .group_by(OutboxMail.status)
     )
     return {status: int(n) for status, n in (await session.execute(stmt)).all()}
+
+
+async def add_throttled(
+    session: AsyncSession,
+    mail: OutboxMail,
+    since: datetime,
+    collapse_since: datetime,
+    per_recipient: int,
+) -> str:
+    """Queue a mail unless it is a repeat or its recipient had enough lately (issue 17).
+
+    One statement looks at the key and at the recipient's recent mails: `duplicate` (same
+    idempotency key), `collapsed` (the same template, subject and text to this address since
+    `collapse_since`), `throttled` (`per_recipient` mails to it since `since`) or `queued`.
+    """
+    same_key = OutboxMail.idempotency_key == mail.idempotency_key
+    recent = sa.and_(
+        OutboxMail.to_address == mail.to_address,
+        OutboxMail.created_at > since,  # type: ignore[operator]
+    )
+    identical = sa.and_(
+        recent,
+        OutboxMail.created_at > collapse_since,  # type: ignore[operator]
+        OutboxMail.template == mail.template,
+        OutboxMail.subject == mail.subject,
+        OutboxMail.text_body == mail.text_body,
+    )
+    row = (
+        await session.execute(
+            sa.select(
+                sa.func.count().filter(same_key),
+                sa.func.count().filter(identical),
+                sa.func.count().filter(recent),
+            ).where(sa.or_(same_key, recent))
+        )
+    ).one()
+    if row[0]:
+        return "duplicate"
+    if row[1]:
+        return "collapsed"
+    if row[2] >= per_recipient:
+        return "throttled"
+    session.add(mail)
+    await session.flush()
+    return "queued"

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from persistence.db import Database
 from portaal.auth import authenticate, credentials, record_token_use
+from portaal.proxies import client_address
 from portaal.settings import Settings
 from resolvers.context import Context
 from resolvers.core.i18n import language, negotiate
@@ -18,9 +19,13 @@ from schema.areas import RELATION_PROVIDERS
 def make_context(
     request: Request, settings: Settings | None = None, database: Database | None = None
 ) -> Context:
-    client = request.client.host if request.client else "unknown"
+    settings = settings or request.app.state.settings
+    peer = request.client.host if request.client else "unknown"
+    client = client_address(
+        peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies
+    )  # hardening (issue 17)
     return Context.create(
-        settings or request.app.state.settings,
+        settings,
         database or request.app.state.database,
         request=request,
         client_address=client,

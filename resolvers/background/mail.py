@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -10,8 +11,12 @@ from typing import Any
 import jinja2
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.core import ratelimit
 from persistence.background.models import OutboxMail
-from persistence.background.outbox import add_once
+from persistence.background.outbox import add_throttled
+from persistence.types import utcnow
+
+log = logging.getLogger("portaal.mail")
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail_templates"
 LANGUAGES = ("nl", "en")
@@ -56,8 +61,15 @@ async def enqueue(
     sender_name: str = "Portaal",
     headers: dict[str, str] | None = None,
 ) -> bool:
-    """Queue in the caller's transaction; the same key twice queues once. True when queued now."""
-    return await add_once(
+    """Queue in the caller's transaction; the same key twice queues once.
+    True when queued now.
+
+    Every mutation's mail passes here, so the recipient's limit holds across all of them
+    (issue 17): an identical mail to the same address within 10 minutes is queued once, and
+    at most 20 mails per hour go to one address; the rest are dropped and logged.
+    """
+    now = utcnow()
+    outcome = await add_throttled(
         session,
         OutboxMail(
             idempotency_key=idempotency_key,
@@ -71,4 +83,10 @@ async def enqueue(
             html_body=mail.html,
             headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
         ),
+        since=now - ratelimit.MAIL_PER_RECIPIENT.window,
+        collapse_since=now - ratelimit.MAIL_COLLAPSE_WINDOW,
+        per_recipient=ratelimit.MAIL_PER_RECIPIENT.attempts,
     )
+    if outcome in ("collapsed", "throttled"):
+        log.info("mail %s not queued: %s", mail.template, outcome)
+    return outcome == "queued"

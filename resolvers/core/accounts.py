@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from domain.core import accounts, ratelimit
+from domain.core import accounts, devices, ratelimit
 from domain.core.emails import normalize_email
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.hashing import (
@@ -18,6 +18,7 @@ from domain.core.hashing import (
 )
 from domain.core.passwords import check_password
 from domain.core.roles import ACTING_ROLES
+from domain.core.texts import N_
 from persistence.background import jobs as jobs_q
 from persistence.core import people as q
 from persistence.core.models import (
@@ -43,27 +44,47 @@ class NewSession:
     expires_at: datetime
     person: Person
     token_id: int
+    device_token: str | None = None
 
 
 def _names(person: Person) -> list[str]:
     return [person.given_name, person.name_prefix, person.family_name]
 
 
+RATE_LIMITED_MINUTES = N_("Too many attempts. Try again in {minutes} minutes.")
+RATE_LIMITED_SECONDS = N_("Too many attempts. Try again in {seconds} seconds.")
+
+
+def rate_limited(ctx: Context, wait: int) -> DomainError:
+    """The RATE_LIMITED error; the HTTP layer answers 429 with `Retry-After: wait`."""
+    ctx.extra["retry_after_seconds"] = max(wait, ctx.extra.get("retry_after_seconds", 0))
+    if wait >= 90:
+        return DomainError(
+            ErrorCode.RATE_LIMITED,
+            RATE_LIMITED_MINUTES,
+            minutes=max(1, round(wait / 60)),
+            seconds=wait,
+        )
+    return DomainError(ErrorCode.RATE_LIMITED, RATE_LIMITED_SECONDS, seconds=wait)
+
+
 async def _check_rate(
-    session: Any, limits: list[tuple[ratelimit.Limit, str]], now: datetime
+    ctx: Context,
+    session: Any,
+    limits: list[tuple[ratelimit.Limit, str]],
+    now: datetime,
+    backoff_key: str | None = None,
 ) -> None:
+    """Refuse when a hard limit is reached, or while the account's backoff runs."""
     window = max(limit.window for limit, _ in limits)
-    times = await q.throttle_times(session, [key for _, key in limits], now - window)
+    keys = [key for _, key in limits] + ([backoff_key] if backoff_key else [])
+    times = await q.throttle_times(session, keys, now - window)
     waits = [ratelimit.retry_after(limit, times[key], now) for limit, key in limits]
+    if backoff_key:
+        waits.append(ratelimit.backoff(times[backoff_key], now, window))
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
-        minutes = max(1, round(wait / 60))
-        message = (
-            N_("Too many attempts. Try again in 1 minute (after {wait} seconds).")
-            if minutes == 1
-            else N_("Too many attempts. Try again in {minutes} minutes (after {wait} seconds).")
-        )
-        raise DomainError(ErrorCode.RATE_LIMITED, message, minutes=minutes, wait=wait)
+        raise rate_limited(ctx, wait)
 
 
 async def _start_session(
@@ -94,24 +115,45 @@ def _cookie(ctx: Context, new: NewSession, remember: bool) -> None:
     ctx.cookie_to_set = (new.secret, max_age)
 
 
+DEVICE_COOKIE = "portaal_device"
+
+
+def _device(ctx: Context, presented: str | None, address: str) -> str | None:
+    """The device id of a device token for this account: the argument, else the cookie."""
+    if presented is None and ctx.request is not None:
+        presented = ctx.request.cookies.get(DEVICE_COOKIE)
+    return devices.device_id(ctx.settings.secret_key, presented, address)
+
+
 async def login(
-    ctx: Context, email: str, password: str, remember_me: bool, set_cookie: bool
+    ctx: Context,
+    email: str,
+    password: str,
+    remember_me: bool,
+    set_cookie: bool,
+    device_token: str | None = None,
 ) -> NewSession:
+    """Lock-out-proof (docs/security.md, "Rate limits"): the client address has a hard limit;
+    a known device has its own; unknown devices share a bounded per-account backoff."""
     now = utcnow()
     try:
         address = normalize_email(email)
     except DomainError:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, GENERIC_LOGIN_ERROR) from None
-    limits = [
-        (ratelimit.LOGIN_PER_ACCOUNT, f"login:account:{address}"),
-        (ratelimit.LOGIN_PER_ADDRESS, f"login:address:{ctx.client_address}"),
-    ]
+    device = _device(ctx, device_token, address)
+    limits = [(ratelimit.LOGIN_PER_ADDRESS, f"login:address:{ctx.client_address}")]
+    account_key = f"login:account:{address}"
+    if device is not None:
+        limits.append((ratelimit.LOGIN_PER_DEVICE, f"login:device:{address}:{device}"))
     async with ctx.uow() as uow:
-        await _check_rate(uow.session, limits, now)
+        await _check_rate(
+            ctx, uow.session, limits, now, backoff_key=None if device else account_key
+        )
         person = await q.person_by_email(uow.session, address)
         ok = verify_password(person.password_hash if person else None, password)
         if not ok or person is None or person.deactivated_at is not None:
-            await q.record_throttle(uow.session, [key for _, key in limits], now)
+            counted = [key for _, key in limits] + ([] if device else [account_key])
+            await q.record_throttle(uow.session, counted, now)
             await uow.audit(
                 "LOGIN_FAILED", subject=person.id if person else None, detail=f"email={address}"
             )
@@ -119,7 +161,7 @@ async def login(
         else:
             if person.password_hash and needs_rehash(person.password_hash):
                 person.password_hash = hash_password(password)
-            await q.clear_throttle(uow.session, [limits[0][1]])
+            await q.clear_throttle(uow.session, [k for _, k in limits[1:]] + [account_key])
             new = await _start_session(ctx, uow, person, remember_me, now)
             uow.actor = person.id  # the person who just logged in is the one acting
             await uow.audit("LOGIN")
@@ -127,8 +169,15 @@ async def login(
         await uow.commit()
     if new is None:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, GENERIC_LOGIN_ERROR)
+    # A known device keeps its token; a new one gets one, for its next login.
+    new.device_token = (
+        device_token
+        if device is not None and device_token
+        else devices.issue(ctx.settings.secret_key, address)
+    )
     if set_cookie:
         _cookie(ctx, new, remember_me)
+        ctx.extra["device_cookie"] = new.device_token
     return new
 
 
@@ -165,7 +214,7 @@ async def change_password(ctx: Context, old: str, new: str, confirmation: str) -
     now = utcnow()
     limit = [(ratelimit.LOGIN_PER_ACCOUNT, f"password:account:{ctx.viewer.person_id}")]
     async with ctx.uow() as uow:
-        await _check_rate(uow.session, limit, now)
+        await _check_rate(ctx, uow.session, limit, now)
         person = await _me(ctx, uow)
         wrong = not verify_password(person.password_hash, old)
         if wrong:
@@ -258,25 +307,36 @@ async def send_activation(
     )
 
 
-async def request_password_reset(ctx: Context, email: str) -> None:
+async def request_password_reset(ctx: Context, email: str, device_token: str | None = None) -> None:
     """Same answer and the same work for every address: the request only queues a job, and
-    the worker looks the address up. Timing cannot tell who has an account."""
+    the worker looks the address up. Timing cannot tell who has an account.
+
+    Lock-out-proof: only the client address is refused (RATE_LIMITED). Past the per-account
+    limit the answer stays the same and no further link is sent: the links already mailed
+    still work. A device that logged in to the account before has its own allowance."""
     now = utcnow()
     address = normalize_email(email)
-    limits = [
-        (ratelimit.RESET_PER_ACCOUNT, f"reset:account:{address}"),
-        (ratelimit.RESET_PER_ADDRESS, f"reset:address:{ctx.client_address}"),
-    ]
+    device = _device(ctx, device_token, address)
+    account = (
+        (ratelimit.RESET_PER_DEVICE, f"reset:device:{address}:{device}")
+        if device
+        else (ratelimit.RESET_PER_ACCOUNT, f"reset:account:{address}")
+    )
+    limits = [(ratelimit.RESET_PER_ADDRESS, f"reset:address:{ctx.client_address}"), account]
     async with ctx.uow() as uow:
-        await _check_rate(uow.session, limits, now)
+        times = await q.throttle_times(uow.session, [k for _, k in limits], now - account[0].window)
+        wait = ratelimit.retry_after(limits[0][0], times[limits[0][1]], now)
+        if wait is not None:
+            raise rate_limited(ctx, wait)
         await q.record_throttle(uow.session, [key for _, key in limits], now)
-        await jobs_q.schedule(
-            uow.session,
-            "password_reset",
-            f"password_reset:{new_secret()}",
-            now,
-            {"email": address, "client_address": ctx.client_address},
-        )
+        if ratelimit.retry_after(account[0], times[account[1]], now) is None:
+            await jobs_q.schedule(
+                uow.session,
+                "password_reset",
+                f"password_reset:{new_secret()}",
+                now,
+                {"email": address, "client_address": ctx.client_address},
+            )
         await uow.commit()
 
 

@@ -7,6 +7,7 @@ exactly like one that does not exist.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from domain.core import roles as r
 from domain.core.ids import decode_global_id
 from domain.core.texts import NOT_FOUND, RELATION_NAMES, ROLE_NAMES
 from resolvers.core.i18n import N_, join_names, translate
-from schema.core.node import REGISTRY
+from schema.core.node import DECOY_PK, REGISTRY
 
 NOT_FOUND_MESSAGE = NOT_FOUND  # a message id, translated where it is shown
 ONLY_THESE_MAY_DO = N_("Only {who} may do this.")
@@ -52,8 +53,12 @@ async def bound_objects(ctx: Any, kwargs: dict[str, Any], on: str) -> list[Any] 
         entry = REGISTRY.get(type_name)
         if entry is None:
             return None
-        row = await entry.loader(ctx).load(pk)
+        # As in node(id:): a missing object builds a decoy in its place (same statements).
+        loader = entry.loader(ctx)
+        row, decoy = await asyncio.gather(loader.load(pk), loader.load(DECOY_PK))
         if row is None:
+            if decoy is not None:
+                await entry.wrap(ctx, decoy)
             return None
         objects.append(await entry.wrap(ctx, row))
     return objects

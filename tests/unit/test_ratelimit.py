@@ -123,3 +123,26 @@ def test_a_shared_office_address_is_not_blocked_by_a_few_failures() -> None:
     assert retry_after(LOGIN_PER_ADDRESS, attempts, NOW) is None
     assert retry_after(LOGIN_PER_ACCOUNT, attempts, NOW) is not None
     assert retry_after(LOGIN_PER_ADDRESS, [*attempts, NOW], NOW) is not None
+
+
+def test_account_backoff_is_exponential_and_bounded() -> None:
+    from domain.core.ratelimit import backoff
+
+    window = timedelta(minutes=15)
+    assert backoff([ago(seconds=s) for s in range(4)], NOW, window) is None  # 4 free
+    five = [ago(seconds=1)] * 5
+    assert backoff(five, NOW, window) == 29  # 30 s after the last failure
+    assert backoff([ago(seconds=1)] * 6, NOW, window) == 59
+    assert backoff([ago(seconds=1)] * 500, NOW, window) == 15 * 60 - 1  # the bound
+    assert backoff([ago(seconds=31)] * 5, NOW, window) is None  # waited long enough
+
+
+def test_device_tokens_are_bound_to_the_account() -> None:
+    from domain.core import devices
+
+    token = devices.issue("k", "a@example.org")
+    assert devices.device_id("k", token, "a@example.org") == token.split(".")[1]
+    assert devices.device_id("k", token, "b@example.org") is None
+    assert devices.device_id("other-key", token, "a@example.org") is None
+    assert devices.device_id("k", "d1.x.y", "a@example.org") is None
+    assert devices.device_id("k", None, "a@example.org") is None

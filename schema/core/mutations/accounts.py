@@ -60,6 +60,12 @@ class SessionPayload:
     )
     expires_at: datetime | None = public(description="When the session ends.", default=None)
     viewer: Viewer | None = public(description="You, now logged in.", default=None)
+    device_token: str | None = public(
+        description="Proof that this device logged in to this account: send it as `deviceToken` "
+        "with the next login (or keep the `portaal_device` cookie) so someone else's failed "
+        "attempts for your address never slow you down. Keep it with the app or browser.",
+        default=None,
+    )
     errors: list[UserError] = errors_field()
 
 
@@ -93,7 +99,10 @@ class ViewerPayload:
 async def _session_payload(info: Info, new: accounts.NewSession) -> SessionPayload:
     await session_resolvers.become(info.context, new)
     return SessionPayload(
-        token=new.secret, expires_at=new.expires_at, viewer=Viewer(person_row=new.person)
+        token=new.secret,
+        expires_at=new.expires_at,
+        viewer=Viewer(person_row=new.person),
+        device_token=new.device_token,
     )
 
 
@@ -101,7 +110,8 @@ async def _session_payload(info: Info, new: accounts.NewSession) -> SessionPaylo
 class AccountMutations:
     @public(
         description="Log in with e-mail address and password. Wrong address and wrong password "
-        "give the same answer. Failed attempts are limited per account and per client address."
+        "give the same answer. Failed attempts are limited per client address; per account they "
+        "slow down unknown devices only (send `deviceToken`). Throttled: HTTP 429 with Retry-After."
     )
     async def login(
         self,
@@ -112,9 +122,18 @@ class AccountMutations:
         set_cookie: Annotated[
             bool, arg("Also set an HttpOnly session cookie (for browsers).")
         ] = False,
+        device_token: Annotated[
+            str | None,
+            arg(
+                "The `deviceToken` of an earlier login on this device; null uses the "
+                "`portaal_device` cookie, if any."
+            ),
+        ] = None,
     ) -> SessionPayload:
         async def work() -> SessionPayload:
-            new = await accounts.login(info.context, email, password, remember_me, set_cookie)
+            new = await accounts.login(
+                info.context, email, password, remember_me, set_cookie, device_token
+            )
             return await _session_payload(info, new)
 
         return await attempt(SessionPayload, work)
@@ -148,10 +167,16 @@ class AccountMutations:
         "not the address has an account (the seed differs here, on purpose)."
     )
     async def request_password_reset(
-        self, info: Info, email: Annotated[str, arg("The account's e-mail address.")]
+        self,
+        info: Info,
+        email: Annotated[str, arg("The account's e-mail address.")],
+        device_token: Annotated[
+            str | None,
+            arg("The `deviceToken` of an earlier login on this device, if any."),
+        ] = None,
     ) -> RequestPasswordResetPayload:
         async def work() -> RequestPasswordResetPayload:
-            await accounts.request_password_reset(info.context, email)
+            await accounts.request_password_reset(info.context, email, device_token)
             return RequestPasswordResetPayload(message=translate(RESET_ANSWER))
 
         return await attempt(RequestPasswordResetPayload, work)
