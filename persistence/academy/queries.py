@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -282,6 +283,99 @@ async def learner_page(
     if limit is not None:
         stmt = stmt.limit(limit + 1)
     return list((await session.execute(stmt)).scalars())
+
+
+async def learner_page_in_units(
+    session: AsyncSession,
+    f: LearnerFilter,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int | None,
+    with_total: bool,
+) -> tuple[list[tuple[Learner, OrgUnit]], int | None]:
+    """`learner_page` with each learner's cluster and, if asked, the count of all matches.
+
+    One statement: the count is a window over the filtered rows (computed before LIMIT). It is
+    None when asked for but no row came back past the first page (the caller counts then).
+    """
+    order = [c.desc() if descending else c.asc() for c in SORTS[sort]] + [Learner.id]
+    columns: list[Any] = [Learner, OrgUnit]
+    if with_total:
+        columns.append(sa.func.count().over().label("total"))
+    stmt = (
+        sa.select(*columns)
+        .join(Person, Person.id == Learner.person_id)
+        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+        .where(*_learner_where(f))
+        .order_by(*order)
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    rows = (await session.execute(stmt)).all()
+    total: int | None = None
+    if with_total:
+        total = int(rows[0][2]) if rows else (0 if offset == 0 else None)
+    return [(r[0], r[1]) for r in rows], total
+
+
+@dataclass
+class EnrolmentDetails:
+    """An enrolment with its course, certificate and attempts, read in one statement."""
+
+    enrolment: Enrolment
+    course: Course
+    certificate: Certificate | None
+    attempts: list[ExamAttempt]
+
+
+async def enrolment_details_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[EnrolmentDetails]]:
+    """Each person's enrolments (by id) with course, certificate and attempts (by number).
+
+    One statement per chunk: at most one certificate per enrolment and a few attempts, so the
+    outer joins repeat an enrolment's columns a few times at most.
+    """
+    details: dict[int, EnrolmentDetails] = {}
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(Enrolment, Course, Certificate, ExamAttempt)
+            .join(Course, Course.id == Enrolment.course_id)
+            .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
+            .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
+            .where(Enrolment.person_id.in_(part))  # type: ignore[attr-defined]
+            .order_by(Enrolment.id, ExamAttempt.number)
+        )
+        for enrolment, course, certificate, attempt in (await session.execute(stmt)).all():
+            found = details.get(enrolment.id)
+            if found is None:
+                found = details[enrolment.id] = EnrolmentDetails(enrolment, course, certificate, [])
+            if attempt is not None:
+                found.attempts.append(attempt)
+    grouped: dict[int, list[EnrolmentDetails]] = defaultdict(list)
+    for d in details.values():
+        grouped[d.enrolment.person_id].append(d)
+    return [grouped.get(pid, []) for pid in person_ids]
+
+
+async def labels_with_owners_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[tuple[Label, OrgUnit]]]:
+    """Each person's labels (in assignment order) with the unit owning each: one statement."""
+    grouped: dict[int, list[tuple[Label, OrgUnit]]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(LabelAssignment.person_id, Label, OrgUnit)
+            .join(Label, Label.id == LabelAssignment.label_id)
+            .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
+            .where(LabelAssignment.person_id.in_(part))  # type: ignore[attr-defined]
+            .order_by(LabelAssignment.id)
+        )
+        for person_id, label, unit in (await session.execute(stmt)).all():
+            grouped[person_id].append((label, unit))
+    return [grouped.get(pid, []) for pid in person_ids]
 
 
 async def learner_count(session: AsyncSession, f: LearnerFilter) -> int:

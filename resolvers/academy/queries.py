@@ -19,15 +19,32 @@ from resolvers.core.tree import not_found
 
 
 async def learners(
-    ctx: Context, f: LearnerFilter, sort: str, descending: bool, request: PageRequest
+    ctx: Context,
+    f: LearnerFilter,
+    sort: str,
+    descending: bool,
+    request: PageRequest,
+    *,
+    with_total: bool = False,
 ) -> Page[Learner]:
+    """A page of learners; their clusters are loaded with them, and with `with_total` the
+    count of all matches too (one statement for page, clusters and count)."""
     db = ctx.db
     scoped = f.within(admin_paths(ctx))
+    counted: list[int] = []
 
     async def fetch(offset: int, limit: int | None) -> list[Learner]:
-        return await db.read(aq.learner_page, scoped, sort, descending, offset, limit)
+        rows, total = await db.read(
+            aq.learner_page_in_units, scoped, sort, descending, offset, limit, with_total
+        )
+        ctx.loaders.unit_by_id.prime_many({pk(unit): unit for _, unit in rows})
+        if total is not None:
+            counted.append(total)
+        return [learner for learner, _ in rows]
 
     async def count() -> int:
+        if counted:
+            return counted[0]
         return await db.read(aq.learner_count, scoped)
 
     return await paginate(request, fetch, count)

@@ -11,7 +11,7 @@ import jinja2
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.background.models import OutboxMail
-from persistence.background.outbox import add_once
+from persistence.background.outbox import add_many_once, add_once
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail_templates"
 LANGUAGES = ("nl", "en")
@@ -71,4 +71,42 @@ async def enqueue(
             html_body=mail.html,
             headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
         ),
+    )
+
+
+@dataclass
+class QueuedMail:
+    """One mail of `enqueue_many`: what `enqueue` takes for one."""
+
+    mail: RenderedMail
+    to: str
+    idempotency_key: str
+    person_id: int | None = None
+
+
+async def enqueue_many(
+    session: AsyncSession, mails: list[QueuedMail], *, sender_name: str = "Portaal"
+) -> int:
+    """`enqueue` for many mails: one lookup and batched inserts in the caller's transaction."""
+    template = OutboxMail(
+        idempotency_key="", template="", to_address="", subject="", text_body="", html_body=""
+    )
+    return await add_many_once(
+        session,
+        template,
+        [
+            {
+                "idempotency_key": m.idempotency_key,
+                "template": m.mail.template,
+                "language": m.mail.language,
+                "to_address": m.to,
+                "person_id": m.person_id,
+                "sender_name": sender_name,
+                "subject": m.mail.subject,
+                "text_body": m.mail.text,
+                "html_body": m.mail.html,
+                "headers": "",
+            }
+            for m in mails
+        ],
     )
