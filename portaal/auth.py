@@ -35,10 +35,11 @@ def credentials(headers: Any, cookies: Any) -> tuple[str | None, str]:
 async def authenticate(ctx: Context, secret: str) -> bool:
     """Fill ctx.viewer from the token; False when the token is unknown, expired or revoked."""
     now = utcnow()
-    found = await ctx.db.read(identity_q.active_token, hash_secret(secret), now)
+    # The token, its person and their grants in one round trip.
+    found = await ctx.db.read(identity_q.active_token_with_grants, hash_secret(secret), now)
     if found is None:
         return False
-    token, person = found
+    token, person, grants = found
     assert person.id is not None
     ctx.viewer = await build_viewer(
         ctx,
@@ -46,6 +47,7 @@ async def authenticate(ctx: Context, secret: str) -> bool:
         token_scoped=token.kind == TokenKind.API,
         assignment_id=token.role_assignment_id,
         acting_for_unit_id=token.acting_for_unit_id,
+        grants=grants,
     )
     ctx.token_id = token.id
     ctx.language = person.language.value  # the response speaks the viewer's language

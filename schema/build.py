@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -18,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.areas import NODE_TYPES
 from schema.core.cost import cost_limiter
 from schema.core.lengths import StringLengthLimiter
+from schema.core.direct import direct_resolvers
 from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
 from schema.query import Query
@@ -68,12 +70,17 @@ def build_schema(
     introspection: bool = True,
 ) -> strawberry.Schema:
     # Extensions are passed as factories: a shared instance would leak state between requests.
+    # The limits' rule classes are made once: the validation cache is keyed by the rules too,
+    # and a limiter made per request makes new rule classes, so nothing would ever be cached.
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         # Parsing and validating the same document again is wasted work: clients repeat a few.
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         cost_limiter(max_cost),
         StringLengthLimiter,  # hardening (issue 17)
@@ -81,7 +88,7 @@ def build_schema(
     if not introspection:
         extensions.append(DisableIntrospection)
     _prepare_permissions()
-    return PortaalSchema(
+    schema = PortaalSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -89,6 +96,9 @@ def build_schema(
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    # Fields that need none of strawberry's per-call glue call their method directly.
+    direct_resolvers(schema)
+    return schema
 
 
 def print_sdl() -> str:

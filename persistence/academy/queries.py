@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -286,10 +287,84 @@ def learner_order(sort: str, descending: bool) -> KeyOrder:
     )
 
 
-async def learner_page(
-    session: AsyncSession, f: LearnerFilter, order: KeyOrder, seek: Seek
-) -> Slice[Learner]:
-    return await fetch_slice(session, _learner_base(f), order, seek)
+async def learner_page_in_units(
+    session: AsyncSession, f: LearnerFilter, order: KeyOrder, seek: Seek, with_total: bool
+) -> tuple[Slice[tuple[Learner, OrgUnit]], int | None]:
+    """A keyset page of learners with each one's cluster and, if asked, the count of all matches.
+
+    One statement: the count is a window over the filtered rows (computed before LIMIT), so it
+    is only taken where no cursor narrows the rows (None otherwise: the caller counts then).
+    """
+    counting = with_total and seek.after is None and seek.before is None
+    stmt = (
+        sa.select(Learner, OrgUnit)
+        .join(Person, Person.id == Learner.person_id)
+        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+        .where(*_learner_where(f))
+    )
+    if counting:
+        stmt = stmt.add_columns(sa.func.count().over().label("total"))
+    page = await fetch_slice(session, stmt, order, seek)
+    total = (int(page.rows[0][2]) if page.rows else 0) if counting else None
+    return page.map(lambda r: (r[0], r[1])), total
+
+
+@dataclass
+class EnrolmentDetails:
+    """An enrolment with its course, certificate and attempts, read in one statement."""
+
+    enrolment: Enrolment
+    course: Course
+    certificate: Certificate | None
+    attempts: list[ExamAttempt]
+
+
+async def enrolment_details_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[EnrolmentDetails]]:
+    """Each person's enrolments (by id) with course, certificate and attempts (by number).
+
+    One statement per chunk: at most one certificate per enrolment and a few attempts, so the
+    outer joins repeat an enrolment's columns a few times at most.
+    """
+    details: dict[int, EnrolmentDetails] = {}
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(Enrolment, Course, Certificate, ExamAttempt)
+            .join(Course, Course.id == Enrolment.course_id)
+            .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
+            .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
+            .where(Enrolment.person_id.in_(part))  # type: ignore[attr-defined]
+            .order_by(Enrolment.id, ExamAttempt.number)
+        )
+        for enrolment, course, certificate, attempt in (await session.execute(stmt)).all():
+            found = details.get(enrolment.id)
+            if found is None:
+                found = details[enrolment.id] = EnrolmentDetails(enrolment, course, certificate, [])
+            if attempt is not None:
+                found.attempts.append(attempt)
+    grouped: dict[int, list[EnrolmentDetails]] = defaultdict(list)
+    for d in details.values():
+        grouped[d.enrolment.person_id].append(d)
+    return [grouped.get(pid, []) for pid in person_ids]
+
+
+async def labels_with_owners_by_person(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[list[tuple[Label, OrgUnit]]]:
+    """Each person's labels (in assignment order) with the unit owning each: one statement."""
+    grouped: dict[int, list[tuple[Label, OrgUnit]]] = defaultdict(list)
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(LabelAssignment.person_id, Label, OrgUnit)
+            .join(Label, Label.id == LabelAssignment.label_id)
+            .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
+            .where(LabelAssignment.person_id.in_(part))  # type: ignore[attr-defined]
+            .order_by(LabelAssignment.id)
+        )
+        for person_id, label, unit in (await session.execute(stmt)).all():
+            grouped[person_id].append((label, unit))
+    return [grouped.get(pid, []) for pid in person_ids]
 
 
 async def learner_count(session: AsyncSession, f: LearnerFilter) -> int:

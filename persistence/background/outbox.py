@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.background.claims import claim
 from persistence.background.models import MailStatus, OutboxMail
-from persistence.batching import rows_by_ids
+from persistence.batching import chunks, insert_many, rows_by_ids
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
 
@@ -84,6 +85,26 @@ async def mail_count(session: AsyncSession, status: MailStatus | None) -> int:
 
 async def mails_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OutboxMail | None]:
     return await rows_by_ids(session, OutboxMail, ids)
+
+
+async def add_many_once(
+    session: AsyncSession, template: OutboxMail, mails: Sequence[dict[str, Any]]
+) -> int:
+    """`add_once` for many mails like `template`, each with its own values (`idempotency_key`
+    among them): one lookup of their keys, batched inserts; how many were queued."""
+    keys = list(dict.fromkeys(m["idempotency_key"] for m in mails))
+    taken: set[str] = set()
+    for part in chunks(keys):
+        found = await session.execute(
+            sa.select(OutboxMail.idempotency_key).where(OutboxMail.idempotency_key.in_(part))  # type: ignore[attr-defined]
+        )
+        taken.update(found.scalars())
+    fresh: dict[str, dict[str, Any]] = {}
+    for mail in mails:
+        if mail["idempotency_key"] not in taken:
+            fresh.setdefault(mail["idempotency_key"], mail)
+    await insert_many(session, template, list(fresh.values()))
+    return len(fresh)
 
 
 async def add_once(session: AsyncSession, mail: OutboxMail) -> bool:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core.roles import Grant, Role
-from persistence.batching import chunks, rows_by_ids
+from persistence.batching import chunks, insert_many, rows_by_ids
 from persistence.core.models import (
     AccessToken,
     AuditEvent,
@@ -52,6 +52,36 @@ async def active_token(
     return (row[0], row[1]) if row else None
 
 
+async def active_token_with_grants(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> tuple[AccessToken, Person, list[Grant]] | None:
+    """`active_token` and the person's grants (`grants_of`) in one statement: a row per grant."""
+    stmt = (
+        sa.select(
+            AccessToken, Person, RoleAssignment.id, RoleAssignment.role, OrgUnit.id, OrgUnit.path
+        )
+        .join(Person, Person.id == AccessToken.person_id)
+        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+        .where(
+            AccessToken.token_hash == token_hash,
+            AccessToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            sa.or_(AccessToken.expires_at.is_(None), AccessToken.expires_at > now),  # type: ignore[union-attr,operator]
+            Person.deactivated_at.is_(None),  # type: ignore[union-attr]
+        )
+        .order_by(RoleAssignment.id)
+    )
+    rows = (await session.execute(stmt)).all()
+    if not rows:
+        return None
+    grants = [
+        Grant(role=role, unit_id=unit_id, unit_path=path, assignment_id=aid)
+        for _t, _p, aid, role, unit_id, path in rows
+        if aid is not None and unit_id is not None
+    ]
+    return rows[0][0], rows[0][1], grants
+
+
 async def grants_of(session: AsyncSession, person_id: int) -> list[Grant]:
     """The person's role assignments with their units' paths (one statement)."""
     stmt = (
@@ -79,6 +109,27 @@ async def assignments_by_person(
         for row in (await session.execute(stmt)).scalars():
             grouped[row.person_id].append(row)
     return [grouped.get(pid, []) for pid in person_ids]
+
+
+async def persons_with_unit_paths(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[tuple[Person | None, tuple[str, ...]]]:
+    """`persons_by_ids` and `unit_paths_by_person` in one statement: a row per role held."""
+    people: dict[int, Person] = {}
+    paths: dict[int, set[str]] = defaultdict(set)
+    for part in chunks(list(dict.fromkeys(person_ids))):
+        stmt = (
+            sa.select(Person, OrgUnit.path)
+            .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+            .where(Person.id.in_(part))  # type: ignore[union-attr]
+        )
+        for person, path in (await session.execute(stmt)).all():
+            assert person.id is not None
+            people[person.id] = person
+            if path is not None:
+                paths[person.id].add(path)
+    return [(people.get(pid), tuple(sorted(paths.get(pid, ())))) for pid in person_ids]
 
 
 async def unit_paths_by_person(
@@ -119,6 +170,28 @@ async def assign_role(
     session.add(assignment)
     await session.flush()
     return assignment
+
+
+async def assign_roles(
+    session: AsyncSession, person_ids: Sequence[int], role: Role, unit_id: int
+) -> None:
+    """`assign_role` for many people on one unit: one lookup, one flush."""
+    held: set[int] = set()
+    unique = list(dict.fromkeys(person_ids))
+    for part in chunks(unique):
+        found = await session.execute(
+            sa.select(RoleAssignment.person_id).where(
+                RoleAssignment.person_id.in_(part),  # type: ignore[attr-defined]
+                RoleAssignment.role == role,
+                RoleAssignment.org_unit_id == unit_id,
+            )
+        )
+        held.update(found.scalars())
+    await insert_many(
+        session,
+        RoleAssignment(person_id=0, role=role, org_unit_id=unit_id),
+        [{"person_id": pid} for pid in unique if pid not in held],
+    )
 
 
 async def api_tokens_of(session: AsyncSession, person_id: int) -> list[AccessToken]:

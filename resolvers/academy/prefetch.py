@@ -1,14 +1,20 @@
-"""One batch per relation for a page of learners, before any of its fields resolves."""
+"""One statement per relation group for a page of learners, before any of its fields resolves.
+
+The page query brought the learners' clusters. Then, as the fields ask: the persons with the
+paths of their roles (one statement), the enrolments with course, certificate and attempts
+(one), the labels with their owner units (one). Each result primes the loaders the fields
+peek at (resolvers.core.prefetch), so the fields resolve synchronously and an object reached
+any other way still loads through the same loaders.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-from persistence.academy.models import Enrolment, Label, Learner, pk
+from persistence.academy import queries as aq
+from persistence.academy.models import Learner, pk
+from persistence.core import people as identity_q
 from resolvers.context import Context
-from resolvers.core.prefetch import MISSING, peek
 
 
 async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: frozenset[str]) -> None:
@@ -16,40 +22,38 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
     loaders, academy = ctx.loaders, ctx.loaders.academy
     rows = list(rows)
     person_ids = list(dict.fromkeys(r.person_id for r in rows))
-    first: list[Awaitable[Any]] = [loaders.unit_by_id.load_many(list({r.cluster_id for r in rows}))]
+    # Primed by the page query; loads only clusters of learners reached some other way.
+    units = {r.cluster_id for r in rows}
     if "person" in wanted:
-        first += [
-            loaders.person_by_id.load_many(person_ids),
-            loaders.unit_paths_by_person.load_many(person_ids),
-        ]
+        people = await ctx.db.read(identity_q.persons_with_unit_paths, person_ids)
+        loaders.person_by_id.prime_many(dict(zip(person_ids, (p for p, _ in people), strict=True)))
+        loaders.unit_paths_by_person.prime_many(
+            dict(zip(person_ids, (paths for _, paths in people), strict=True))
+        )
     if "enrolments" in wanted:
-        first.append(academy.enrolments_by_person.load_many(person_ids))
+        details = await ctx.db.read(aq.enrolment_details_by_person, person_ids)
+        academy.enrolments_by_person.prime_many(
+            {
+                pid: [d.enrolment for d in found]
+                for pid, found in zip(person_ids, details, strict=True)
+            }
+        )
+        flat = [d for found in details for d in found]
+        academy.course_by_id.prime_many({pk(d.course): d.course for d in flat})
+        academy.attempts_by_enrolment.prime_many({pk(d.enrolment): d.attempts for d in flat})
+        academy.certificate_by_enrolment.prime_many({pk(d.enrolment): d.certificate for d in flat})
+        units.update(d.enrolment.cluster_id for d in flat)
     if "labels" in wanted:
-        first.append(academy.label_ids_by_person.load_many(person_ids))
-    await asyncio.gather(*first)
-
-    enrolments: list[Enrolment] = []
-    label_ids: set[int] = set()
-    for person_id in person_ids:
-        found = peek(academy.enrolments_by_person, person_id)
-        enrolments += [] if found is MISSING else found
-        ids = peek(academy.label_ids_by_person, person_id)
-        label_ids.update([] if ids is MISSING else ids)
-    ids = [pk(e) for e in enrolments]
-    second: list[Awaitable[Any]] = [
-        loaders.unit_by_id.load_many(list({e.cluster_id for e in enrolments}))
-    ]
-    if "course" in wanted:
-        second.append(academy.course_by_id.load_many(list({e.course_id for e in enrolments})))
-    if "examAttempts" in wanted or "examAttemptsLeft" in wanted:
-        second.append(academy.attempts_by_enrolment.load_many(ids))
-    if "certificate" in wanted:
-        second.append(academy.certificate_by_enrolment.load_many(ids))
-    if label_ids:
-        second.append(academy.label_by_id.load_many(sorted(label_ids)))
-    await asyncio.gather(*second)
-
-    labels = [peek(academy.label_by_id, i) for i in label_ids]
-    owners = {lb.owner_unit_id for lb in labels if isinstance(lb, Label)}
-    if owners:
-        await loaders.unit_by_id.load_many(sorted(owners))
+        labels = await ctx.db.read(aq.labels_with_owners_by_person, person_ids)
+        academy.label_ids_by_person.prime_many(
+            {
+                pid: [pk(lb) for lb, _ in found]
+                for pid, found in zip(person_ids, labels, strict=True)
+            }
+        )
+        pairs = [pair for found in labels for pair in found]
+        academy.label_by_id.prime_many({pk(lb): lb for lb, _ in pairs})
+        loaders.unit_by_id.prime_many({pk(unit): unit for _, unit in pairs})
+    missing = [u for u in units if loaders.unit_by_id.cache_map.get(u) is None]
+    if missing:
+        await loaders.unit_by_id.load_many(missing)

@@ -20,17 +20,32 @@ from resolvers.core.tree import not_found
 
 
 async def learners(
-    ctx: Context, f: LearnerFilter, sort: str, descending: bool, request: PageRequest
+    ctx: Context,
+    f: LearnerFilter,
+    sort: str,
+    descending: bool,
+    request: PageRequest,
+    *,
+    with_total: bool = False,
 ) -> Page[Learner]:
+    """A page of learners; their clusters are loaded with them, and with `with_total` the
+    count of all matches too (one statement for page, clusters and count)."""
     db = ctx.db
     scoped = f.within(admin_paths(ctx))
+    counted: list[int] = []
 
     order = aq.learner_order(sort, descending)
 
     async def fetch(seek: Seek) -> Slice[Learner]:
-        return await db.read(aq.learner_page, scoped, order, seek)
+        page, total = await db.read(aq.learner_page_in_units, scoped, order, seek, with_total)
+        ctx.loaders.unit_by_id.prime_many({pk(unit): unit for _, unit in page.rows})
+        if total is not None:
+            counted.append(total)
+        return page.map(lambda row: row[0])
 
     async def count() -> int:
+        if counted:
+            return counted[0]
         return await db.read(aq.learner_count, scoped)
 
     return await paginate(request, fetch, count, order)

@@ -12,15 +12,16 @@ from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import Role
 from domain.core.texts import N_, Text
 from persistence.academy import queries as aq
-from persistence.academy.models import Learner
+from persistence.academy.models import Learner, pk
+from persistence.batching import insert_many
 from persistence.core import people as iq
 from persistence.core.models import OrgUnit, Person
 from persistence.db import UnitOfWork
 from persistence.types import utcnow
 from resolvers.academy.selection import Selection, academy_of, selected_learners
 from resolvers.context import Context
-from resolvers.core.access import notify_added
-from resolvers.core.accounts import new_account
+from resolvers.core.access import notify_added_many
+from resolvers.core.accounts import new_accounts
 from resolvers.core.tree import not_found, unit_of_kind
 
 
@@ -89,13 +90,14 @@ async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUser
             else:
                 to_add.append(email)
         seats.check_can_add(limit, used, len(to_add))
+        added = await _add_learners(ctx, uow, to_add, people, cluster, academy, now)
         for email in to_add:
             found[email] = AddResult(
                 email,
                 AddOutcome.ADDED,
                 # The same answer for new and existing accounts: adding never discloses who has one.
                 Text(N_("Added; they have been sent a mail.")),
-                await _add_learner(ctx, uow, people.get(email), email, cluster, academy, now),
+                added[email],
             )
         await uow.audit("USERS_ADDED", unit=cluster.id, detail=f"{len(to_add)} added")
         await uow.commit()
@@ -106,26 +108,38 @@ async def add_users(ctx: Context, cluster_id: int, emails: list[str]) -> AddUser
     )
 
 
-async def _add_learner(
+async def _add_learners(
     ctx: Context,
     uow: UnitOfWork,
-    person: Person | None,
-    email: str,
+    emails: list[str],
+    people: dict[str, Person],
     cluster: OrgUnit,
     academy: OrgUnit,
     now: datetime,
-) -> Learner:
-    """A new person gets an activation link, someone with an account a notice."""
+) -> dict[str, Learner]:
+    """A new person gets an activation link, someone with an account a notice.
+
+    In batches (persons, links, mails, learners, roles), so a thousand pasted addresses cost a
+    few statements each batch rather than several round trips per address.
+    """
     assert cluster.id is not None
-    if person is None:
-        person = await new_account(ctx, uow, email, mail={"organisation": academy.name})
-    else:
-        await notify_added(ctx, uow.session, person, academy.name, now)
-    assert person.id is not None
-    learner = uow.add(Learner(person_id=person.id, cluster_id=cluster.id, added_at=now))
-    await uow.flush()
-    await iq.assign_role(uow.session, person.id, Role.LEARNER, cluster.id)
-    return learner
+    new = [e for e in emails if e not in people]
+    known = [people[e] for e in emails if e in people]
+    created = await new_accounts(ctx, uow, new, mail={"organisation": academy.name}) if new else []
+    if known:
+        await notify_added_many(ctx, uow.session, known, academy.name, now)
+    person_of = {**{p.email: p for p in known}, **dict(zip(new, created, strict=True))}
+    rows = await insert_many(
+        uow.session,
+        Learner(person_id=0, cluster_id=cluster.id, added_at=now),
+        [{"person_id": pk(person_of[email])} for email in emails],
+        key="person_id",
+    )
+    learners = dict(zip(emails, rows, strict=True))
+    await iq.assign_roles(
+        uow.session, [pk(p) for p in person_of.values()], Role.LEARNER, cluster.id
+    )
+    return learners
 
 
 def _row(entry: seats.PastedEntry, found: dict[str, AddResult]) -> AddResult:

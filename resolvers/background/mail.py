@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core import ratelimit
 from persistence.background.models import OutboxMail
-from persistence.background.outbox import add_throttled
+from persistence.background.outbox import add_many_once, add_throttled
 from persistence.types import utcnow
 
 log = logging.getLogger("portaal.mail")
@@ -90,3 +90,41 @@ async def enqueue(
     if outcome in ("collapsed", "throttled"):
         log.info("mail %s not queued: %s", mail.template, outcome)
     return outcome == "queued"
+
+
+@dataclass
+class QueuedMail:
+    """One mail of `enqueue_many`: what `enqueue` takes for one."""
+
+    mail: RenderedMail
+    to: str
+    idempotency_key: str
+    person_id: int | None = None
+
+
+async def enqueue_many(
+    session: AsyncSession, mails: list[QueuedMail], *, sender_name: str = "Portaal"
+) -> int:
+    """`enqueue` for many mails: one lookup and batched inserts in the caller's transaction."""
+    template = OutboxMail(
+        idempotency_key="", template="", to_address="", subject="", text_body="", html_body=""
+    )
+    return await add_many_once(
+        session,
+        template,
+        [
+            {
+                "idempotency_key": m.idempotency_key,
+                "template": m.mail.template,
+                "language": m.mail.language,
+                "to_address": m.to,
+                "person_id": m.person_id,
+                "sender_name": sender_name,
+                "subject": m.mail.subject,
+                "text_body": m.mail.text,
+                "html_body": m.mail.html,
+                "headers": "",
+            }
+            for m in mails
+        ],
+    )

@@ -23,7 +23,7 @@ from persistence.core.models import (
 )
 from persistence.db import UnitOfWork
 from persistence.types import utcnow
-from resolvers.background.mail import enqueue, render
+from resolvers.background.mail import QueuedMail, enqueue, enqueue_many, render
 from resolvers.context import Context
 from resolvers.core.accounts import new_account
 from resolvers.core.tree import not_found
@@ -165,6 +165,31 @@ async def notify_added(
         to=person.email,
         person_id=person.id,
         idempotency_key=f"added:{person.id}:{organisation}:{now.isoformat()}",
+    )
+
+
+async def notify_added_many(
+    ctx: Context, session: Any, persons: list[Person], organisation: str, now: Any
+) -> None:
+    """`notify_added` for many people: their mails in one batch."""
+    await enqueue_many(
+        session,
+        [
+            QueuedMail(
+                render(
+                    "added_to_unit",
+                    person.language.value,
+                    name=person.given_name or person.email,
+                    organisation=organisation,
+                    email=person.email,
+                    link=ctx.settings.public_url,
+                ),
+                to=person.email,
+                person_id=person.id,
+                idempotency_key=f"added:{person.id}:{organisation}:{now.isoformat()}",
+            )
+            for person in persons
+        ],
     )
 
 

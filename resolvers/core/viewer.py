@@ -20,9 +20,15 @@ async def build_viewer(
     token_scoped: bool = False,
     assignment_id: int | None = None,
     acting_for_unit_id: int | None = None,
+    grants: Sequence[Grant] | None = None,
 ) -> Viewer:
-    """The viewer of a person; an API token's (`token_scoped`) has its one assignment only."""
-    grants: Sequence[Grant] = await ctx.db.read(q.grants_of, person_id)
+    """The viewer of a person; an API token's (`token_scoped`) has its one assignment only.
+
+    `grants`: the person's grants when the caller read them already (authentication reads them
+    with the token, in one statement).
+    """
+    if grants is None:
+        grants = await ctx.db.read(q.grants_of, person_id)
     if token_scoped:
         grants = [g for g in grants if g.assignment_id == assignment_id]
     facts = [fact for provider in ctx.relation_providers for fact in await provider(ctx, person_id)]

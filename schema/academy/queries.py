@@ -84,16 +84,18 @@ class AcademyQueries:
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
     ) -> Connection[LearnerNode]:
+        wanted = selected_names(info)
         page: Page[Any] = await reads.learners(
             info.context,
             to_filter(filter),
             sort.name,
             descending,
             page_request(first, after, last, before),
+            with_total="totalCount" in wanted,
         )
         ctx = info.context
         # One batch per relation the page shows, so the learners' fields resolve without await.
-        await prefetch_learners(ctx, page.items, selected_names(info))
+        await prefetch_learners(ctx, page.items, wanted)
         nodes = [LearnerNode.ready(ctx, r) or await LearnerNode.build(ctx, r) for r in page.items]
         return to_connection(replace(page, items=nodes), lambda n: n)
 
