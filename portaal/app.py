@@ -30,6 +30,7 @@ from portaal.persisted import PersistedOperations, PersistedQueryError  # operat
 from portaal.routes import academy as academy_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
+from portaal.routes import institute as institute_routes
 from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
@@ -228,6 +229,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
+            Route("/invoices/{invoice_id:int}.pdf", institute_routes.invoice_pdf),
             Route(
                 "/magazine/unsubscribe",
                 academy_routes.magazine_unsubscribe,

@@ -70,8 +70,8 @@ def is_overdue(status: InvoiceStatus, due: date, today: date) -> bool:
 
 
 def euro(cents: int) -> str:
-    """`€ 1.234,56` — Dutch notation, for the PDF."""
+    """`EUR 1.234,56` — Dutch notation, for the PDF (its core fonts have no euro sign)."""
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(cents), 100)
     grouped = f"{whole:,}".replace(",", ".")
-    return f"{sign}€ {grouped},{rest:02d}"
+    return f"{sign}EUR {grouped},{rest:02d}"

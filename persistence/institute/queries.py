@@ -518,3 +518,91 @@ async def activation_pending(session: AsyncSession, person_id: int, now: datetim
         OneTimeToken.expires_at > now,
     )
     return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def add_invoice(
+    session: AsyncSession, invoice: Invoice, lines: Sequence[InvoiceLine]
+) -> Invoice:
+    session.add(invoice)
+    await session.flush()
+    for line in lines:
+        line.invoice_id = invoice.id  # type: ignore[assignment]
+        session.add(line)
+    await session.flush()
+    return invoice
+
+
+async def invoice_locked(session: AsyncSession, invoice_id: int) -> Invoice | None:
+    stmt = (
+        sa.select(Invoice)
+        .where(Invoice.id == invoice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def invoice_lines(session: AsyncSession, invoice_id: int) -> list[InvoiceLine]:
+    stmt = (
+        sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id).order_by(InvoiceLine.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def credit_note_of(session: AsyncSession, invoice_id: int) -> Invoice | None:
+    stmt = sa.select(Invoice).where(Invoice.credits_invoice_id == invoice_id)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def event_enrolments_page(
+    session: AsyncSession,
+    event_id: int,
+    statuses: Sequence[EnrolmentStatus] | None,
+    offset: int,
+    limit: int | None,
+) -> list[InstituteEnrolment]:
+    stmt = sa.select(InstituteEnrolment).where(InstituteEnrolment.event_id == event_id)
+    if statuses:
+        stmt = stmt.where(InstituteEnrolment.status.in_(list(statuses)))
+    stmt = stmt.order_by(InstituteEnrolment.created_at, InstituteEnrolment.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def event_enrolments_count(
+    session: AsyncSession, event_id: int, statuses: Sequence[EnrolmentStatus] | None
+) -> int:
+    stmt = sa.select(sa.func.count(InstituteEnrolment.id)).where(
+        InstituteEnrolment.event_id == event_id
+    )
+    if statuses:
+        stmt = stmt.where(InstituteEnrolment.status.in_(list(statuses)))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def contacts_of(session: AsyncSession, org_id: int) -> list[tuple[Any, bool]]:
+    """(person, is admin) of every contact of the organisation, by name; no password hashes."""
+    from persistence.core.models import Person
+
+    is_admin = sa.func.max(sa.case((RoleAssignment.role == Role.CLIENT_ORG_ADMIN, 1), else_=0))
+    stmt = (
+        sa.select(
+            Person.id,
+            Person.email,
+            Person.given_name,
+            Person.name_prefix,
+            Person.family_name,
+            is_admin,
+        )
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(
+            RoleAssignment.org_unit_id == org_id,
+            RoleAssignment.role.in_([Role.CONTACT, Role.CLIENT_ORG_ADMIN]),
+        )
+        .group_by(
+            Person.id, Person.email, Person.given_name, Person.name_prefix, Person.family_name
+        )
+        .order_by(Person.family_name, Person.given_name, Person.id)
+    )
+    return [(row, bool(row[5])) for row in (await session.execute(stmt)).all()]

@@ -25,7 +25,7 @@ CATALOGUE_READ = EVENT_READ
 # The organisation's enrolments and invoices: its admins and contacts while acting for it.
 ENROLMENT_READ = Requirement.of((*STAFF, *ORG_PEOPLE), [Relation.SELF])
 INVOICE_READ = ENROLMENT_READ
-ORGANISATION_READ = Requirement.of((*STAFF, *ORG_PEOPLE), [Relation.MEMBER])
+ORGANISATION_READ = Requirement.of((*STAFF, *ORG_PEOPLE))
 # Who may enrol on an event: whoever may see it, except staff (they do not enrol themselves).
 ENROLLER = Requirement.of((), [Relation.SELF, Relation.MEMBER])
 
