@@ -206,6 +206,8 @@ async def load_institute_demo(
     nearly_full = await event(aggression, 40, 4)
     await event(bhv, 60, 12)
     await event(pruning, 75, 10, meetings=2)
+    # Starts in five days: its enrolment and cancellation deadlines have passed.
+    closing = await event(spray, 5, 12)
     maatwerk_welzijn = await event(meldcode, 30, 15, org=welzijn)
     await event(bhv, 50, 10, org=veendam)
 
@@ -257,6 +259,7 @@ async def load_institute_demo(
     await enrol(nearly_full, martin, c.CANCELLED, welzijn)
     await enrol(maatwerk_welzijn, fatima, c.PROCESSING, welzijn, by=martin)
     await enrol(maatwerk_welzijn, jeroen, c.WAITLISTED, welzijn, by=martin)
+    await enrol(closing, kees, c.PROCESSING, veendam)
 
     uow = UnitOfWork(session, actor=None, address=None)
     issued = (now - timedelta(days=20)).date()

@@ -52,8 +52,8 @@ async def test_maatwerk_is_visible_only_to_its_organisations_people(api: Api) ->
         upcoming = await events(api, token, first=100)
         seen = {e["id"] for e in upcoming["nodes"] if e["maatwerk"]}
         assert seen == maatwerk, who
-        # 3 public upcoming events, plus the maatwerk this viewer may see; counts agree.
-        assert upcoming["totalCount"] == 3 + len(maatwerk), who
+        # 4 public upcoming events, plus the maatwerk this viewer may see; counts agree.
+        assert upcoming["totalCount"] == 4 + len(maatwerk), who
         searched = await events(api, token, search="meldcode")
         assert searched["totalCount"] == (1 if welzijn_event in maatwerk else 0), who
         for eid in (welzijn_event, veendam_event):

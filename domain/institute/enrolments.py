@@ -40,6 +40,9 @@ TRANSITIONS: dict[EnrolmentStatus, frozenset[EnrolmentStatus]] = {
     EnrolmentStatus.CANCELLED: frozenset(),
 }
 
+# The input field an enrolment refusal concerns (`enrol(input: {eventId})`).
+EVENT_FIELD = "input.eventId"
+
 EVENT_FULL = N_("Event {title} is full; you can join the waiting list")
 DEADLINE_PASSED = N_("The enrolment deadline of {title} has passed")
 ALREADY_ENROLLED = N_("{name} is already enrolled for {title}")
@@ -64,9 +67,9 @@ def check_transition(current: EnrolmentStatus, target: EnrolmentStatus, field: s
 def check_open(title: str, starts_at: datetime, deadline: datetime, now: datetime) -> None:
     """Enrolment is open until its deadline, and never once the event has started."""
     if now >= starts_at:
-        raise DomainError(ErrorCode.CONFLICT, EVENT_STARTED, "eventId", title=title)
+        raise DomainError(ErrorCode.CONFLICT, EVENT_STARTED, EVENT_FIELD, title=title)
     if now > deadline:
-        raise DomainError(ErrorCode.CONFLICT, DEADLINE_PASSED, "eventId", title=title)
+        raise DomainError(ErrorCode.CONFLICT, DEADLINE_PASSED, EVENT_FIELD, title=title)
 
 
 def new_status(title: str, capacity: int, seated: int, waitlist: bool) -> EnrolmentStatus:
@@ -78,7 +81,7 @@ def new_status(title: str, capacity: int, seated: int, waitlist: bool) -> Enrolm
         return EnrolmentStatus.PROCESSING
     if waitlist:
         return EnrolmentStatus.WAITLISTED
-    raise DomainError(ErrorCode.CONFLICT, EVENT_FULL, "eventId", title=title)
+    raise DomainError(ErrorCode.CONFLICT, EVENT_FULL, EVENT_FIELD, title=title)
 
 
 def may_cancel_self(cancel_deadline: datetime, now: datetime) -> None:
