@@ -137,7 +137,7 @@ async def test_cancel_promotes_the_first_waitlisted_who_gets_a_mail(api: Api) ->
     )
     assert first["waitlisted"] and second["waitlisted"]
     mine = (await api.data(MINE, {"statuses": ["PROCESSING"]}, jeroen))["myCourseEnrolments"]
-    seat = [n for n in mine["nodes"] if n["event"]["course"]["title"] == "Omgaan met agressie"][0]
+    seat = next(n for n in mine["nodes"] if n["event"]["course"]["title"] == "Omgaan met agressie")
     cancelled = (await api.data(CANCEL, {"id": seat["id"]}, jeroen))["cancelEnrolment"]
     assert cancelled == {"enrolment": {"status": "CANCELLED"}, "errors": []}
     # Martin waited longest: he has the seat now and a mail says so; Anna still waits.
@@ -156,7 +156,7 @@ async def test_cancel_promotes_the_first_waitlisted_who_gets_a_mail(api: Api) ->
 async def test_after_the_cancellation_deadline_only_staff_cancel(api: Api) -> None:
     kees = await login_as(api, KEES, VEENDAM)
     mine = (await api.data(MINE, {"upcoming": True}, kees))["myCourseEnrolments"]["nodes"]
-    closing = [n for n in mine if n["event"]["course"]["title"].startswith("Veilig werken")][0]
+    closing = next(n for n in mine if n["event"]["course"]["title"].startswith("Veilig werken"))
     late = (await api.data(CANCEL, {"id": closing["id"]}, kees))["cancelEnrolment"]
     assert late == {"enrolment": None, "errors": [{"code": "CONFLICT", "field": "enrolmentId"}]}
     # Someone else's enrolment does not exist for you.
@@ -193,7 +193,7 @@ async def test_staff_confirm_invite_and_record_results(api: Api) -> None:
     assert result == {"enrolment": {"result": "PASSED", "attended": True}, "errors": []}
     # The seed's table in "my courses": confirmation sent, invitation sent, result, attended.
     mine = (await api.data(MINE, {"upcoming": True}, els))["myCourseEnrolments"]["nodes"]
-    row = [n for n in mine if n["id"] == enrolment][0]
+    row = next(n for n in mine if n["id"] == enrolment)
     assert row["confirmationSentAt"] and row["invitationSentAt"]
     assert (row["result"], row["attended"]) == ("PASSED", True)
     # Confirming is for staff: a contact is refused, and cannot reach another's enrolment.
