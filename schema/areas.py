@@ -27,6 +27,7 @@ from schema.core.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleA
 from schema.core.mutations.access import AccessMutations
 from schema.core.mutations.accounts import AccountMutations
 from schema.core.org import OrgUnitNode
+from schema.institute.mutations.catalogue import InstituteCatalogueMutations
 from schema.institute.mutations.enrolment import InstituteEnrolmentMutations
 from schema.institute.mutations.invoices import InstituteInvoiceMutations
 from schema.institute.queries import InstituteQueries
@@ -96,7 +97,11 @@ AREAS: tuple[Area, ...] = (
     Area(
         "institute",
         queries=(InstituteQueries,),
-        mutations=(InstituteEnrolmentMutations, InstituteInvoiceMutations),
+        mutations=(
+            InstituteCatalogueMutations,
+            InstituteEnrolmentMutations,
+            InstituteInvoiceMutations,
+        ),
         node_types=tuple(INSTITUTE_NODE_TYPES),
     ),
     Area("meldcode"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from schema.institute.types import EnrolmentResult
@@ -57,3 +59,33 @@ class AddContactInput:
     family_name: str = strawberry.field(default="", description="Family name (for someone new).")
     job_title: str = strawberry.field(default="", description="Job title at the organisation.")
     department: str = strawberry.field(default="", description="Department.")
+
+
+@strawberry.input(description="A meeting of an event.")
+class MeetingInput:
+    starts_at: datetime = strawberry.field(description="Start (ISO 8601 with offset).")
+    ends_at: datetime = strawberry.field(description="End (ISO 8601 with offset).")
+
+
+@strawberry.input(description="A new event of a course.")
+class CreateCourseEventInput:
+    course_id: strawberry.ID = strawberry.field(description="The course (InstituteCourse ID).")
+    starts_at: datetime = strawberry.field(description="Start (ISO 8601 with offset).")
+    ends_at: datetime = strawberry.field(description="End (ISO 8601 with offset).")
+    capacity: int = strawberry.field(description="Seats (1 to 1000).")
+    enrolment_deadline: datetime = strawberry.field(description="Last moment to enrol.")
+    cancellation_deadline: datetime = strawberry.field(
+        description="Last moment participants can cancel themselves."
+    )
+    location_name: str = strawberry.field(default="", description="Name of the location.")
+    location_address: str = strawberry.field(default="", description="Address of the location.")
+    incompany: bool = strawberry.field(
+        default=False, description="At the customer's premises (location shows as Incompany)."
+    )
+    for_organisation_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Maatwerk: only this client organisation's people see it; null: public.",
+    )
+    meetings: list[MeetingInput] = strawberry.field(
+        default_factory=list, description="The meetings; empty: one from start to end."
+    )

@@ -37,6 +37,7 @@ from schema.core.relay import Node
 EVENT_READ = scopes.EVENT_READ
 ENROLMENT_READ = scopes.ENROLMENT_READ
 INVOICE_READ = scopes.INVOICE_READ
+CATALOGUE_READ = scopes.CATALOGUE_READ
 
 
 def _f(req: Requirement, description: str) -> Any:
@@ -75,34 +76,53 @@ class InvoiceStatus(Enum):
     )
 
 
-@public_fields
-@strawberry.type(description="A course of the institute's catalogue.")
-class CatalogueCourse:
+@strawberry.type(
+    name="InstituteCourse", description="A course of the institute's catalogue (Ons aanbod)."
+)
+class CatalogueCourse(Node):
     row: strawberry.Private[InstituteCourse]
+    scope: strawberry.Private[Scope]
+    READ = CATALOGUE_READ
 
-    @strawberry.field(description="Title.")
+    @classmethod
+    async def build(cls, ctx: Context, row: InstituteCourse) -> CatalogueCourse:
+        institute = await referenced(ctx.loaders.unit_by_id, row.institute_id)
+        return cls.in_institute(ctx, row, institute)
+
+    @classmethod
+    def in_institute(
+        cls, ctx: Context, row: InstituteCourse, institute: OrgUnit
+    ) -> CatalogueCourse:
+        """The catalogue is open to every logged-in person, like a public event."""
+        return cls(
+            id=strawberry.ID(encode_global_id("InstituteCourse", pk(row))),
+            row=row,
+            scope=Scope(unit_paths=(institute.path,), person_id=ctx.viewer.person_id),
+        )
+
+    @_f(CATALOGUE_READ, "Title.")
     def title(self) -> str:
         return self.row.title
 
-    @strawberry.field(description="What the course is about.")
+    @_f(CATALOGUE_READ, "What the course is about.")
     def description(self) -> str:
         return self.row.description
 
-    @strawberry.field(description="Duration in hours.")
+    @_f(CATALOGUE_READ, "Duration in hours.")
     def duration_hours(self) -> int:
         return self.row.duration_hours
 
-    @strawberry.field(description="Price per participant, excluding VAT, in euro cents.")
+    @_f(CATALOGUE_READ, "Price per participant, excluding VAT, in euro cents.")
     def price_cents(self) -> int:
         return self.row.price_cents
 
-    @strawberry.field(description="VAT rate in percent (21, 9 or 0).")
+    @_f(CATALOGUE_READ, "VAT rate in percent (21, 9 or 0).")
     def vat_rate_percent(self) -> int:
         return self.row.vat_rate_percent
 
-    @strawberry.field(
-        description='Categories from the root, e.g. ["Ons aanbod", "Cursussen & '
-        'Trainingen", "Agro & Groen"].'
+    @_f(
+        CATALOGUE_READ,
+        'Categories from the root, e.g. ["Ons aanbod", "Cursussen & Trainingen", "Agro & Groen"].',
     )
     async def category_path(self, info: Info) -> list[str]:
         loader = info.context.loaders.institute.category_by_id
@@ -161,8 +181,11 @@ class CourseEventNode(Node):
 
     @_f(EVENT_READ, "The course.")
     async def course(self, info: Info) -> CatalogueCourse:
-        loader = info.context.loaders.institute.course_by_id
-        return CatalogueCourse(row=await referenced(loader, self.row.course_id))
+        ctx = info.context
+        row = await referenced(ctx.loaders.institute.course_by_id, self.row.course_id)
+        return CatalogueCourse.in_institute(
+            ctx, row, await referenced(ctx.loaders.unit_by_id, self.row.institute_id)
+        )
 
     @_f(EVENT_READ, "First day's start (ISO 8601, UTC).")
     def starts_at(self) -> datetime:
@@ -450,6 +473,14 @@ register_node(
     CourseEnrolmentNode.build,
     lambda ctx: ctx.loaders.institute.enrolment_by_id,
 )
+register_node(
+    "InstituteCourse", CatalogueCourse.build, lambda ctx: ctx.loaders.institute.course_by_id
+)
 register_node("Invoice", InvoiceNode.build, lambda ctx: ctx.loaders.institute.invoice_by_id)
 
-INSTITUTE_NODE_TYPES: list[Any] = [CourseEventNode, CourseEnrolmentNode, InvoiceNode]
+INSTITUTE_NODE_TYPES: list[Any] = [
+    CatalogueCourse,
+    CourseEventNode,
+    CourseEnrolmentNode,
+    InvoiceNode,
+]
