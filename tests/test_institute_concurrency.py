@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -83,7 +82,7 @@ async def test_200_concurrent_enrolments_over_http_never_oversell(api: Api) -> N
     for _ in range(400):
         if server.started:
             break
-        time.sleep(0.05)
+        await asyncio.sleep(0.05)
     assert server.started
     try:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
