@@ -606,3 +606,15 @@ async def contacts_of(session: AsyncSession, org_id: int) -> list[tuple[Any, boo
         .order_by(Person.family_name, Person.given_name, Person.id)
     )
     return [(row, bool(row[5])) for row in (await session.execute(stmt)).all()]
+
+
+async def serialise_writes(session: AsyncSession) -> None:
+    """On SQLite, take the database's write lock now, so what this transaction reads next is
+    current (SQLite has one writer; its reads before the first write are not isolated). On
+    PostgreSQL row locks (`FOR UPDATE`) do this per row, and this does nothing."""
+    if session.bind.dialect.name == "sqlite":
+        await session.execute(
+            sa.update(InvoiceCounter)
+            .where(sa.false())
+            .values(last_number=InvoiceCounter.last_number)
+        )

@@ -116,6 +116,7 @@ async def create_invoices(
 ) -> list[Invoice]:
     """Invoices for confirmed enrolments: one per debtor (an organisation's are batched)."""
     async with ctx.uow() as uow:
+        await q.serialise_writes(uow.session)
         enrolments = await q.uninvoiced_confirmed(uow.session, enrolment_ids)
         if len(enrolments) != len(set(enrolment_ids)):
             raise DomainError(ErrorCode.CONFLICT, NOT_INVOICEABLE, "enrolmentIds")
@@ -142,6 +143,7 @@ async def create_invoices(
 
 async def mark_paid(ctx: Context, invoice_id: int, paid_on: date) -> Invoice:
     async with ctx.uow() as uow:
+        await q.serialise_writes(uow.session)
         invoice = await q.invoice_locked(uow.session, invoice_id)
         if invoice is None:
             raise not_found("invoiceId")
@@ -163,6 +165,7 @@ async def mark_paid(ctx: Context, invoice_id: int, paid_on: date) -> Invoice:
 async def credit(ctx: Context, invoice_id: int, issued: date) -> Invoice:
     """A credit note with its own number, cancelling the invoice; the invoice becomes CREDITED."""
     async with ctx.uow() as uow:
+        await q.serialise_writes(uow.session)
         invoice = await q.invoice_locked(uow.session, invoice_id)
         if invoice is None:
             raise not_found("invoiceId")
