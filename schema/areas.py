@@ -30,6 +30,7 @@ from schema.core.org import OrgUnitNode
 from schema.institute.mutations.catalogue import InstituteCatalogueMutations
 from schema.institute.mutations.enrolment import InstituteEnrolmentMutations
 from schema.institute.mutations.invoices import InstituteInvoiceMutations
+from schema.institute.mutations.organisation import InstituteOrganisationMutations
 from schema.institute.queries import InstituteQueries
 from schema.institute.types import INSTITUTE_NODE_TYPES
 from schema.school.mutations.agenda import SchoolAgendaMutations
@@ -101,6 +102,7 @@ AREAS: tuple[Area, ...] = (
             InstituteCatalogueMutations,
             InstituteEnrolmentMutations,
             InstituteInvoiceMutations,
+            InstituteOrganisationMutations,
         ),
         node_types=tuple(INSTITUTE_NODE_TYPES),
     ),

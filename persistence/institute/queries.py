@@ -618,3 +618,71 @@ async def serialise_writes(session: AsyncSession) -> None:
             .where(sa.false())
             .values(last_number=InvoiceCounter.last_number)
         )
+
+
+async def employee_details_of(
+    session: AsyncSession, person_id: int, org_id: int
+) -> EmployeeDetails | None:
+    stmt = sa.select(EmployeeDetails).where(
+        EmployeeDetails.person_id == person_id, EmployeeDetails.org_unit_id == org_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def remove_org_roles(session: AsyncSession, person_id: int, org_id: int) -> int:
+    """Take the person's contact and admin roles on the organisation away; how many there were."""
+    stmt = sa.delete(RoleAssignment).where(
+        RoleAssignment.person_id == person_id,
+        RoleAssignment.org_unit_id == org_id,
+        RoleAssignment.role.in_([Role.CONTACT, Role.CLIENT_ORG_ADMIN]),
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def dossier_page(
+    session: AsyncSession, person_id: int, offset: int, limit: int | None
+) -> list[tuple[str, int, datetime]]:
+    """(kind, id, at) of the person's enrolments (E), the mails sent to them (M) and the
+    invoices addressed to them (I), newest first: one statement for the whole page."""
+    from persistence.background.models import OutboxMail
+
+    union = sa.union_all(
+        sa.select(
+            sa.literal("E").label("kind"),
+            InstituteEnrolment.id.label("ref"),
+            InstituteEnrolment.created_at.label("at"),
+        ).where(InstituteEnrolment.person_id == person_id),
+        sa.select(
+            sa.literal("M").label("kind"),
+            OutboxMail.id.label("ref"),
+            OutboxMail.created_at.label("at"),
+        ).where(OutboxMail.person_id == person_id),
+        sa.select(
+            sa.literal("I").label("kind"), Invoice.id.label("ref"), Invoice.created_at.label("at")
+        ).where(Invoice.debtor_person_id == person_id, Invoice.debtor_org_unit_id.is_(None)),
+    ).subquery()
+    stmt = (
+        sa.select(union.c.kind, union.c.ref, union.c.at)
+        .order_by(union.c.at.desc(), union.c.kind, union.c.ref.desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return [(k, r, a) for k, r, a in (await session.execute(stmt)).all()]
+
+
+async def dossier_count(session: AsyncSession, person_id: int) -> int:
+    from persistence.background.models import OutboxMail
+
+    counts = [
+        sa.select(sa.func.count())
+        .select_from(InstituteEnrolment)
+        .where(InstituteEnrolment.person_id == person_id),
+        sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.person_id == person_id),
+        sa.select(sa.func.count())
+        .select_from(Invoice)
+        .where(Invoice.debtor_person_id == person_id, Invoice.debtor_org_unit_id.is_(None)),
+    ]
+    stmt = sa.select(sum((c.scalar_subquery() for c in counts), sa.literal(0)))
+    return int((await session.execute(stmt)).scalar_one())

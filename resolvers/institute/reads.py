@@ -195,3 +195,25 @@ async def contacts(ctx: Context, org_id: int) -> list[Contact]:
         )
         for r, admin in rows
     ]
+
+
+@dataclass
+class DossierEntry:
+    kind: str  # E(nrolment), M(ail), I(nvoice)
+    ref: int
+    at: Any
+
+
+async def dossier(ctx: Context, request: PageRequest) -> Page[DossierEntry]:
+    """The viewer's digital dossier: enrolments, mails sent and invoices, newest first."""
+    person_id = ctx.viewer.person_id
+    assert person_id is not None
+
+    async def fetch(offset: int, limit: int | None) -> Sequence[DossierEntry]:
+        rows = await ctx.db.read(q.dossier_page, person_id, offset, limit)
+        return [DossierEntry(k, r, a) for k, r, a in rows]
+
+    async def count() -> int:
+        return await ctx.db.read(q.dossier_count, person_id)
+
+    return await paginate(request, fetch, count)

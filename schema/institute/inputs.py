@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -89,3 +89,21 @@ class CreateCourseEventInput:
     meetings: list[MeetingInput] = strawberry.field(
         default_factory=list, description="The meetings; empty: one from start to end."
     )
+
+
+@strawberry.input(
+    description="Change your details: acting as yourself the private ones, acting for an "
+    "organisation your employee details there. Null leaves a field as it is."
+)
+class MyInstituteDetailsInput:
+    address: str | None = strawberry.field(default=None, description="Home address (private).")
+    phone: str | None = strawberry.field(default=None, description="Phone (private).")
+    date_of_birth: date | None = strawberry.field(
+        default=None, description="Date of birth (private)."
+    )
+    job_title: str | None = strawberry.field(default=None, description="Job title (employee).")
+    work_email: str | None = strawberry.field(
+        default=None, description="Work e-mail address (employee)."
+    )
+    work_phone: str | None = strawberry.field(default=None, description="Work phone (employee).")
+    department: str | None = strawberry.field(default=None, description="Department (employee).")

@@ -19,6 +19,7 @@ from schema.core.payloads import arg
 from schema.core.permissions import authenticated, public_fields, requires
 from schema.core.relay import Connection
 from schema.institute.details import ClientOrganisationDetails, MyDetails, organisation_details
+from schema.institute.dossier import DossierItem, dossier_items
 from schema.institute.types import (
     CourseEnrolmentNode,
     CourseEventNode,
@@ -165,6 +166,22 @@ class InstituteQueries:
             page_request(first, after, last, before),
         )
         return await _invoices(info, page)
+
+    @authenticated(
+        description="Your digital dossier (digitaal dossier): your enrolments, the messages "
+        "Portaal sent you and your invoices with their PDF, newest first."
+    )
+    async def my_dossier(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
+    ) -> Connection[DossierItem]:
+        page = await reads.dossier(info.context, page_request(first, after, last, before))
+        items = await dossier_items(info.context, page)
+        return to_connection(_replace(page, items), lambda n: n)
 
     @authenticated(
         description="Your details as you act now: private (address, phone, date of birth) as "
