@@ -4,6 +4,8 @@ chosen organisation."""
 
 from __future__ import annotations
 
+import re
+
 from tests.conftest import Api
 from tests.helpers import link_token, outbox
 from tests.institute_setup import (
@@ -255,7 +257,8 @@ async def test_staff_dashboard_aggregates(api: Api) -> None:
     institute = await api.unit_id("Opleidingsinstituut De Brug")
     query = """query($i: ID!) { instituteDashboard(instituteId: $i) {
       fillRates { event { course { title } maatwerk } capacity seated fillPercent }
-      revenuePerMonth { month openCents paidCents overdueCents } } }"""
+      revenuePerMonth { month openCents paidCents overdueCents }
+      enrolmentsPerCategoryMonth { category month enrolments } } }"""
     board = (await api.data(query, {"i": institute}, staff))["instituteDashboard"]
     rates = {(r["event"]["course"]["title"], r["event"]["maatwerk"]): r for r in board["fillRates"]}
     nearly = rates[("Omgaan met agressie", False)]
@@ -266,6 +269,12 @@ async def test_staff_dashboard_aggregates(api: Api) -> None:
         for k in ("openCents", "paidCents", "overdueCents")
     }
     assert totals == {"openCents": 95590, "paidCents": 47795, "overdueCents": 0}
+    # Demo: 11 enrolments, one of them cancelled; all made when the demo was loaded.
+    per_category: dict[str, int] = {}
+    for row in board["enrolmentsPerCategoryMonth"]:
+        assert re.fullmatch(r"\d{4}-\d{2}", row["month"])
+        per_category[row["category"]] = per_category.get(row["category"], 0) + row["enrolments"]
+    assert per_category == {"Agro & Groen": 5, "Zorg & Welzijn": 5}
     # Contacts see no dashboard.
     body = await api.query(query, {"i": institute}, await login_as(api, MARTIN, WELZIJN))
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

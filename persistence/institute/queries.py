@@ -686,3 +686,23 @@ async def dossier_count(session: AsyncSession, person_id: int) -> int:
     ]
     stmt = sa.select(sum((c.scalar_subquery() for c in counts), sa.literal(0)))
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def enrolments_by_category_month(
+    session: AsyncSession, institute_ids: Sequence[int]
+) -> list[tuple[str, str, int]]:
+    """(category, YYYY-MM of enrolment in UTC, enrolments not cancelled), per course category."""
+    month = sa.func.substr(sa.cast(InstituteEnrolment.created_at, sa.String), 1, 7)
+    stmt = (
+        sa.select(CatalogueCategory.name, month, sa.func.count(InstituteEnrolment.id))
+        .join(CourseEvent, CourseEvent.id == InstituteEnrolment.event_id)
+        .join(InstituteCourse, InstituteCourse.id == CourseEvent.course_id)
+        .join(CatalogueCategory, CatalogueCategory.id == InstituteCourse.category_id)
+        .where(
+            InstituteEnrolment.institute_id.in_(list(institute_ids)),
+            InstituteEnrolment.status != EnrolmentStatus.CANCELLED,
+        )
+        .group_by(CatalogueCategory.name, month)
+        .order_by(month, CatalogueCategory.name)
+    )
+    return [(c, m, int(n)) for c, m, n in (await session.execute(stmt)).all()]

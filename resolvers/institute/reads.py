@@ -217,3 +217,7 @@ async def dossier(ctx: Context, request: PageRequest) -> Page[DossierEntry]:
         return await ctx.db.read(q.dossier_count, person_id)
 
     return await paginate(request, fetch, count)
+
+
+async def enrolments_per_category(ctx: Context, institute_id: int) -> list[tuple[str, str, int]]:
+    return await ctx.db.read(q.enrolments_by_category_month, [institute_id])

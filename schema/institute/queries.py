@@ -48,6 +48,14 @@ class MonthRevenue:
 
 
 @public_fields
+@strawberry.type(description="Enrolments (not cancelled) of one category in one month.")
+class CategoryMonthCount:
+    category: str = strawberry.field(description="Name of the course's category.")
+    month: str = strawberry.field(description="Month the enrolments were made, YYYY-MM (UTC).")
+    enrolments: int = strawberry.field(description="Number of enrolments.")
+
+
+@public_fields
 @strawberry.type(description="Aggregates for the institute's staff, computed in SQL.")
 class InstituteDashboard:
     fill_rates: list[EventFillRate] = strawberry.field(
@@ -55,6 +63,9 @@ class InstituteDashboard:
     )
     revenue_per_month: list[MonthRevenue] = strawberry.field(
         description="Revenue open / paid / overdue per month."
+    )
+    enrolments_per_category_month: list[CategoryMonthCount] = strawberry.field(
+        description="Enrolments per course category and month."
     )
 
 
@@ -338,5 +349,9 @@ class InstituteQueries:
                     overdue_cents=m.overdue_cents,
                 )
                 for m in await reads.revenue(ctx, institute)
+            ],
+            enrolments_per_category_month=[
+                CategoryMonthCount(category=c, month=m, enrolments=n)
+                for c, m, n in await reads.enrolments_per_category(ctx, institute)
             ],
         )
