@@ -47,6 +47,8 @@ DEMO_LOGINS = [
     ("lotte.jansen@example.org", "learner, Regio Noord"),
     ("administratie@debrug.example", "institute staff"),
     ("martin.sommer@welzijn.example", "client organisation admin + contact"),
+    ("jeroen.kok@example.nl", "contact of two client organisations"),
+    ("els.dekker@example.nl", "private customer of the institute"),
     ("administratie@lindenhove.example", "school administration"),
     ("r.mulder@lindenhove.example", "teacher"),
     ("tim.bos@leerling.lindenhove.example", "pupil (15)"),
