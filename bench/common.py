@@ -25,6 +25,8 @@ ORG_ADMIN = "bench.orgadmin@bench.example"  # academy organisation admin (all 50
 PLATFORM_ADMIN = "bench.platform@bench.example"
 GUARDIAN_1 = "bench.guardian1@bench.example"  # one child
 GUARDIAN_3 = "bench.guardian3@bench.example"  # three children
+INST_CONTACT = "bench.contact@bench.example"  # a contact with many courses (institute)
+INST_ORG_ADMIN = "bench.klantbeheer@bench.example"  # admin of the big client organisation
 
 
 def gid(type_name: str, pk: int) -> str:

@@ -137,6 +137,15 @@ COLUMNS: dict[str, str] = {
     "created_at",
     "school_absence": "id, pupil_id, lesson_id, reason, authorised, handled, recorded_at, "
     "handled_by",
+    "catalogue_category": "id, institute_id, parent_id, name, position",
+    "institute_course": "id, institute_id, category_id, title, description, duration_hours, "
+    "price_cents, vat_rate_percent",
+    "course_event": "id, institute_id, course_id, for_org_unit_id, starts_at, ends_at, "
+    "location_name, location_address, incompany, capacity, enrolment_deadline, "
+    "cancellation_deadline",
+    "institute_enrolment": "id, institute_id, event_id, person_id, enrolled_by_person_id, "
+    "invoice_org_unit_id, status, confirmation_sent_at, invitation_sent_at, result, attended, "
+    "created_at, cancelled_at",
 }
 # Parents before children, for the foreign keys.
 ORDER = list(COLUMNS)
@@ -228,6 +237,100 @@ class Generator:
             if value not in self.codes:
                 self.codes.add(value)
                 return value
+
+    # --- the institute --------------------------------------------------------------------------
+
+    def institute(self, platform: tuple[int, str]) -> None:
+        """A training institute with a big client organisation: at scale 1, 400 events, 2,000
+        contacts and 10,000 enrolments invoiced to the organisation; the bench contact has 150
+        enrolments of their own (as themself and for the organisation)."""
+        rng = random.Random(SEED + 15)  # its own sequence: the other areas' data stay the same
+        t = self.t
+        institute = self.unit("INSTITUTE", "Bench Instituut", platform)
+        org = self.unit("CLIENT_ORGANISATION", "Bench Klant BV", institute, "K-9000")
+        admin = self.person(common.INST_ORG_ADMIN, "Karin", "", "Klant", known=True)
+        self.role(admin, "CLIENT_ORG_ADMIN", org[0])
+        self.role(admin, "CONTACT", org[0])
+        contact = self.person(common.INST_CONTACT, "Cas", "van", "Cursist", known=True)
+        self.role(contact, "CONTACT", org[0])
+        contacts = [contact]
+        for i in range(self.n(2_000)):
+            given, prefix, family = self.name()
+            pid = self.person(f"contact{i:05d}@klant.bench.example", given, prefix, family)
+            self.role(pid, "CONTACT", org[0])
+            contacts.append(pid)
+        root = t.add("catalogue_category", institute[0], None, "Ons aanbod", 0)
+        categories = [
+            t.add("catalogue_category", institute[0], root, name, i)
+            for i, name in enumerate(["Agro & Groen", "Zorg & Welzijn", "Veiligheid"])
+        ]
+        courses = [
+            t.add(
+                "institute_course",
+                institute[0],
+                categories[i % 3],
+                f"Bench cursus {i:02d}",
+                "",
+                8,
+                19_500 + 1_000 * i,
+                21 if i % 4 else 9,
+            )
+            for i in range(20)
+        ]
+        events = []
+        start_day = datetime.combine(self.today, time(9), tzinfo=common.AMSTERDAM).astimezone(UTC)
+        for i in range(max(150, self.n(400))):
+            starts = start_day + timedelta(days=rng.randint(-300, 300), hours=rng.randint(0, 3))
+            events.append(
+                t.add(
+                    "course_event",
+                    institute[0],
+                    rng.choice(courses),
+                    org[0] if i % 10 == 0 else None,
+                    starts,
+                    starts + timedelta(hours=8),
+                    "Incompany" if i % 10 == 0 else f"Zaal {i % 7 + 1}, Utrecht",
+                    "" if i % 10 == 0 else "Stationsplein 1, 3511 AA Utrecht",
+                    i % 10 == 0,
+                    20,
+                    starts - timedelta(days=7),
+                    starts - timedelta(days=14),
+                )
+            )
+        statuses = ["CONFIRMED"] * 6 + ["PROCESSING", "WAITLISTED", "CANCELLED"]
+        taken: set[tuple[int, int]] = set()
+
+        def enrol(event: int, person: int, org_paid: bool) -> None:
+            status = rng.choice(statuses)
+            made = EPOCH + timedelta(minutes=rng.randint(0, 400_000))
+            confirmed = made + timedelta(days=1) if status == "CONFIRMED" else None
+            result = rng.choice(["PASSED", "COMPLETED", "NOT_PASSED", None]) if confirmed else None
+            t.add(
+                "institute_enrolment",
+                institute[0],
+                event,
+                person,
+                admin if org_paid else person,
+                org[0] if org_paid else None,
+                status,
+                confirmed,
+                confirmed + timedelta(days=2) if confirmed and rng.random() < 0.7 else None,
+                result,
+                (result != "NOT_PASSED") if result else None,
+                made,
+                made + timedelta(days=3) if status == "CANCELLED" else None,
+            )
+
+        # The bench contact: one enrolment on each of 150 events (every page size fills).
+        for event in events[:150]:
+            taken.add((event, contact))
+            enrol(event, contact, rng.random() < 0.6)
+        for _ in range(self.n(10_000)):
+            event, person = rng.choice(events), rng.choice(contacts)
+            if (event, person) not in taken:
+                taken.add((event, person))
+                enrol(event, person, True)
+        self.counts["institute_enrolments"] = len(t.rows["institute_enrolment"])
 
     # --- the academy ----------------------------------------------------------------------------
 
@@ -676,6 +779,7 @@ class Generator:
         self.role(admin, "PLATFORM_ADMIN", platform[0])
         self.academy(platform)
         self.school(platform)
+        self.institute(platform)
         return self.t
 
 

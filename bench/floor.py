@@ -88,6 +88,49 @@ ORDER BY p.family_name, p.given_name, p.pid, p.id
 """
 )
 
+MY_COURSES_SQL = statement(
+    """
+WITH {VIEWER}
+SELECT e.id, e.status, e.confirmation_sent_at, e.invitation_sent_at, e.result, e.attended,
+  e.invoice_org_unit_id, ev.id, ev.starts_at, ev.ends_at, ev.location_name, ev.for_org_unit_id,
+  c.id, c.title,
+  (SELECT count(*) FROM institute_enrolment x WHERE x.person_id = (SELECT person_id FROM viewer))
+FROM institute_enrolment e
+JOIN course_event ev ON ev.id = e.event_id
+JOIN institute_course c ON c.id = ev.course_id
+WHERE e.person_id = (SELECT person_id FROM viewer)
+ORDER BY ev.starts_at DESC, e.id
+LIMIT %(limit)s
+"""
+)
+
+# The organisation's enrolments for its admins and contacts while acting for it.
+ORG_ENROLMENTS_SQL = """
+WITH allowed AS (
+  SELECT 1 FROM access_token t
+  JOIN person p ON p.id = t.person_id
+  JOIN role_assignment r ON r.person_id = t.person_id AND r.org_unit_id = %(org)s
+   AND r.role IN ('CLIENT_ORG_ADMIN', 'CONTACT')
+  WHERE t.token_hash = %(token)s AND t.revoked_at IS NULL
+    AND (t.expires_at IS NULL OR t.expires_at > now()) AND p.deactivated_at IS NULL
+    AND t.acting_for_unit_id = %(org)s
+  LIMIT 1
+)
+SELECT e.id, e.status, pp.given_name, pp.name_prefix, pp.family_name, pp.email,
+  pb.given_name, pb.name_prefix, pb.family_name, pb.email,
+  e.confirmation_sent_at, e.invitation_sent_at, e.result, e.attended,
+  ev.id, ev.starts_at, ev.location_name, c.title,
+  (SELECT count(*) FROM institute_enrolment x WHERE x.invoice_org_unit_id = %(org)s)
+FROM institute_enrolment e
+JOIN course_event ev ON ev.id = e.event_id
+JOIN institute_course c ON c.id = ev.course_id
+JOIN person pp ON pp.id = e.person_id
+LEFT JOIN person pb ON pb.id = e.enrolled_by_person_id
+WHERE e.invoice_org_unit_id = %(org)s AND EXISTS (SELECT 1 FROM allowed)
+ORDER BY ev.starts_at DESC, e.id
+LIMIT %(limit)s
+"""
+
 REPORT_SQL = statement(
     """
 WITH {VIEWER}, {SCOPE},
@@ -233,6 +276,8 @@ class Floors:
             "learners": self.learners,
             "report": self.report,
             "dashboard": self.dashboard,
+            "my_courses": self.my_courses,
+            "org_enrolments": self.org_enrolments,
         }
 
     async def fetch(self, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -307,6 +352,90 @@ class Floors:
         )
         children = [child_data(row, today, year, monday, first_day, last_day) for row in rows]
         return self.respond({"myChildren": children})
+
+    # --- (6) the institute: my courses, an organisation's enrolments ------------------------------
+
+    async def my_courses(self, request: Request) -> Response:
+        first = int((await self.variables(request))["first"])
+        rows = await self.fetch(MY_COURSES_SQL, {"token": token_of(request), "limit": first})
+        nodes = [
+            {
+                "id": gid("CourseEnrolment", eid),
+                "status": status,
+                "confirmationSentAt": utc_iso(confirmed),
+                "invitationSentAt": utc_iso(invited),
+                "result": result,
+                "attended": attended,
+                "invoicedToOrganisation": org is not None,
+                "event": {
+                    "id": gid("CourseEvent", ev),
+                    "startsAt": utc_iso(starts),
+                    "endsAt": utc_iso(ends),
+                    "locationName": location,
+                    "maatwerk": for_org is not None,
+                    "course": {"id": gid("InstituteCourse", cid), "title": title},
+                },
+            }
+            for (eid, status, confirmed, invited, result, attended, org, ev, starts, ends,
+                 location, for_org, cid, title, _total) in rows
+        ]  # fmt: skip
+        total = rows[0][-1] if rows else 0
+        return self.respond({"myCourseEnrolments": connection(nodes, total, first)})
+
+    async def org_enrolments(self, request: Request) -> Response:
+        variables = await self.variables(request)
+        first = int(variables["first"])
+        org = pk_of(variables["organisationId"], "OrgUnit")
+        rows = await self.fetch(
+            ORG_ENROLMENTS_SQL, {"token": token_of(request), "org": org, "limit": first}
+        )
+        nodes = [
+            {
+                "id": gid("CourseEnrolment", eid),
+                "status": status,
+                "participantName": display_name(g, p, f, email),
+                "enrolledByName": display_name(bg, bp, bf, be) if be is not None else None,
+                "confirmationSentAt": utc_iso(confirmed),
+                "invitationSentAt": utc_iso(invited),
+                "result": result,
+                "attended": attended,
+                "event": {
+                    "id": gid("CourseEvent", ev),
+                    "startsAt": utc_iso(starts),
+                    "locationName": location,
+                    "course": {"title": title},
+                },
+            }
+            for (eid, status, g, p, f, email, bg, bp, bf, be, confirmed, invited, result,
+                 attended, ev, starts, location, title, _total) in rows
+        ]  # fmt: skip
+        total = rows[0][-1] if rows else 0
+        return self.respond({"organisationEnrolments": connection(nodes, total, first)})
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def pk_of(global_id: str, type_name: str) -> int:
+    import base64
+
+    raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+    kind, _, pk = raw.partition(":")
+    if kind != type_name:
+        raise ValueError(global_id)
+    return int(pk)
+
+
+def connection(nodes: list[dict[str, Any]], total: int, first: int) -> dict[str, Any]:
+    return {
+        "totalCount": total,
+        "pageInfo": {
+            "hasNextPage": total > first,
+            "endCursor": cursor(len(nodes) - 1) if nodes else None,
+        },
+        "nodes": nodes,
+    }
 
 
 def learners_data(rows: list[tuple[Any, ...]], first: int, offset: int) -> dict[str, Any]:

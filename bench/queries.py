@@ -139,3 +139,44 @@ query Report {
   }
 }
 """
+
+# (6) The institute: a contact's "my courses" (Mijn cursussen) and an organisation admin's list
+# of the organisation's enrolments (acting for it), newest event first.
+MY_COURSES = """
+query MyCourses($first: Int!) {
+  myCourseEnrolments(first: $first) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id
+      status
+      confirmationSentAt
+      invitationSentAt
+      result
+      attended
+      invoicedToOrganisation
+      event { id startsAt endsAt locationName maatwerk course { id title } }
+    }
+  }
+}
+"""
+
+ORG_ENROLMENTS = """
+query OrganisationEnrolments($organisationId: ID!, $first: Int!) {
+  organisationEnrolments(organisationId: $organisationId, first: $first) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id
+      status
+      participantName
+      enrolledByName
+      confirmationSentAt
+      invitationSentAt
+      result
+      attended
+      event { id startsAt locationName course { title } }
+    }
+  }
+}
+"""

@@ -233,6 +233,18 @@ def report(
     for label, rows, r in results.report:
         w(row(r, label, rows))
     w("")
+    w("## 6. Institute: my courses and an organisation's enrolments")
+    w("")
+    w(
+        "A contact's `myCourseEnrolments` and an organisation admin's `organisationEnrolments` "
+        "(acting for the organisation), each with event and course, newest event first."
+    )
+    w("")
+    w(f"| read | enrolments | page | {head} |")
+    w(f"|---|---:|---:|{sep}")
+    for label, total, first, r in results.institute:
+        w(row(r, label, f"{total:,}", first))
+    w("")
     w("## 4. Throughput under load")
     w("")
     w(

@@ -337,6 +337,7 @@ class Results:
     load: list[tuple[str, dict[str, float], dict[str, float]]] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
     cluster_sizes: dict[str, int] = field(default_factory=dict)
+    institute: list[tuple[str, int, int, CaseResult]] = field(default_factory=list)
 
 
 def dashboard_variables() -> dict[str, str]:
@@ -397,6 +398,8 @@ async def run_all(
             result = await h.case(call)
             results.report.append((label, len(result.data["academyReport"]), result))
             log(_line(result))
+        # (6) the institute: a contact's courses, an organisation admin's enrolment list
+        await institute_cases(h, results, log)
         # (4) throughput under a bounded loopback load
         loads = [
             Call(
@@ -426,6 +429,45 @@ async def run_all(
     finally:
         await h.close()
     return results
+
+
+ACT_AS = """
+mutation Act($o: ID) { actAs(organisationId: $o) { errors { code message } } }
+"""
+CAN_ACT_FOR = "{ viewer { canActFor { id } } }"
+
+
+async def institute_cases(h: Harness, results: Results, log: Callable[[str], None]) -> None:
+    contact = await h.login(common.INST_CONTACT)
+    for first in PAGE_SIZES:
+        call = Call(
+            f"my courses first={first}", contact, queries.MY_COURSES, "my_courses", {"first": first}
+        )
+        result = await h.case(call)
+        total = result.data["myCourseEnrolments"]["totalCount"]
+        results.institute.append(("my courses (contact)", total, first, result))
+        log(_line(result))
+    admin = await h.login(common.INST_ORG_ADMIN)
+    headers = {"Authorization": f"Bearer {admin}"}
+    viewer = await h.client.post("/graphql", json={"query": CAN_ACT_FOR}, headers=headers)
+    org = viewer.json()["data"]["viewer"]["canActFor"][0]["id"]
+    acted = await h.client.post(
+        "/graphql", json={"query": ACT_AS, "variables": {"o": org}}, headers=headers
+    )
+    if acted.json()["data"]["actAs"]["errors"]:
+        raise RuntimeError(f"actAs failed: {acted.text}")
+    for first in PAGE_SIZES:
+        call = Call(
+            f"organisation enrolments first={first}",
+            admin,
+            queries.ORG_ENROLMENTS,
+            "org_enrolments",
+            {"organisationId": org, "first": first},
+        )
+        result = await h.case(call)
+        total = result.data["organisationEnrolments"]["totalCount"]
+        results.institute.append(("organisation enrolments (admin)", total, first, result))
+        log(_line(result))
 
 
 def per_field(results: Results, repeat: int) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from portaal.routes import academy as academy_routes
 from portaal.routes import account as account_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
+from portaal.routes import institute as institute_routes
 from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
@@ -314,6 +315,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/ics/{token}", school_routes.timetable_feed),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
             Route("/refreshers/{delivery_id:int}", academy_routes.refresher),
+            Route("/invoices/{invoice_id:int}.pdf", institute_routes.invoice_pdf),
             Route(
                 "/magazine/unsubscribe",
                 academy_routes.magazine_unsubscribe,

@@ -13,6 +13,7 @@ from persistence.core.models import OrgUnit, Person
 from persistence.core.tree import create_unit
 from persistence.db import Database
 from portaal.demo_academy import load_academy_demo
+from portaal.demo_institute import load_institute_demo
 from portaal.demo_school import load_school_demo
 
 DEMO_PASSWORD = "Zonnebloem-42!"
@@ -46,6 +47,8 @@ DEMO_LOGINS = [
     ("lotte.jansen@example.org", "learner, Regio Noord"),
     ("administratie@debrug.example", "institute staff"),
     ("martin.sommer@welzijn.example", "client organisation admin + contact"),
+    ("jeroen.kok@example.nl", "contact of two client organisations"),
+    ("els.dekker@example.nl", "private customer of the institute"),
     ("administratie@lindenhove.example", "school administration"),
     ("r.mulder@lindenhove.example", "teacher"),
     ("tim.bos@leerling.lindenhove.example", "pupil (15)"),
@@ -107,4 +110,5 @@ async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
             await identity_q.assign_role(session, people[email].id, role, units[key].id)  # type: ignore[arg-type]
         await load_academy_demo(session, units, people)
         await load_school_demo(session, units, people)
+        await load_institute_demo(session, units, people, password_hash)
     return True

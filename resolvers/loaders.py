@@ -19,6 +19,7 @@ from persistence.db import Reader
 from persistence.paging import Seek, Slice
 from resolvers.academy.loaders import AcademyLoaders
 from resolvers.core.loader_group import LoaderGroup
+from resolvers.institute.loaders import InstituteLoaders
 from resolvers.school.loaders import SchoolLoaders
 
 
@@ -41,7 +42,9 @@ class Loaders(LoaderGroup):
     def clear(self) -> None:
         """Forget everything loaded: called after a mutation commits."""
         for name in list(vars(self)):
-            if isinstance(vars(self)[name], DataLoader | AcademyLoaders | SchoolLoaders):
+            if isinstance(
+                vars(self)[name], DataLoader | AcademyLoaders | SchoolLoaders | InstituteLoaders
+            ):
                 delattr(self, name)
         self._keyed.clear()
 
@@ -52,6 +55,10 @@ class Loaders(LoaderGroup):
     @cached_property
     def school(self) -> SchoolLoaders:
         return SchoolLoaders(self._db)
+
+    @cached_property
+    def institute(self) -> InstituteLoaders:
+        return InstituteLoaders(self._db)
 
     @cached_property
     def unit_by_id(self) -> DataLoader[int, OrgUnit | None]:

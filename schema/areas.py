@@ -30,6 +30,12 @@ from schema.core.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleA
 from schema.core.mutations.access import AccessMutations
 from schema.core.mutations.accounts import AccountMutations
 from schema.core.org import OrgUnitNode
+from schema.institute.mutations.catalogue import InstituteCatalogueMutations
+from schema.institute.mutations.enrolment import InstituteEnrolmentMutations
+from schema.institute.mutations.invoices import InstituteInvoiceMutations
+from schema.institute.mutations.organisation import InstituteOrganisationMutations
+from schema.institute.queries import InstituteQueries
+from schema.institute.types import INSTITUTE_NODE_TYPES
 from schema.school.mutations.agenda import SchoolAgendaMutations
 from schema.school.mutations.attendance import SchoolAttendanceMutations
 from schema.school.mutations.consent import SchoolConsentMutations
@@ -99,7 +105,17 @@ AREAS: tuple[Area, ...] = (
         node_types=tuple(SCHOOL_TYPES),
         relations=(school_relation_facts,),
     ),
-    Area("institute"),
+    Area(
+        "institute",
+        queries=(InstituteQueries,),
+        mutations=(
+            InstituteCatalogueMutations,
+            InstituteEnrolmentMutations,
+            InstituteInvoiceMutations,
+            InstituteOrganisationMutations,
+        ),
+        node_types=tuple(INSTITUTE_NODE_TYPES),
+    ),
     Area("meldcode"),
 )
 

@@ -20,6 +20,10 @@ PERSONAS = {
     "pupil": ("tim.bos@leerling.lindenhove.example", None),
     "board_contact": ("contact@stichtinglinden.example", None),
     "guardian": ("sandra.bos@example.nl", None),
+    # The institute (issue 15): acting or not decides what an organisation's people see.
+    "client_org_admin_as_self": ("martin.sommer@welzijn.example", None),
+    "contact_welzijn": ("fatima.bouali@welzijn.example", "Zorggroep Welzijn BV"),
+    "private_person": ("els.dekker@example.nl", None),
 }
 
 PERSON = "query($id: ID!) { node(id: $id) { ... on Person { email } } }"
@@ -28,6 +32,14 @@ NAME = "query($id: ID!) { node(id: $id) { ... on OrgUnit { name } } }"
 PUPIL = "query($id: ID!) { node(id: $id) { ... on Pupil { studentNumber } } }"
 LESSON = "query($id: ID!) { node(id: $id) { ... on TimetableLesson { room teacherCode } } }"
 CLASS_PUPILS = "query($id: ID!) { classPupils(classId: $id) { totalCount } }"
+EVENT = "query($id: ID!) { node(id: $id) { ... on CourseEvent { seatsAvailable } } }"
+INVOICE = "query($id: ID!) { node(id: $id) { ... on Invoice { number totalInclVatCents } } }"
+ENROLMENT = "query($id: ID!) { node(id: $id) { ... on CourseEnrolment { status result } } }"
+ORG_ENROLMENTS = "query($id: ID!) { organisationEnrolments(organisationId: $id) { totalCount } }"
+ORG_DETAILS = "query($id: ID!) { clientOrganisation(organisationId: $id) { invoiceAddress } }"
+DASHBOARD = "query($id: ID!) { instituteDashboard(instituteId: $id) { revenuePerMonth { month } } }"
+EVERYONE = set(PERSONAS)
+WELZIJN_PEOPLE = {"platform_admin", "institute_staff", "client_org_admin", "contact_welzijn"}
 
 # (description, query, person e-mail or unit name, who may)
 MATRIX = [
@@ -47,7 +59,7 @@ MATRIX = [
         "contact of Welzijn",
         PERSON,
         "fatima.bouali@welzijn.example",
-        {"platform_admin", "institute_staff", "client_org_admin"},
+        {"platform_admin", "institute_staff", "client_org_admin", "contact_welzijn"},
     ),
     (
         "contact of Veendam",
@@ -138,6 +150,46 @@ MATRIX = [
         {"school_admin", "teacher", "teacher_dewit", "pupil", "guardian"},
     ),
     ("lesson of 4H by ID", LESSON, "lesson:4H", {"school_admin", "teacher_noord"}),
+    ("public course event", EVENT, "inst:event:BHV Basis:public", EVERYONE),
+    (
+        "maatwerk event of Welzijn (belonging is enough, also as yourself)",
+        EVENT,
+        "inst:event:Meldcode in de praktijk:maatwerk",
+        WELZIJN_PEOPLE | {"client_org_admin_as_self"},
+    ),
+    ("Welzijn's open invoice", INVOICE, "inst:invoice:Zorggroep Welzijn BV", WELZIJN_PEOPLE),
+    (
+        "a private person's invoice",
+        INVOICE,
+        "inst:invoice:Els Dekker",
+        {"platform_admin", "institute_staff", "private_person"},
+    ),
+    (
+        "Veendam's credited invoice",
+        INVOICE,
+        "inst:invoice:Gemeente Veendam",
+        {"platform_admin", "institute_staff", "contact_veendam"},
+    ),
+    (
+        "Fatima's enrolment, invoiced to Welzijn",
+        ENROLMENT,
+        "inst:enrolment:fatima.bouali@welzijn.example",
+        WELZIJN_PEOPLE,
+    ),
+    (
+        "a private person's enrolment",
+        ENROLMENT,
+        "inst:enrolment:els.dekker@example.nl",
+        {"platform_admin", "institute_staff", "private_person"},
+    ),
+    ("Welzijn's enrolments", ORG_ENROLMENTS, "Zorggroep Welzijn BV", WELZIJN_PEOPLE),
+    ("Welzijn's billing details", ORG_DETAILS, "Zorggroep Welzijn BV", WELZIJN_PEOPLE),
+    (
+        "the institute's dashboard",
+        DASHBOARD,
+        "Opleidingsinstituut De Brug",
+        {"platform_admin", "institute_staff"},
+    ),
 ]
 
 
@@ -169,9 +221,52 @@ async def _pupil_id(api: Api, email: str) -> str:
         return encode_global_id("Pupil", (await s.execute(stmt)).scalar_one())
 
 
+async def _institute_id(api: Api, target: str) -> str:
+    """`inst:event:<course>:public|maatwerk`, `inst:invoice:<debtor>` (the first invoice, not a
+    credit note), `inst:enrolment:<e-mail>` (their enrolment on the past event)."""
+    import sqlalchemy as sa
+
+    from domain.core.ids import encode_global_id
+    from persistence.core.models import Person
+    from persistence.institute.models import (
+        CourseEvent,
+        InstituteCourse,
+        InstituteEnrolment,
+        Invoice,
+    )
+
+    _, kind, rest = target.split(":", 2)
+    async with api.database.transaction() as s:
+        if kind == "event":
+            title, visibility = rest.split(":")
+            maatwerk = CourseEvent.for_org_unit_id.is_not(None)
+            stmt = (
+                sa.select(CourseEvent.id)
+                .join(InstituteCourse, InstituteCourse.id == CourseEvent.course_id)
+                .where(InstituteCourse.title == title)
+                .where(maatwerk if visibility == "maatwerk" else sa.not_(maatwerk))
+            )
+            return encode_global_id("CourseEvent", (await s.execute(stmt.limit(1))).scalar_one())
+        if kind == "invoice":
+            stmt = sa.select(Invoice.id).where(
+                Invoice.debtor_name == rest, Invoice.credits_invoice_id.is_(None)
+            )
+            return encode_global_id("Invoice", (await s.execute(stmt.limit(1))).scalar_one())
+        stmt = (
+            sa.select(InstituteEnrolment.id)
+            .join(Person, Person.id == InstituteEnrolment.person_id)
+            .join(CourseEvent, CourseEvent.id == InstituteEnrolment.event_id)
+            .where(Person.email == rest)
+            .order_by(CourseEvent.starts_at)
+        )
+        return encode_global_id("CourseEnrolment", (await s.execute(stmt.limit(1))).scalar_one())
+
+
 async def _allowed(api: Api, query: str, target: str | None, token: str) -> bool:
     variables = {}
-    if target is not None and target.startswith("pupil:"):
+    if target is not None and target.startswith("inst:"):
+        variables["id"] = await _institute_id(api, target)
+    elif target is not None and target.startswith("pupil:"):
         variables["id"] = await _pupil_id(api, target.removeprefix("pupil:"))
     elif target is not None and target.startswith("lesson:"):
         variables["id"] = await _lesson_id(api, target.removeprefix("lesson:"))
@@ -210,4 +305,5 @@ async def test_authorization_matrix(api: Api) -> None:
                     f"{persona} reading {description}: got {'allow' if got else 'deny'}"
                 )
     assert checked == len(PERSONAS) * len(MATRIX) == 266
+    assert checked == len(PERSONAS) * len(MATRIX) == 375
     assert mismatches == []
