@@ -13,6 +13,7 @@ from persistence.core.models import OrgUnit, Person
 from persistence.core.tree import create_unit
 from persistence.db import Database
 from portaal.demo_academy import load_academy_demo
+from portaal.demo_meldcode import load_meldcode_demo
 from portaal.demo_school import load_school_demo
 
 DEMO_PASSWORD = "Zonnebloem-42!"
@@ -107,4 +108,5 @@ async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
             await identity_q.assign_role(session, people[email].id, role, units[key].id)  # type: ignore[arg-type]
         await load_academy_demo(session, units, people)
         await load_school_demo(session, units, people)
+        await load_meldcode_demo(session, units, people)
     return True

@@ -18,6 +18,7 @@ from persistence.core.models import AccessToken, AuditEvent, OrgUnit, Person, Ro
 from persistence.db import Reader
 from resolvers.academy.loaders import AcademyLoaders
 from resolvers.core.loader_group import LoaderGroup
+from resolvers.meldcode.loaders import MeldcodeLoaders
 from resolvers.school.loaders import SchoolLoaders
 
 
@@ -40,7 +41,9 @@ class Loaders(LoaderGroup):
     def clear(self) -> None:
         """Forget everything loaded: called after a mutation commits."""
         for name in list(vars(self)):
-            if isinstance(vars(self)[name], DataLoader | AcademyLoaders | SchoolLoaders):
+            if isinstance(
+                vars(self)[name], DataLoader | AcademyLoaders | SchoolLoaders | MeldcodeLoaders
+            ):
                 delattr(self, name)
         self._keyed.clear()
 
@@ -51,6 +54,10 @@ class Loaders(LoaderGroup):
     @cached_property
     def school(self) -> SchoolLoaders:
         return SchoolLoaders(self._db)
+
+    @cached_property
+    def meldcode(self) -> MeldcodeLoaders:
+        return MeldcodeLoaders(self._db)
 
     @cached_property
     def unit_by_id(self) -> DataLoader[int, OrgUnit | None]:

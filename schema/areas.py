@@ -27,6 +27,11 @@ from schema.core.identity import ApiTokenNode, AuditEventNode, PersonNode, RoleA
 from schema.core.mutations.access import AccessMutations
 from schema.core.mutations.accounts import AccountMutations
 from schema.core.org import OrgUnitNode
+from schema.meldcode.insight import MeldcodeInsightQueries
+from schema.meldcode.mutations.cases import MeldcodeCaseMutations
+from schema.meldcode.mutations.setup import MeldcodeSetupMutations
+from schema.meldcode.nodes import MELDCODE_TYPES
+from schema.meldcode.queries import MeldcodeQueries
 from schema.school.mutations.agenda import SchoolAgendaMutations
 from schema.school.mutations.attendance import SchoolAttendanceMutations
 from schema.school.mutations.consent import SchoolConsentMutations
@@ -90,7 +95,12 @@ AREAS: tuple[Area, ...] = (
         relations=(school_relation_facts,),
     ),
     Area("institute"),
-    Area("meldcode"),
+    Area(
+        "meldcode",
+        queries=(MeldcodeQueries, MeldcodeInsightQueries),
+        mutations=(MeldcodeCaseMutations, MeldcodeSetupMutations),
+        node_types=tuple(MELDCODE_TYPES),
+    ),
 )
 
 QUERY_PARTS: tuple[type, ...] = tuple(q for area in AREAS for q in area.queries)
