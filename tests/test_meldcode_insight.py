@@ -168,8 +168,10 @@ async def test_the_subtraction_attack_recovers_no_suppressed_cell(api: Api) -> N
     # The truth, which only the test knows: when each case was opened.
     today = date.today()
     truth = [[0] * (QUARTERS + 1) for _ in range(3)]  # De Esch, Lindenhove, board
-    for row, opened in ((0, today - timedelta(days=10)), (1, today - timedelta(days=40))) + tuple(
-        (1, today) for _ in range(5)
+    for row, opened in (
+        (0, today - timedelta(days=10)),
+        (1, today - timedelta(days=40)),
+        *tuple((1, today) for _ in range(5)),
     ):
         if school_year_of(opened).start_year == YEAR:
             for r in (row, 2):
