@@ -17,12 +17,21 @@ PERSONAS = {
     "pupil": ("tim.bos@leerling.lindenhove.example", None),
     "board_contact": ("contact@stichtinglinden.example", None),
     "guardian": ("sandra.bos@example.nl", None),
+    # meldcode (issue 16)
+    "care_coordinator": ("zorg@lindenhove.example", None),
+    "director": ("directie@lindenhove.example", None),
+    "care_coordinator_esch": ("zorg@deesch.example", None),
 }
 
 PERSON = "query($id: ID!) { node(id: $id) { ... on Person { email } } }"
 CHILDREN = "query($id: ID!) { node(id: $id) { ... on OrgUnit { children { totalCount } } } }"
 NAME = "query($id: ID!) { node(id: $id) { ... on OrgUnit { name } } }"
 PUPIL = "query($id: ID!) { node(id: $id) { ... on Pupil { studentNumber } } }"
+CASE = "query($id: ID!) { node(id: $id) { ... on MeldcodeCase { pupilName } } }"
+SIGNAL = "query($id: ID!) { node(id: $id) { ... on MeldcodeSignal { text } } }"
+CASES = "query($id: ID!) { meldcodeCases(schoolId: $id) { totalCount } }"
+SOCIAL_MAP = "query($id: ID!) { carePartners(schoolId: $id) { name } }"
+FIGURES = "query($id: ID!) { meldcodeOverview(unitId: $id, schoolYear: 2025) { unitName } }"
 
 # (description, query, person e-mail or unit name, who may)
 MATRIX = [
@@ -78,14 +87,22 @@ MATRIX = [
         "school's locations",
         CHILDREN,
         "Lindenhove College",
-        {"platform_admin", "school_admin", "board_contact"},
+        {"platform_admin", "school_admin", "board_contact", "care_coordinator", "director"},
     ),
     ("cluster Zuid by name", NAME, "Regio Zuid", {"platform_admin", "academy_org_admin"}),
     (
         "school by name",
         NAME,
         "Lindenhove College",
-        {"platform_admin", "school_admin", "teacher", "pupil", "board_contact"},
+        {
+            "platform_admin",
+            "school_admin",
+            "teacher",
+            "pupil",
+            "board_contact",
+            "care_coordinator",
+            "director",
+        },
     ),
     (
         "client organisation by name",
@@ -106,7 +123,44 @@ MATRIX = [
         "pupil:eva.bos@leerling.lindenhove.example",
         {"school_admin"},
     ),
+    # meldcode (issue 16): case content for the school's care coordinators only; a signal
+    # also for its author; figures for coordinators, the director and the board.
+    ("meldcode case of Lindenhove", CASE, "case:Lindenhove College", {"care_coordinator"}),
+    ("meldcode case of De Esch", CASE, "case:Basisschool De Esch", {"care_coordinator_esch"}),
+    ("Lindenhove's meldcode cases", CASES, "Lindenhove College", {"care_coordinator"}),
+    (
+        "signal about Tim (by Rik Mulder)",
+        SIGNAL,
+        "signal:Lindenhove College",
+        {"care_coordinator", "teacher"},
+    ),
+    ("social map of Lindenhove", SOCIAL_MAP, "Lindenhove College", {"care_coordinator"}),
+    (
+        "meldcode figures of Lindenhove",
+        FIGURES,
+        "Lindenhove College",
+        {"care_coordinator", "director", "board_contact"},
+    ),
+    ("meldcode figures of the board", FIGURES, "Stichting Lindenhove Onderwijs", {"board_contact"}),
 ]
+
+
+async def _meldcode_id(api: Api, target: str) -> str:
+    import sqlalchemy as sa
+
+    from domain.core.ids import encode_global_id
+    from persistence.core.models import OrgUnit
+    from persistence.meldcode.models import MeldcodeCase, MeldcodeSignal
+
+    kind, _, school = target.partition(":")
+    model = MeldcodeCase if kind == "case" else MeldcodeSignal
+    async with api.database.transaction() as s:
+        stmt = sa.select(model.id)
+        if model is MeldcodeSignal:
+            stmt = stmt.join(MeldcodeCase, MeldcodeCase.id == MeldcodeSignal.case_id)
+        stmt = stmt.join(OrgUnit, OrgUnit.id == MeldcodeCase.school_unit_id)
+        found = (await s.execute(stmt.where(OrgUnit.name == school))).scalars().first()
+    return encode_global_id("MeldcodeCase" if kind == "case" else "MeldcodeSignal", found)
 
 
 async def _pupil_id(api: Api, email: str) -> str:
@@ -127,7 +181,9 @@ async def _pupil_id(api: Api, email: str) -> str:
 
 async def _allowed(api: Api, query: str, target: str | None, token: str) -> bool:
     variables = {}
-    if target is not None and target.startswith("pupil:"):
+    if target is not None and target.startswith(("case:", "signal:")):
+        variables["id"] = await _meldcode_id(api, target)
+    elif target is not None and target.startswith("pupil:"):
         variables["id"] = await _pupil_id(api, target.removeprefix("pupil:"))
     elif target is not None:
         variables["id"] = await (api.person_id(target) if "@" in target else api.unit_id(target))
@@ -163,5 +219,5 @@ async def test_authorization_matrix(api: Api) -> None:
                 mismatches.append(
                     f"{persona} reading {description}: got {'allow' if got else 'deny'}"
                 )
-    assert checked == len(PERSONAS) * len(MATRIX) == 180
-    assert mismatches == []
+    assert checked == len(PERSONAS) * len(MATRIX) == 330
+    assert mismatches == [], "\n".join(mismatches)
