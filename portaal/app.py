@@ -30,6 +30,7 @@ from portaal.persisted import PersistedOperations, PersistedQueryError  # operat
 from portaal.routes import academy as academy_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
+from portaal.routes import meldcode as meldcode_routes
 from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
@@ -227,6 +228,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             # --- end operations ---
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
+            Route("/meldcode/overview.{kind:str}", meldcode_routes.overview_document),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
             Route(
                 "/magazine/unsubscribe",
