@@ -476,22 +476,31 @@ class AuditEntry:
     detail: str = ""
 
 
-def add_audit(
+async def add_audit(
     session: AsyncSession, entries: Sequence[AuditEntry], actor: int | None, address: str | None
 ) -> None:
+    """One INSERT for all entries (an executemany), however many cases a page reads."""
     from persistence.meldcode.models import MeldcodeAuditEvent
+    from persistence.types import utcnow
 
-    for e in entries:
-        session.add(
-            MeldcodeAuditEvent(
-                case_id=e.case_id,
-                school_unit_id=e.school_id,
-                kind=e.kind,
-                actor_person_id=actor,
-                client_address=address,
-                detail=e.detail[:300],
-            )
-        )
+    if not entries:
+        return
+    now = utcnow()
+    await session.execute(
+        sa.insert(MeldcodeAuditEvent),
+        [
+            {
+                "case_id": e.case_id,
+                "school_unit_id": e.school_id,
+                "kind": e.kind,
+                "actor_person_id": actor,
+                "client_address": address,
+                "detail": e.detail[:300],
+                "at": now,
+            }
+            for e in entries
+        ],
+    )
 
 
 async def audit_by_case(session: AsyncSession, case_ids: Sequence[int]) -> list[list[Any]]:

@@ -117,7 +117,7 @@ def _read_auditor(ctx: Context) -> DataLoader[ReadKey, bool]:
         async def write(keys: list[ReadKey]) -> list[bool]:
             # Its own transaction, committed before the content leaves: no audit, no answer.
             async with ctx.database.transaction() as session:
-                q.add_audit(
+                await q.add_audit(
                     session,
                     [q.AuditEntry(k.case_id, k.school_id, k.kind, k.detail) for k in keys],
                     ctx.viewer.person_id,
@@ -179,7 +179,7 @@ def decrypt(ctx: Context, token: str) -> str:
 async def _audit(
     uow: UnitOfWork, case: MeldcodeCase | None, school_id: int, kind: str, detail: str
 ) -> None:
-    q.add_audit(
+    await q.add_audit(
         uow.session,
         [q.AuditEntry(case.id if case else None, school_id, kind, detail)],
         uow.actor,
