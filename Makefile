@@ -57,6 +57,7 @@ bench-data: $(STAMP)
 ## make bench-smoke: every benchmark once on a fresh `bench_smoke` database, JSON checked, no timing
 bench-smoke: $(STAMP)
 	$(BIN)/python bench/run.py --smoke
+	$(BIN)/python -m bench.meldcode --smoke
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

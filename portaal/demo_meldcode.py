@@ -171,7 +171,8 @@ async def load_meldcode_demo(
         session,
         MeldcodeCase(
             school_unit_id=lindenhove.id,
-            pupil_id=tim.id,
+            pupil_ref=keys.blind_ref(str(tim.id)),
+            pupil_ciphertext=keys.encrypt(str(tim.id)),
             opened_by_person_id=mulder.id,
             opened_on=opened,
             status=CaseStatus.OPEN,
@@ -247,7 +248,8 @@ async def load_meldcode_demo(
         session,
         MeldcodeCase(
             school_unit_id=pk(esch),
-            pupil_id=sem_pupil.id,
+            pupil_ref=keys.blind_ref(str(sem_pupil.id)),
+            pupil_ciphertext=keys.encrypt(str(sem_pupil.id)),
             opened_by_person_id=teacher.id,
             opened_on=on - timedelta(days=10),
             status=CaseStatus.OPEN,

@@ -69,6 +69,11 @@ async def test_a_raw_dump_holds_no_plaintext(api: Api) -> None:
     assert "merkteken 7f3a" not in dump and "Noor vertelde" not in dump
     for text in DEMO_TEXTS:
         assert text not in dump, text
+    # A case names no pupil: a keyed hash and the encrypted id, no foreign key to the pupil.
+    assert "pupil_id" not in MeldcodeCase.__table__.columns
+    async with api.database.transaction() as s:
+        refs = (await s.execute(sa.select(MeldcodeCase.pupil_ref))).scalars().all()
+    assert refs and all(len(r) == 64 and int(r, 16) >= 0 for r in refs)
     # The ciphertext is authenticated Fernet under the configured key, and reads back via the API.
     tokens = await _ciphertexts(api)
     assert tokens and all(t.startswith("gAAAAA") for t in tokens)
@@ -89,6 +94,12 @@ async def test_rotation_re_encrypts_everything_without_downtime(api: Api) -> Non
     after = await _ciphertexts(api)
     assert sorted(Keyring([fresh]).decrypt(t) for t in after) == plain
     assert set(after).isdisjoint(before)
+    # The blind index moved to the new key: the pupil's open case is found under it alone.
+    async with api.database.transaction() as s:
+        cases = (await s.execute(sa.select(MeldcodeCase))).scalars().all()
+    for case in cases:
+        pupil = Keyring([fresh]).decrypt(case.pupil_ciphertext)
+        assert case.pupil_ref == Keyring([fresh]).blind_ref(pupil)
     # Nothing left under the old key: a second run rewrites nothing.
     assert await rotate_keys(api.database, [fresh, DEV_KEY]) == 0
     # The old key alone no longer reads anything.
@@ -198,7 +209,8 @@ async def test_retention_purge_leaves_only_anonymous_statistics(api: Api) -> Non
             .scalars()
             .one()
         )
-        assert row.pupil_id is None and row.opened_by_person_id is None
+        assert row.pupil_ref is None and row.pupil_ciphertext == ""
+        assert row.opened_by_person_id is None
         assert row.outcome_note_ciphertext == "" and row.purged_at is not None
         signals = (
             await s.execute(sa.select(MeldcodeSignal).where(MeldcodeSignal.case_id == row.id))

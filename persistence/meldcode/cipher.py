@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -25,6 +26,19 @@ class Keyring:
             raise ValueError("at least one meldcode key is needed")
         self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
         self.primary = Fernet(keys[0].encode())
+        self._index_keys = [
+            hashlib.sha256(b"portaal-meldcode-blind-index:" + base64.urlsafe_b64decode(k)).digest()
+            for k in keys
+        ]
+
+    def blind_ref(self, value: str) -> str:
+        """A keyed hash (HMAC-SHA256) under the newest key: equal values can be found again,
+        but a dump does not tell which pupil a case is about."""
+        return hmac.new(self._index_keys[0], value.encode(), hashlib.sha256).hexdigest()
+
+    def blind_refs(self, value: str) -> list[str]:
+        """The value's keyed hash under every configured key (while a rotation runs)."""
+        return [hmac.new(k, value.encode(), hashlib.sha256).hexdigest() for k in self._index_keys]
 
     def encrypt(self, text: str) -> str:
         return "" if text == "" else self._fernet.encrypt(text.encode()).decode()

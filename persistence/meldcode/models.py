@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 import persistence.academy.models
-import persistence.school.models  # noqa: F401  (the pupil table a case refers to)
+import persistence.school.models  # noqa: F401  (the pupils the encrypted references point to)
 from domain.meldcode.sharing import PartnerKind
 from domain.meldcode.steps import CaseStatus, Decision, Outcome
 from persistence.types import enum_column, foreign_key, timestamp
@@ -97,8 +97,10 @@ class MeldcodeCase(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     school_unit_id: int = foreign_key("org_unit.id")
-    # NULL once purged: only the anonymous skeleton (school, dates, steps, flags) remains.
-    pupil_id: int | None = foreign_key("pupil.id", nullable=True, ondelete="SET NULL")
+    # Which pupil: a keyed hash to find the pupil's open case, and the pupil's id encrypted —
+    # a dump does not link a case to a pupil. Both emptied once purged.
+    pupil_ref: str | None = Field(default=None, max_length=64, index=True)
+    pupil_ciphertext: str = _ciphertext()  # type: ignore[assignment]
     opened_by_person_id: int | None = _person()  # type: ignore[assignment]
     opened_on: date = Field(sa_column=sa.Column(sa.Date, nullable=False, index=True))
     status: CaseStatus = Field(sa_column=enum_column(CaseStatus, nullable=False))

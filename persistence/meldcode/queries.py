@@ -152,11 +152,11 @@ async def signals_of_author_count(session: AsyncSession, person_id: int) -> int:
 
 
 async def open_case_of_pupil(
-    session: AsyncSession, school_id: int, pupil_id: int
+    session: AsyncSession, school_id: int, pupil_refs: Sequence[str]
 ) -> MeldcodeCase | None:
     stmt = sa.select(MeldcodeCase).where(
         MeldcodeCase.school_unit_id == school_id,
-        MeldcodeCase.pupil_id == pupil_id,
+        MeldcodeCase.pupil_ref.in_(list(pupil_refs)),
         MeldcodeCase.status == CaseStatus.OPEN,
     )
     return (await session.execute(stmt.order_by(MeldcodeCase.id).limit(1))).scalars().first()
@@ -378,6 +378,7 @@ async def care_coordinators(session: AsyncSession, school_ids: Sequence[int]) ->
 # --- key rotation and retention ---------------------------------------------------------------
 
 CIPHERTEXT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("meldcode_case", "pupil_ciphertext"),
     ("meldcode_case", "outcome_note_ciphertext"),
     ("meldcode_signal", "text_ciphertext"),
     ("meldcode_step_entry", "deliberation_ciphertext"),
@@ -408,6 +409,12 @@ async def rotate_batch(
                 sa.text(f"UPDATE {table} SET {column} = :t WHERE id = :id"),  # noqa: S608
                 {"t": keyring.rotate(row.token), "id": row.id},
             )
+            if column == "pupil_ciphertext":
+                # The blind index follows the newest key too.
+                await session.execute(
+                    sa.text("UPDATE meldcode_case SET pupil_ref = :r WHERE id = :id"),
+                    {"r": keyring.blind_ref(keyring.decrypt(row.token)), "id": row.id},
+                )
             rewritten += 1
     return (int(rows[-1].id) if rows else after_id), rewritten
 
@@ -455,7 +462,8 @@ async def purge_cases(session: AsyncSession, case_ids: Sequence[int], now: datet
         sa.update(MeldcodeCase)
         .where(MeldcodeCase.id.in_(ids))
         .values(
-            pupil_id=None,
+            pupil_ref=None,
+            pupil_ciphertext="",
             opened_by_person_id=None,
             outcome_note_ciphertext="",
             verwijsindex_signalled_on=None,

@@ -82,10 +82,10 @@ async def partner_scope(ctx: Context, partner: CarePartner) -> Scope:
     return Scope(unit_paths=(school.path,))
 
 
-async def pupil_name(ctx: Context, pupil_id: int | None) -> str | None:
-    if pupil_id is None:
+async def pupil_name(ctx: Context, pupil_ciphertext: str) -> str | None:
+    if not pupil_ciphertext:
         return None
-    pupil = await ctx.loaders.school.pupil_by_id.load(pupil_id)
+    pupil = await ctx.loaders.school.pupil_by_id.load(int(decrypt(ctx, pupil_ciphertext)))
     if pupil is None:
         return None
     person = await ctx.loaders.person_by_id.load(pupil.person_id)
@@ -210,12 +210,15 @@ async def record_signal(
         pupil = await uow.get(Pupil, pupil_id)
         if pupil is None:
             raise not_found("pupilId")
-        case = await uow.read(q.open_case_of_pupil, pupil.school_unit_id, pupil_id)
+        keys = keyring(ctx)
+        refs = keys.blind_refs(str(pupil_id))
+        case = await uow.read(q.open_case_of_pupil, pupil.school_unit_id, refs)
         if case is None:
             case = uow.add(
                 MeldcodeCase(
                     school_unit_id=pupil.school_unit_id,
-                    pupil_id=pupil_id,
+                    pupil_ref=keys.blind_ref(str(pupil_id)),
+                    pupil_ciphertext=keys.encrypt(str(pupil_id)),
                     opened_by_person_id=ctx.viewer.person_id,
                     opened_on=today(),
                     status=CaseStatus.OPEN,

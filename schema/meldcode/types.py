@@ -335,7 +335,7 @@ class MeldcodeCaseNode(Node):
 
     @_f(CASE_READ, "The pupil's name; null once the case is purged.")
     async def pupil_name(self) -> str | None:
-        return await resolve.pupil_name(self.ctx, self.row.pupil_id)
+        return await resolve.pupil_name(self.ctx, self.row.pupil_ciphertext)
 
     @_f(CASE_READ, "The day the case was opened (by the first signal).")
     def opened_on(self) -> date:

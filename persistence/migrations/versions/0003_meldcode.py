@@ -2,7 +2,7 @@
 
 Revision ID: 0003_meldcode
 Revises: 0002
-Create Date: 2026-12-01 11:58:57.643317
+Create Date: 2026-12-01 12:36:11.497014
 """
 
 from __future__ import annotations
@@ -45,6 +45,30 @@ def upgrade() -> None:
     with op.batch_alter_table('meldcode_care_partner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meldcode_care_partner_school_unit_id'), ['school_unit_id'], unique=False)
 
+    op.create_table('meldcode_case',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_unit_id', sa.Integer(), nullable=False),
+    sa.Column('pupil_ref', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('pupil_ciphertext', sa.Text(), nullable=False),
+    sa.Column('opened_by_person_id', sa.Integer(), nullable=True),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.Enum('OPEN', 'CLOSED', name='casestatus', native_enum=False, length=32), nullable=False),
+    sa.Column('verwijsindex_signalled_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('outcome', sa.Enum('HELP_ORGANISED', 'REPORTED', 'CONCERN_UNFOUNDED', 'PUPIL_LEFT_SCHOOL', 'OTHER', name='outcome', native_enum=False, length=32), nullable=True),
+    sa.Column('outcome_note_ciphertext', sa.Text(), nullable=False),
+    sa.Column('purged_at', persistence.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', persistence.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['opened_by_person_id'], ['person.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_unit_id'], ['org_unit.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('meldcode_case', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meldcode_case_opened_by_person_id'), ['opened_by_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meldcode_case_opened_on'), ['opened_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meldcode_case_pupil_ref'), ['pupil_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meldcode_case_school_unit_id'), ['school_unit_id'], unique=False)
+
     op.create_table('meldcode_school_profile',
     sa.Column('school_unit_id', sa.Integer(), nullable=False),
     sa.Column('care_coordinator_hours_per_week', sa.Integer(), nullable=False),
@@ -61,30 +85,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('course_id')
     )
-    op.create_table('meldcode_case',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('school_unit_id', sa.Integer(), nullable=False),
-    sa.Column('pupil_id', sa.Integer(), nullable=True),
-    sa.Column('opened_by_person_id', sa.Integer(), nullable=True),
-    sa.Column('opened_on', sa.Date(), nullable=False),
-    sa.Column('status', sa.Enum('OPEN', 'CLOSED', name='casestatus', native_enum=False, length=32), nullable=False),
-    sa.Column('verwijsindex_signalled_on', sa.Date(), nullable=True),
-    sa.Column('closed_on', sa.Date(), nullable=True),
-    sa.Column('outcome', sa.Enum('HELP_ORGANISED', 'REPORTED', 'CONCERN_UNFOUNDED', 'PUPIL_LEFT_SCHOOL', 'OTHER', name='outcome', native_enum=False, length=32), nullable=True),
-    sa.Column('outcome_note_ciphertext', sa.Text(), nullable=False),
-    sa.Column('purged_at', persistence.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', persistence.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['opened_by_person_id'], ['person.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['school_unit_id'], ['org_unit.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('meldcode_case', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_meldcode_case_opened_by_person_id'), ['opened_by_person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_meldcode_case_opened_on'), ['opened_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_meldcode_case_pupil_id'), ['pupil_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_meldcode_case_school_unit_id'), ['school_unit_id'], unique=False)
-
     op.create_table('meldcode_audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
@@ -212,15 +212,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_meldcode_audit_event_actor_person_id'))
 
     op.drop_table('meldcode_audit_event')
+    op.drop_table('meldcode_training_course')
+    op.drop_table('meldcode_school_profile')
     with op.batch_alter_table('meldcode_case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meldcode_case_school_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_meldcode_case_pupil_id'))
+        batch_op.drop_index(batch_op.f('ix_meldcode_case_pupil_ref'))
         batch_op.drop_index(batch_op.f('ix_meldcode_case_opened_on'))
         batch_op.drop_index(batch_op.f('ix_meldcode_case_opened_by_person_id'))
 
     op.drop_table('meldcode_case')
-    op.drop_table('meldcode_training_course')
-    op.drop_table('meldcode_school_profile')
     with op.batch_alter_table('meldcode_care_partner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meldcode_care_partner_school_unit_id'))
 
