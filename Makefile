@@ -63,6 +63,7 @@ bench-data: $(STAMP)
 ## make bench-smoke: every benchmark once on a fresh `bench_smoke` database, JSON checked, no timing
 bench-smoke: $(STAMP)
 	$(BIN)/python bench/run.py --smoke
+	$(BIN)/python -m bench.meldcode --smoke
 
 ## make security: the fast hardening checks (issue 17) on SQLite, printing their figures
 SECURITY_TESTS := tests/test_throttling.py tests/test_string_lengths.py tests/test_body_limit.py \

@@ -35,6 +35,7 @@ from portaal.routes import account as account_routes
 from portaal.routes import background as background_routes
 from portaal.routes import core as core_routes
 from portaal.routes import institute as institute_routes
+from portaal.routes import meldcode as meldcode_routes
 from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
@@ -313,6 +314,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/reset-password", account_routes.reset_password, methods=["GET", "POST"]),
             Route("/exports/{export_id:int}", background_routes.download_export),
             Route("/ics/{token}", school_routes.timetable_feed),
+            Route("/meldcode/overview.{kind:str}", meldcode_routes.overview_document),
             Route("/certificates/{certificate_id:int}.pdf", academy_routes.certificate_pdf),
             Route("/refreshers/{delivery_id:int}", academy_routes.refresher),
             Route("/invoices/{invoice_id:int}.pdf", institute_routes.invoice_pdf),

@@ -155,6 +155,22 @@ def cmd_documents_register(settings: Settings, manifest: Path, client: str) -> i
     return 0
 
 
+def cmd_meldcode_rotate_key(settings: Settings) -> int:
+    """Re-encrypt every meldcode text under the first of PORTAAL_MELDCODE_KEYS."""
+    from persistence.db import Database
+    from resolvers.meldcode.maintenance import rotate_keys
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            return await rotate_keys(db, settings.meldcode_keys)
+        finally:
+            await db.dispose()
+
+    print(f"{asyncio.run(run())} meldcode texts re-encrypted under the newest key")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="portaal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     register = documents_sub.add_parser("register", help="register a client's manifest")
     register.add_argument("manifest", type=Path, help="Apollo or Relay persisted-query manifest")
     register.add_argument("--client", default="", help="the client's name, for the record")
+    meldcode = sub.add_parser("meldcode", help="meldcode maintenance")
+    meldcode_sub = meldcode.add_subparsers(dest="meldcode_command", required=True)
+    meldcode_sub.add_parser(
+        "rotate-key", help="re-encrypt all meldcode texts under the first PORTAAL_MELDCODE_KEYS key"
+    )
     args = parser.parse_args(argv)
     from portaal.observability import configure_logging
 
@@ -204,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if heartbeat_fresh() else 1
     elif args.command == "worker":
         cmd_worker(settings, once=args.once)
+    elif args.command == "meldcode":
+        return cmd_meldcode_rotate_key(settings)
     elif args.command == "documents":
         return cmd_documents_register(settings, args.manifest, args.client)
     elif args.command == "serve":

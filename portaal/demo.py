@@ -14,6 +14,7 @@ from persistence.core.tree import create_unit
 from persistence.db import Database
 from portaal.demo_academy import load_academy_demo
 from portaal.demo_institute import load_institute_demo
+from portaal.demo_meldcode import load_meldcode_demo
 from portaal.demo_school import load_school_demo
 
 DEMO_PASSWORD = "Zonnebloem-42!"
@@ -111,4 +112,5 @@ async def load_demo(db: Database, *, only_if_empty: bool = False) -> bool:
         await load_academy_demo(session, units, people)
         await load_school_demo(session, units, people)
         await load_institute_demo(session, units, people, password_hash)
+        await load_meldcode_demo(session, units, people)
     return True

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persistence.meldcode.cipher import DEV_KEY as MELDCODE_DEV_KEY
 from portaal.cors import parse_origins  # operations (issue 14)
 from portaal.proxies import parse_proxies  # hardening (issue 17)
 
@@ -83,6 +84,8 @@ class Settings:
             object.__setattr__(self, "public_url", f"http://{host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         object.__setattr__(self, "frontend_url", (self.frontend_url or self.public_url).rstrip("/"))
+    # Meldcode texts are encrypted at rest with these Fernet keys, newest first (issue 16).
+    meldcode_keys: tuple[str, ...] = (MELDCODE_DEV_KEY,)
 
     @property
     def production(self) -> bool:
@@ -132,5 +135,14 @@ class Settings:
         }
         if secret:
             values["secret_key"] = secret
+        meldcode_keys = tuple(
+            k.strip() for k in os.environ.get("PORTAAL_MELDCODE_KEYS", "").split(",") if k.strip()
+        )
+        if production and not meldcode_keys:
+            raise RuntimeError("PORTAAL_MELDCODE_KEYS must be set when PORTAAL_ENV=production")
+        if production and MELDCODE_DEV_KEY in meldcode_keys:
+            raise RuntimeError("PORTAAL_MELDCODE_KEYS may not hold the development key")
+        if meldcode_keys:
+            values["meldcode_keys"] = meldcode_keys
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from persistence.paging import Seek, Slice
 from resolvers.academy.loaders import AcademyLoaders
 from resolvers.core.loader_group import LoaderGroup
 from resolvers.institute.loaders import InstituteLoaders
+from resolvers.meldcode.loaders import MeldcodeLoaders
 from resolvers.school.loaders import SchoolLoaders
 
 
@@ -43,7 +44,8 @@ class Loaders(LoaderGroup):
         """Forget everything loaded: called after a mutation commits."""
         for name in list(vars(self)):
             if isinstance(
-                vars(self)[name], DataLoader | AcademyLoaders | SchoolLoaders | InstituteLoaders
+                vars(self)[name],
+                DataLoader | AcademyLoaders | SchoolLoaders | InstituteLoaders | MeldcodeLoaders,
             ):
                 delattr(self, name)
         self._keyed.clear()
@@ -59,6 +61,10 @@ class Loaders(LoaderGroup):
     @cached_property
     def institute(self) -> InstituteLoaders:
         return InstituteLoaders(self._db)
+
+    @cached_property
+    def meldcode(self) -> MeldcodeLoaders:
+        return MeldcodeLoaders(self._db)
 
     @cached_property
     def unit_by_id(self) -> DataLoader[int, OrgUnit | None]:

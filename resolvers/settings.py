@@ -25,3 +25,6 @@ class ServiceSettings(Protocol):
 
     @property
     def remember_days(self) -> int: ...
+
+    @property
+    def meldcode_keys(self) -> tuple[str, ...]: ...  # Fernet keys, newest first (meldcode texts)

@@ -36,6 +36,11 @@ from schema.institute.mutations.invoices import InstituteInvoiceMutations
 from schema.institute.mutations.organisation import InstituteOrganisationMutations
 from schema.institute.queries import InstituteQueries
 from schema.institute.types import INSTITUTE_NODE_TYPES
+from schema.meldcode.insight import MeldcodeInsightQueries
+from schema.meldcode.mutations.cases import MeldcodeCaseMutations
+from schema.meldcode.mutations.setup import MeldcodeSetupMutations
+from schema.meldcode.nodes import MELDCODE_TYPES
+from schema.meldcode.queries import MeldcodeQueries
 from schema.school.mutations.agenda import SchoolAgendaMutations
 from schema.school.mutations.attendance import SchoolAttendanceMutations
 from schema.school.mutations.consent import SchoolConsentMutations
@@ -116,7 +121,12 @@ AREAS: tuple[Area, ...] = (
         ),
         node_types=tuple(INSTITUTE_NODE_TYPES),
     ),
-    Area("meldcode"),
+    Area(
+        "meldcode",
+        queries=(MeldcodeQueries, MeldcodeInsightQueries),
+        mutations=(MeldcodeCaseMutations, MeldcodeSetupMutations),
+        node_types=tuple(MELDCODE_TYPES),
+    ),
 )
 
 QUERY_PARTS: tuple[type, ...] = tuple(q for area in AREAS for q in area.queries)

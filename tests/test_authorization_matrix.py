@@ -24,6 +24,10 @@ PERSONAS = {
     "client_org_admin_as_self": ("martin.sommer@welzijn.example", None),
     "contact_welzijn": ("fatima.bouali@welzijn.example", "Zorggroep Welzijn BV"),
     "private_person": ("els.dekker@example.nl", None),
+    # meldcode (issue 16)
+    "care_coordinator": ("zorg@lindenhove.example", None),
+    "director": ("directie@lindenhove.example", None),
+    "care_coordinator_esch": ("zorg@deesch.example", None),
 }
 
 PERSON = "query($id: ID!) { node(id: $id) { ... on Person { email } } }"
@@ -40,6 +44,11 @@ ORG_DETAILS = "query($id: ID!) { clientOrganisation(organisationId: $id) { invoi
 DASHBOARD = "query($id: ID!) { instituteDashboard(instituteId: $id) { revenuePerMonth { month } } }"
 EVERYONE = set(PERSONAS)
 WELZIJN_PEOPLE = {"platform_admin", "institute_staff", "client_org_admin", "contact_welzijn"}
+CASE = "query($id: ID!) { node(id: $id) { ... on MeldcodeCase { pupilName } } }"
+SIGNAL = "query($id: ID!) { node(id: $id) { ... on MeldcodeSignal { text } } }"
+CASES = "query($id: ID!) { meldcodeCases(schoolId: $id) { totalCount } }"
+SOCIAL_MAP = "query($id: ID!) { carePartners(schoolId: $id) { name } }"
+FIGURES = "query($id: ID!) { meldcodeOverview(unitId: $id, schoolYear: 2025) { unitName } }"
 
 # (description, query, person e-mail or unit name, who may)
 MATRIX = [
@@ -95,7 +104,7 @@ MATRIX = [
         "school's locations",
         CHILDREN,
         "Lindenhove College",
-        {"platform_admin", "school_admin", "board_contact"},
+        {"platform_admin", "school_admin", "board_contact", "care_coordinator", "director"},
     ),
     ("cluster Zuid by name", NAME, "Regio Zuid", {"platform_admin", "academy_org_admin"}),
     (
@@ -110,6 +119,8 @@ MATRIX = [
             "teacher_noord",
             "pupil",
             "board_contact",
+            "care_coordinator",
+            "director",
         },
     ),
     (
@@ -190,6 +201,25 @@ MATRIX = [
         "Opleidingsinstituut De Brug",
         {"platform_admin", "institute_staff"},
     ),
+    # meldcode (issue 16): case content for the school's care coordinators only; a signal
+    # also for its author; figures for coordinators, the director and the board.
+    ("meldcode case of Lindenhove", CASE, "case:Lindenhove College", {"care_coordinator"}),
+    ("meldcode case of De Esch", CASE, "case:Basisschool De Esch", {"care_coordinator_esch"}),
+    ("Lindenhove's meldcode cases", CASES, "Lindenhove College", {"care_coordinator"}),
+    (
+        "signal about Tim (by Rik Mulder)",
+        SIGNAL,
+        "signal:Lindenhove College",
+        {"care_coordinator", "teacher"},
+    ),
+    ("social map of Lindenhove", SOCIAL_MAP, "Lindenhove College", {"care_coordinator"}),
+    (
+        "meldcode figures of Lindenhove",
+        FIGURES,
+        "Lindenhove College",
+        {"care_coordinator", "director", "board_contact"},
+    ),
+    ("meldcode figures of the board", FIGURES, "Stichting Lindenhove Onderwijs", {"board_contact"}),
 ]
 
 
@@ -203,6 +233,22 @@ async def _lesson_id(api: Api, class_name: str) -> str:
     async with api.database.transaction() as s:
         stmt = sa.select(sa.func.min(SchoolLesson.id)).where(SchoolLesson.class_unit_id == unit)
         return encode_global_id("TimetableLesson", (await s.execute(stmt)).scalar_one())
+async def _meldcode_id(api: Api, target: str) -> str:
+    import sqlalchemy as sa
+
+    from domain.core.ids import encode_global_id
+    from persistence.core.models import OrgUnit
+    from persistence.meldcode.models import MeldcodeCase, MeldcodeSignal
+
+    kind, _, school = target.partition(":")
+    model = MeldcodeCase if kind == "case" else MeldcodeSignal
+    async with api.database.transaction() as s:
+        stmt = sa.select(model.id)
+        if model is MeldcodeSignal:
+            stmt = stmt.join(MeldcodeCase, MeldcodeCase.id == MeldcodeSignal.case_id)
+        stmt = stmt.join(OrgUnit, OrgUnit.id == MeldcodeCase.school_unit_id)
+        found = (await s.execute(stmt.where(OrgUnit.name == school))).scalars().first()
+    return encode_global_id("MeldcodeCase" if kind == "case" else "MeldcodeSignal", found)
 
 
 async def _pupil_id(api: Api, email: str) -> str:
@@ -266,6 +312,8 @@ async def _allowed(api: Api, query: str, target: str | None, token: str) -> bool
     variables = {}
     if target is not None and target.startswith("inst:"):
         variables["id"] = await _institute_id(api, target)
+    if target is not None and target.startswith(("case:", "signal:")):
+        variables["id"] = await _meldcode_id(api, target)
     elif target is not None and target.startswith("pupil:"):
         variables["id"] = await _pupil_id(api, target.removeprefix("pupil:"))
     elif target is not None and target.startswith("lesson:"):
@@ -307,3 +355,5 @@ async def test_authorization_matrix(api: Api) -> None:
     assert checked == len(PERSONAS) * len(MATRIX) == 266
     assert checked == len(PERSONAS) * len(MATRIX) == 375
     assert mismatches == []
+    assert checked == len(PERSONAS) * len(MATRIX) == 330
+    assert mismatches == [], "\n".join(mismatches)

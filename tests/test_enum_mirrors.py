@@ -15,6 +15,7 @@ RENAMED = {
     "GuardianAccessReason": "AccessReason",
     "AverageDifferenceReason": "DifferenceReason",
     "UserErrorCode": "ErrorCode",
+    "MeldcodeStep": "Step",
 }
 # Enums that exist only in the API: ways to ask, not facts of the domain.
 API_ONLY = {

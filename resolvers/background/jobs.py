@@ -51,6 +51,23 @@ async def cleanup(ctx: JobContext, payload: dict[str, object]) -> str:
     return json.dumps({"removed": removed})
 
 
+async def schedule_meldcode_purge(database: Database, now: datetime) -> None:
+    due = next_local(now, CLEANUP_AT)
+    async with database.transaction() as session:
+        await jobs_q.schedule(
+            session, "meldcode_purge", f"meldcode_purge:{due.date().isoformat()}", due
+        )
+
+
+async def meldcode_purge(ctx: JobContext, payload: dict[str, object]) -> str:
+    """Closed meldcode cases past their board's retention lose their content; nightly."""
+    from resolvers.meldcode.maintenance import purge_expired
+
+    purged = await purge_expired(ctx.database, ctx.now.astimezone(AMSTERDAM).date(), ctx.now)
+    await schedule_meldcode_purge(ctx.database, ctx.now + timedelta(hours=1))
+    return json.dumps({"purged": purged})
+
+
 async def export(ctx: JobContext, payload: dict[str, object]) -> str:
     return await run_export(ctx.database, int(payload["export_id"]))  # type: ignore[call-overload]
 
@@ -106,6 +123,7 @@ HANDLERS: dict[str, Handler] = {
     "export": export,
     "refresher": refresher,
     "accreditation": accreditation,
+    "meldcode_purge": meldcode_purge,
 }
 
 
@@ -113,3 +131,4 @@ async def ensure_recurring(database: Database, now: datetime) -> None:
     """Recurring jobs exist from the first worker start on; a missed one runs when it returns."""
     await schedule_cleanup(database, now)
     await schedule_accreditation(database, now)
+    await schedule_meldcode_purge(database, now)
