@@ -44,6 +44,7 @@ from persistence.institute.models import (
     InvoiceCounter,
     InvoiceLine,
     PrivateDetails,
+)
 from persistence.meldcode.models import (
     CarePartner,
     MeldcodeBoardPolicy,
@@ -61,8 +62,8 @@ __all__ = [
     "AccreditationReport",
     "AccreditationReportLine",
     "AuditEvent",
-    "CatalogueCategory",
     "CarePartner",
+    "CatalogueCategory",
     "Certificate",
     "ClientOrganisation",
     "ClusterSeats",
@@ -102,8 +103,8 @@ __all__ = [
     "OrgUnit",
     "OutboxMail",
     "Person",
-    "RefresherDelivery",
     "PrivateDetails",
+    "RefresherDelivery",
     "RefresherModule",
     "RegistrationNumber",
     "RoleAssignment",

@@ -40,8 +40,8 @@ from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
-from resolvers.core.i18n import language
 from resolvers.core.accounts import DEVICE_COOKIE
+from resolvers.core.i18n import language
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")

@@ -84,6 +84,7 @@ class Settings:
             object.__setattr__(self, "public_url", f"http://{host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         object.__setattr__(self, "frontend_url", (self.frontend_url or self.public_url).rstrip("/"))
+
     # Meldcode texts are encrypted at rest with these Fernet keys, newest first (issue 16).
     meldcode_keys: tuple[str, ...] = (MELDCODE_DEV_KEY,)
 

@@ -18,8 +18,8 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.areas import NODE_TYPES
 from schema.core.cost import cost_limiter
-from schema.core.lengths import StringLengthLimiter
 from schema.core.direct import direct_resolvers
+from schema.core.lengths import StringLengthLimiter
 from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
 from schema.query import Query

@@ -233,6 +233,8 @@ async def _lesson_id(api: Api, class_name: str) -> str:
     async with api.database.transaction() as s:
         stmt = sa.select(sa.func.min(SchoolLesson.id)).where(SchoolLesson.class_unit_id == unit)
         return encode_global_id("TimetableLesson", (await s.execute(stmt)).scalar_one())
+
+
 async def _meldcode_id(api: Api, target: str) -> str:
     import sqlalchemy as sa
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.core.roles import Role
 from domain.institute.enrolments import SEATED, EnrolmentStatus
 from domain.institute.invoices import InvoiceStatus
+from persistence.background.models import OutboxMail
 from persistence.batching import chunks, rows_by_ids
 from persistence.core.models import OrgUnit, RoleAssignment
 from persistence.institute.models import (
@@ -29,6 +30,18 @@ from persistence.institute.models import (
     InvoiceLine,
     PrivateDetails,
 )
+from persistence.paging import KeyOrder, Seek, Slice, SortKey, fetch_slice
+
+# Keyset orders of the institute's lists (persistence/paging.py): sort key, then the id.
+EVENT_ORDER = KeyOrder.of("events", CourseEvent.starts_at, tiebreak=CourseEvent.id)
+ENROLMENT_ORDER = KeyOrder(
+    "enrolments", (SortKey(CourseEvent.starts_at, True), SortKey(InstituteEnrolment.id))
+)
+INVOICE_ORDER = KeyOrder.of("invoices", Invoice.issue_date, Invoice.id, descending=True)
+EVENT_ENROLMENT_ORDER = KeyOrder.of(
+    "event-enrolments", InstituteEnrolment.created_at, tiebreak=InstituteEnrolment.id
+)
+
 
 # --- batches ---------------------------------------------------------------------------------
 
@@ -173,16 +186,12 @@ async def events_page(
     search: str | None,
     bought_by: int | None,
     now: datetime,
-    offset: int,
-    limit: int | None,
-) -> list[CourseEvent]:
+    seek: Seek,
+) -> Slice[CourseEvent]:
     stmt = _events_stmt(
         sa.select(CourseEvent), institute_id, visible, upcoming, search, bought_by, now
     )
-    stmt = stmt.order_by(CourseEvent.starts_at, CourseEvent.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    return await fetch_slice(session, stmt, EVENT_ORDER, seek)
 
 
 async def events_count(
@@ -255,16 +264,12 @@ async def enrolments_page(
     upcoming: bool | None,
     statuses: Sequence[EnrolmentStatus] | None,
     now: datetime,
-    offset: int,
-    limit: int | None,
-) -> list[InstituteEnrolment]:
+    seek: Seek,
+) -> Slice[InstituteEnrolment]:
     stmt = _enrolments_stmt(
         sa.select(InstituteEnrolment), person_id, org_id, upcoming, statuses, now
-    ).order_by(CourseEvent.starts_at.desc(), InstituteEnrolment.id)
-    stmt = stmt.offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    )
+    return await fetch_slice(session, stmt, ENROLMENT_ORDER, seek)
 
 
 async def enrolments_count(
@@ -300,14 +305,10 @@ async def invoices_page(
     person_id: int | None,
     org_id: int | None,
     status: InvoiceStatus | None,
-    offset: int,
-    limit: int | None,
-) -> list[Invoice]:
+    seek: Seek,
+) -> Slice[Invoice]:
     stmt = _invoices_stmt(sa.select(Invoice), person_id, org_id, status)
-    stmt = stmt.order_by(Invoice.issue_date.desc(), Invoice.id.desc()).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    return await fetch_slice(session, stmt, INVOICE_ORDER, seek)
 
 
 async def invoices_count(
@@ -558,16 +559,12 @@ async def event_enrolments_page(
     session: AsyncSession,
     event_id: int,
     statuses: Sequence[EnrolmentStatus] | None,
-    offset: int,
-    limit: int | None,
-) -> list[InstituteEnrolment]:
+    seek: Seek,
+) -> Slice[InstituteEnrolment]:
     stmt = sa.select(InstituteEnrolment).where(InstituteEnrolment.event_id == event_id)
     if statuses:
         stmt = stmt.where(InstituteEnrolment.status.in_(list(statuses)))
-    stmt = stmt.order_by(InstituteEnrolment.created_at, InstituteEnrolment.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    return await fetch_slice(session, stmt, EVENT_ENROLMENT_ORDER, seek)
 
 
 async def event_enrolments_count(
@@ -640,36 +637,40 @@ async def remove_org_roles(session: AsyncSession, person_id: int, org_id: int) -
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# The dossier is one union of three lists, with the person as a bound parameter, so its columns
+# (and the keyset order over them) exist once.
+_PERSON = sa.bindparam("dossier_person", type_=sa.Integer)
+_DOSSIER = sa.union_all(
+    sa.select(
+        sa.literal("E").label("kind"),
+        InstituteEnrolment.id.label("ref"),
+        InstituteEnrolment.created_at.label("at"),
+    ).where(InstituteEnrolment.person_id == _PERSON),
+    sa.select(
+        sa.literal("M").label("kind"),
+        OutboxMail.id.label("ref"),
+        OutboxMail.created_at.label("at"),
+    ).where(OutboxMail.person_id == _PERSON),
+    sa.select(
+        sa.literal("I").label("kind"), Invoice.id.label("ref"), Invoice.created_at.label("at")
+    ).where(Invoice.debtor_person_id == _PERSON, Invoice.debtor_org_unit_id.is_(None)),
+).subquery("dossier")
+DOSSIER_ORDER = KeyOrder(
+    "dossier",
+    (SortKey(_DOSSIER.c.at, True), SortKey(_DOSSIER.c.kind), SortKey(_DOSSIER.c.ref, True)),
+)
+
+
 async def dossier_page(
-    session: AsyncSession, person_id: int, offset: int, limit: int | None
-) -> list[tuple[str, int, datetime]]:
+    session: AsyncSession, person_id: int, seek: Seek
+) -> Slice[tuple[str, int, datetime]]:
     """(kind, id, at) of the person's enrolments (E), the mails sent to them (M) and the
     invoices addressed to them (I), newest first: one statement for the whole page."""
-    from persistence.background.models import OutboxMail
-
-    union = sa.union_all(
-        sa.select(
-            sa.literal("E").label("kind"),
-            InstituteEnrolment.id.label("ref"),
-            InstituteEnrolment.created_at.label("at"),
-        ).where(InstituteEnrolment.person_id == person_id),
-        sa.select(
-            sa.literal("M").label("kind"),
-            OutboxMail.id.label("ref"),
-            OutboxMail.created_at.label("at"),
-        ).where(OutboxMail.person_id == person_id),
-        sa.select(
-            sa.literal("I").label("kind"), Invoice.id.label("ref"), Invoice.created_at.label("at")
-        ).where(Invoice.debtor_person_id == person_id, Invoice.debtor_org_unit_id.is_(None)),
-    ).subquery()
-    stmt = (
-        sa.select(union.c.kind, union.c.ref, union.c.at)
-        .order_by(union.c.at.desc(), union.c.kind, union.c.ref.desc())
-        .offset(offset)
+    stmt = sa.select(_DOSSIER.c.kind, _DOSSIER.c.ref, _DOSSIER.c.at).params(
+        dossier_person=person_id
     )
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return [(k, r, a) for k, r, a in (await session.execute(stmt)).all()]
+    page = await fetch_slice(session, stmt, DOSSIER_ORDER, seek)
+    return page.map(tuple)
 
 
 async def dossier_count(session: AsyncSession, person_id: int) -> int:

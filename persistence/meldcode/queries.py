@@ -27,6 +27,7 @@ from persistence.meldcode.models import (
     MeldcodeSignal,
     MeldcodeStepEntry,
 )
+from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
 
 async def cases_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[MeldcodeCase | None]:
@@ -108,22 +109,17 @@ def _cases_where(school_id: int, status: CaseStatus | None) -> list[Any]:
     return where
 
 
+CASE_ORDER = KeyOrder.of("meldcode-cases", MeldcodeCase.opened_on, MeldcodeCase.id, descending=True)
+SIGNAL_ORDER = KeyOrder.of(
+    "meldcode-signals", MeldcodeSignal.recorded_at, MeldcodeSignal.id, descending=True
+)
+
+
 async def cases_page(
-    session: AsyncSession,
-    school_id: int,
-    status: CaseStatus | None,
-    offset: int,
-    limit: int | None,
-) -> list[MeldcodeCase]:
-    stmt = (
-        sa.select(MeldcodeCase)
-        .where(*_cases_where(school_id, status))
-        .order_by(MeldcodeCase.opened_on.desc(), MeldcodeCase.id.desc())
-        .offset(offset)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    session: AsyncSession, school_id: int, status: CaseStatus | None, seek: Seek
+) -> Slice[MeldcodeCase]:
+    stmt = sa.select(MeldcodeCase).where(*_cases_where(school_id, status))
+    return await fetch_slice(session, stmt, CASE_ORDER, seek)
 
 
 async def cases_count(session: AsyncSession, school_id: int, status: CaseStatus | None) -> int:
@@ -132,17 +128,10 @@ async def cases_count(session: AsyncSession, school_id: int, status: CaseStatus 
 
 
 async def signals_of_author_page(
-    session: AsyncSession, person_id: int, offset: int, limit: int | None
-) -> list[MeldcodeSignal]:
-    stmt = (
-        sa.select(MeldcodeSignal)
-        .where(MeldcodeSignal.author_person_id == person_id)
-        .order_by(MeldcodeSignal.recorded_at.desc(), MeldcodeSignal.id.desc())
-        .offset(offset)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    session: AsyncSession, person_id: int, seek: Seek
+) -> Slice[MeldcodeSignal]:
+    stmt = sa.select(MeldcodeSignal).where(MeldcodeSignal.author_person_id == person_id)
+    return await fetch_slice(session, stmt, SIGNAL_ORDER, seek)
 
 
 async def signals_of_author_count(session: AsyncSession, person_id: int) -> int:

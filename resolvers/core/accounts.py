@@ -18,7 +18,6 @@ from domain.core.hashing import (
 )
 from domain.core.passwords import check_password
 from domain.core.roles import ACTING_ROLES
-from domain.core.texts import N_
 from persistence.background import jobs as jobs_q
 from persistence.batching import insert_many
 from persistence.core import people as q

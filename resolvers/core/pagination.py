@@ -11,6 +11,7 @@ from domain.core.pagination import PageRequest, decode_cursor, encode_cursor, pa
 from persistence.paging import KeyOrder, Seek, Slice
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass
@@ -94,4 +95,63 @@ def keep(page: Page[T], shown: Callable[[T], bool]) -> Page[T]:
         has_previous=page.has_previous,
         total=page.total,
         cursors=[c for _, c in pairs],
+    )
+
+
+def with_items(page: Page[T], items: list[U]) -> Page[U]:
+    """The page with each item replaced one for one (e.g. rows by their nodes), cursors kept."""
+    assert len(items) == len(page.items)
+    return Page(items, page.has_next, page.has_previous, page.total, page.cursors)
+
+
+def page_of_list(
+    request: PageRequest,
+    name: str,
+    rows: list[T],
+    key: Callable[[T], list[Any]],
+    arity: int,
+    *,
+    descending: bool = False,
+) -> Page[T]:
+    """Keyset paging over rows already in memory (built from one batch), in display order by
+    `key` — JSON values, unique, the id last — so cursors behave as those of a SQL list."""
+
+    def decoded(cursor: str | None, field_name: str) -> list[Any] | None:
+        return None if cursor is None else decode_cursor(cursor, name, arity, field_name)
+
+    after, before = decoded(request.after, "after"), decoded(request.before, "before")
+
+    def beyond(k: list[Any], c: list[Any]) -> bool:
+        return k < c if descending else k > c
+
+    try:
+        chosen = [
+            r
+            for r in rows
+            if (after is None or beyond(key(r), after))
+            and (before is None or beyond(before, key(r)))
+        ]
+    except TypeError:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "'{cursor}' is not a valid cursor",
+            "after",
+            cursor=request.after or request.before,
+        ) from None
+    size = request.size
+    window = chosen[-(size + 1) :] if request.from_end else chosen[: size + 1]
+    more = len(window) > size
+    if more:
+        window = window[1:] if request.from_end else window[:size]
+    flags = page_flags(request, more)
+
+    async def count() -> int:
+        return len(rows)
+
+    return Page(
+        items=window,
+        has_next=flags.has_next_page,
+        has_previous=flags.has_previous_page,
+        total=_memo(count),
+        cursors=[encode_cursor(name, key(r)) for r in window],
     )

@@ -20,6 +20,7 @@ from domain.institute.enrolments import EnrolmentStatus
 from domain.institute.invoices import InvoiceStatus
 from persistence.institute import queries as q
 from persistence.institute.models import CourseEvent, InstituteEnrolment, Invoice
+from persistence.paging import Seek, Slice
 from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.pagination import Page, paginate
@@ -47,9 +48,9 @@ async def events(
     now = utcnow()
     text = search.strip() if search else None
 
-    async def fetch(offset: int, limit: int | None) -> Sequence[CourseEvent]:
+    async def fetch(seek: Seek) -> Slice[CourseEvent]:
         return await ctx.db.read(
-            q.events_page, institute_id, visible, upcoming, text, bought_by, now, offset, limit
+            q.events_page, institute_id, visible, upcoming, text, bought_by, now, seek
         )
 
     async def count() -> int:
@@ -57,7 +58,7 @@ async def events(
             q.events_count, institute_id, visible, upcoming, text, bought_by, now
         )
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.EVENT_ORDER)
 
 
 async def enrolments(
@@ -70,15 +71,15 @@ async def enrolments(
 ) -> Page[InstituteEnrolment]:
     now = utcnow()
 
-    async def fetch(offset: int, limit: int | None) -> Sequence[InstituteEnrolment]:
+    async def fetch(seek: Seek) -> Slice[InstituteEnrolment]:
         return await ctx.db.read(
-            q.enrolments_page, person_id, org_id, upcoming, statuses, now, offset, limit
+            q.enrolments_page, person_id, org_id, upcoming, statuses, now, seek
         )
 
     async def count() -> int:
         return await ctx.db.read(q.enrolments_count, person_id, org_id, upcoming, statuses, now)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.ENROLMENT_ORDER)
 
 
 async def invoices(
@@ -88,13 +89,13 @@ async def invoices(
     status: InvoiceStatus | None,
     request: PageRequest,
 ) -> Page[Invoice]:
-    async def fetch(offset: int, limit: int | None) -> Sequence[Invoice]:
-        return await ctx.db.read(q.invoices_page, person_id, org_id, status, offset, limit)
+    async def fetch(seek: Seek) -> Slice[Invoice]:
+        return await ctx.db.read(q.invoices_page, person_id, org_id, status, seek)
 
     async def count() -> int:
         return await ctx.db.read(q.invoices_count, person_id, org_id, status)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.INVOICE_ORDER)
 
 
 def acting_org_with_invoices(ctx: Context) -> int | None:
@@ -167,13 +168,13 @@ async def event_enrolments(
     statuses: Sequence[EnrolmentStatus] | None,
     request: PageRequest,
 ) -> Page[InstituteEnrolment]:
-    async def fetch(offset: int, limit: int | None) -> Sequence[InstituteEnrolment]:
-        return await ctx.db.read(q.event_enrolments_page, event_id, statuses, offset, limit)
+    async def fetch(seek: Seek) -> Slice[InstituteEnrolment]:
+        return await ctx.db.read(q.event_enrolments_page, event_id, statuses, seek)
 
     async def count() -> int:
         return await ctx.db.read(q.event_enrolments_count, event_id, statuses)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.EVENT_ENROLMENT_ORDER)
 
 
 @dataclass
@@ -209,14 +210,14 @@ async def dossier(ctx: Context, request: PageRequest) -> Page[DossierEntry]:
     person_id = ctx.viewer.person_id
     assert person_id is not None
 
-    async def fetch(offset: int, limit: int | None) -> Sequence[DossierEntry]:
-        rows = await ctx.db.read(q.dossier_page, person_id, offset, limit)
-        return [DossierEntry(k, r, a) for k, r, a in rows]
+    async def fetch(seek: Seek) -> Slice[DossierEntry]:
+        rows = await ctx.db.read(q.dossier_page, person_id, seek)
+        return rows.map(lambda row: DossierEntry(*row))
 
     async def count() -> int:
         return await ctx.db.read(q.dossier_count, person_id)
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.DOSSIER_ORDER)
 
 
 async def enrolments_per_category(ctx: Context, institute_id: int) -> list[tuple[str, str, int]]:

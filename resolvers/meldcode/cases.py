@@ -34,6 +34,7 @@ from persistence.meldcode.models import (
     MeldcodeSignal,
     MeldcodeStepEntry,
 )
+from persistence.paging import Seek, Slice
 from persistence.school.models import Pupil
 from persistence.types import utcnow
 from resolvers.context import Context
@@ -140,26 +141,26 @@ async def audit_read(ctx: Context, kind: str, case_id: int, school_id: int, deta
 async def school_cases(
     ctx: Context, school_id: int, status: CaseStatus | None, request: PageRequest
 ) -> Page[MeldcodeCase]:
-    async def fetch(offset: int, limit: int | None) -> list[MeldcodeCase]:
-        return await ctx.db.read(q.cases_page, school_id, status, offset, limit)
+    async def fetch(seek: Seek) -> Slice[MeldcodeCase]:
+        return await ctx.db.read(q.cases_page, school_id, status, seek)
 
     async def count() -> int:
         return int(await ctx.db.read(q.cases_count, school_id, status))
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.CASE_ORDER)
 
 
 async def my_signals(ctx: Context, request: PageRequest) -> Page[MeldcodeSignal]:
     person_id = ctx.viewer.person_id
     assert person_id is not None
 
-    async def fetch(offset: int, limit: int | None) -> list[MeldcodeSignal]:
-        return await ctx.db.read(q.signals_of_author_page, person_id, offset, limit)
+    async def fetch(seek: Seek) -> Slice[MeldcodeSignal]:
+        return await ctx.db.read(q.signals_of_author_page, person_id, seek)
 
     async def count() -> int:
         return int(await ctx.db.read(q.signals_of_author_count, person_id))
 
-    return await paginate(request, fetch, count)
+    return await paginate(request, fetch, count, q.SIGNAL_ORDER)
 
 
 async def school_unit(ctx: Context, school_id: int, field: str) -> OrgUnit:

@@ -10,7 +10,7 @@ import strawberry
 from domain.core.ids import decode_expected
 from domain.institute.enrolments import EnrolmentStatus as DomainStatus
 from domain.institute.invoices import InvoiceStatus as DomainInvoiceStatus
-from resolvers.core.pagination import Page
+from resolvers.core.pagination import Page, with_items
 from resolvers.institute import reads
 from resolvers.institute import scopes as s
 from schema.core.info import Info
@@ -79,21 +79,17 @@ def _statuses(statuses: list[EnrolmentStatus] | None) -> list[DomainStatus] | No
 
 async def _enrolments(info: Info, page: Page) -> Connection[CourseEnrolmentNode]:
     nodes = await CourseEnrolmentNode.build_many(info.context, page.items)
-    return to_connection(_replace(page, nodes), lambda n: n)
+    return to_connection(with_items(page, nodes), lambda n: n)
 
 
 async def _events(info: Info, page: Page) -> Connection[CourseEventNode]:
     nodes = await CourseEventNode.build_many(info.context, page.items)
-    return to_connection(_replace(page, nodes), lambda n: n)
+    return to_connection(with_items(page, nodes), lambda n: n)
 
 
 async def _invoices(info: Info, page: Page) -> Connection[InvoiceNode]:
     nodes = await InvoiceNode.build_many(info.context, page.items)
-    return to_connection(_replace(page, nodes), lambda n: n)
-
-
-def _replace(page: Page, items: list) -> Page:  # type: ignore[type-arg]
-    return Page(items, page.offset, page.has_next, page.has_previous, page.total)
+    return to_connection(with_items(page, nodes), lambda n: n)
 
 
 @strawberry.type
@@ -192,7 +188,7 @@ class InstituteQueries:
     ) -> Connection[DossierItem]:
         page = await reads.dossier(info.context, page_request(first, after, last, before))
         items = await dossier_items(info.context, page)
-        return to_connection(_replace(page, items), lambda n: n)
+        return to_connection(with_items(page, items), lambda n: n)
 
     @authenticated(
         description="Your details as you act now: private (address, phone, date of birth) as "

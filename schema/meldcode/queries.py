@@ -10,7 +10,7 @@ import strawberry
 from domain.core.ids import decode_expected
 from domain.core.roles import Role as R
 from domain.meldcode.steps import CaseStatus as DomainStatus
-from resolvers.core.pagination import Page
+from resolvers.core.pagination import keep
 from resolvers.meldcode import cases as resolve
 from schema.core.info import Info
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
@@ -52,9 +52,8 @@ class MeldcodeQueries:
             None if status is None else DomainStatus(status.value),
             page_request(first, after, last, before),
         )
-        nodes = await MeldcodeCaseNode.visible(info, page.items)
-        shown = Page(nodes, page.offset, page.has_next, page.has_previous, page.total)
-        return to_connection(shown, lambda node: node)
+        nodes = {n.row.id: n for n in await MeldcodeCaseNode.visible(info, page.items)}
+        return to_connection(keep(page, lambda row: row.id in nodes), lambda row: nodes[row.id])
 
     @authenticated(
         description="The signals you recorded yourself, newest first. You see your own signals "
@@ -70,9 +69,8 @@ class MeldcodeQueries:
     ) -> Connection[MeldcodeSignalNode]:
         ctx = info.context
         page = await resolve.my_signals(ctx, page_request(first, after, last, before))
-        nodes = [await MeldcodeSignalNode.audited(ctx, row) for row in page.items]
-        shown = Page(nodes, page.offset, page.has_next, page.has_previous, page.total)
-        return to_connection(shown, lambda node: node)
+        nodes = {row.id: await MeldcodeSignalNode.audited(ctx, row) for row in page.items}
+        return to_connection(page, lambda row: nodes[row.id])
 
     @requires(
         [R.CARE_COORDINATOR],

@@ -28,7 +28,7 @@ from persistence.school.models import (
 from resolvers.context import Context
 from resolvers.core.i18n import render
 from resolvers.core.loader_group import referenced
-from resolvers.core.pagination import paginate
+from resolvers.core.pagination import page_of_list
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
 from resolvers.school import attendance as school_attendance
@@ -312,14 +312,15 @@ class PupilNode(Node):
         tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
         lines = school_results.latest_lines(tests)
 
-        async def fetch(offset: int, limit: int | None) -> list[GradeEntry]:
-            window = lines[offset:] if limit is None else lines[offset : offset + limit + 1]
-            return [GradeEntry.make(t, line, self.scope) for t, line in window]
-
-        async def count() -> int:
-            return len(lines)
-
-        return to_connection(await paginate(request, fetch, count), lambda entry: entry)
+        page = page_of_list(
+            request,
+            "latest-grades",
+            lines,
+            lambda pair: [pair[1].grade.taken_on.isoformat(), pk(pair[1].grade)],
+            2,
+            descending=True,
+        )
+        return to_connection(page, lambda pair: GradeEntry.make(pair[0], pair[1], self.scope))
 
     @_f(
         PUPIL_READ,

@@ -1,6 +1,6 @@
 """hardening (issue 17): find the mails queued to one address recently (mail throttle)
 
-Revision ID: 0003_hardening
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0003_hardening"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """meldcode
 
-Revision ID: 0003_meldcode
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 12:36:11.497014
 """
 
@@ -14,8 +14,8 @@ import persistence.types
 from alembic import op
 
 
-revision = '0003_meldcode'
-down_revision = '0002'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """school corrections: an enrolment's end date and the history of consent changes
 
-Revision ID: 0003_school
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import persistence.types
 from alembic import op
 
-revision = "0003_school"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

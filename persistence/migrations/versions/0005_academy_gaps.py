@@ -1,7 +1,7 @@
 """academy gaps: refreshers sent to a learner (what their link opens)
 
-Revision ID: 0003_academy_gaps
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import persistence.types
 from alembic import op
 
-revision = "0003_academy_gaps"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

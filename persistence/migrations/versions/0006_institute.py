@@ -1,8 +1,8 @@
 """institute portal: client organisations, people's details, catalogue, events, enrolments,
 invoices
 
-Revision ID: 0003_institute
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 11:55:37.741775
 """
 
@@ -15,8 +15,8 @@ import persistence.types
 from alembic import op
 
 
-revision = "0003_institute"
-down_revision = "0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
