@@ -311,9 +311,10 @@ async def learner_page_in_units(
 
 @dataclass
 class EnrolmentDetails:
-    """An enrolment with its course, certificate and attempts, read in one statement."""
+    """An enrolment with its cluster, course, certificate and attempts, read in one statement."""
 
     enrolment: Enrolment
+    cluster: OrgUnit
     course: Course
     certificate: Certificate | None
     attempts: list[ExamAttempt]
@@ -322,7 +323,7 @@ class EnrolmentDetails:
 async def enrolment_details_by_person(
     session: AsyncSession, person_ids: Sequence[int]
 ) -> list[list[EnrolmentDetails]]:
-    """Each person's enrolments (by id) with course, certificate and attempts (by number).
+    """Each person's enrolments (by id) with cluster, course, certificate and attempts (by number).
 
     One statement per chunk: at most one certificate per enrolment and a few attempts, so the
     outer joins repeat an enrolment's columns a few times at most.
@@ -330,17 +331,20 @@ async def enrolment_details_by_person(
     details: dict[int, EnrolmentDetails] = {}
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
-            sa.select(Enrolment, Course, Certificate, ExamAttempt)
+            sa.select(Enrolment, OrgUnit, Course, Certificate, ExamAttempt)
+            .join(OrgUnit, OrgUnit.id == Enrolment.cluster_id)
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
             .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
             .where(Enrolment.person_id.in_(part))  # type: ignore[attr-defined]
             .order_by(Enrolment.id, ExamAttempt.number)
         )
-        for enrolment, course, certificate, attempt in (await session.execute(stmt)).all():
+        for enrolment, cluster, course, certificate, attempt in (await session.execute(stmt)).all():
             found = details.get(enrolment.id)
             if found is None:
-                found = details[enrolment.id] = EnrolmentDetails(enrolment, course, certificate, [])
+                found = details[enrolment.id] = EnrolmentDetails(
+                    enrolment, cluster, course, certificate, []
+                )
             if attempt is not None:
                 found.attempts.append(attempt)
     grouped: dict[int, list[EnrolmentDetails]] = defaultdict(list)

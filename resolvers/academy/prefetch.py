@@ -2,7 +2,7 @@
 
 The page query brought the learners' clusters. Then, as the fields ask: the persons with the
 paths of their roles (one statement), the enrolments with course, certificate and attempts
-(one), the labels with their owner units (one). Each result primes the loaders the fields
+(one, with their clusters), the labels with their owner units (one). Each result primes the loaders the fields
 peek at (resolvers.core.prefetch), so the fields resolve synchronously and an object reached
 any other way still loads through the same loaders.
 """
@@ -42,7 +42,8 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
         academy.course_by_id.prime_many({pk(d.course): d.course for d in flat})
         academy.attempts_by_enrolment.prime_many({pk(d.enrolment): d.attempts for d in flat})
         academy.certificate_by_enrolment.prime_many({pk(d.enrolment): d.certificate for d in flat})
-        units.update(d.enrolment.cluster_id for d in flat)
+        # An enrolment may live in a cluster the learner has left.
+        loaders.unit_by_id.prime_many({pk(d.cluster): d.cluster for d in flat})
     if "labels" in wanted:
         labels = await ctx.db.read(aq.labels_with_owners_by_person, person_ids)
         academy.label_ids_by_person.prime_many(

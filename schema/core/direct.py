@@ -4,10 +4,10 @@ strawberry wraps every field that has a resolver method in the same chain: it bu
 `Info`, converts arguments, folds the field extensions and only then calls the method —
 about 10 µs per field, more than graphql-core itself spends. Most of our fields are a method
 with no arguments (`def title(self)`) whose permission was decided once for the object
-(`guard_types`), or one whose only extension is `Produces`. For those the schema's resolver
+(`guard_types`), or whose extensions are a `Guard` of its own (no `on`) and/or `Produces`. For those the schema's resolver
 is replaced by a direct call of the method, with the same checks: the result is the same,
-only the glue goes. Fields with arguments, with other extensions (a `Guard`, `LoginRequired`,
-a mutation's input) or with exception handlers keep strawberry's resolver.
+only the glue goes. Fields with arguments, with other extensions (a bound `Guard(on=…)`,
+`LoginRequired`, a mutation's input) or with exception handlers keep strawberry's resolver.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from graphql import GraphQLObjectType
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema.core.permissions import Produces
+from schema.core.permissions import Guard, Produces
 
 Resolve = Callable[..., Any]
 
@@ -48,7 +48,8 @@ def direct_resolvers(schema: Any) -> int:
 def _direct(field: Any, info_class: Any, default: Any) -> Resolve | None:
     extensions = list(field.extensions)
     produces = extensions.pop() if extensions and isinstance(extensions[-1], Produces) else None
-    if extensions or field.arguments:
+    guard = extensions.pop() if extensions and isinstance(extensions[-1], Guard) else None
+    if extensions or field.arguments or (guard is not None and guard.on is not None):
         return None
     resolver = field.base_resolver
     if resolver is None:
@@ -59,9 +60,22 @@ def _direct(field: Any, info_class: Any, default: Any) -> Resolve | None:
         if resolver.parent_parameter or resolver.root_parameter:
             return None
         call = _method(field, resolver, info_class)
-    if produces is None:
-        return call
-    return _checked(call, produces, is_async=resolver is not None and resolver.is_async)
+    is_async = resolver is not None and resolver.is_async
+    if produces is not None:
+        call = _checked(call, produces, is_async=is_async)
+    if guard is not None:
+        call = _guarded(call, guard)
+    return call
+
+
+def _guarded(call: Resolve, guard: Guard) -> Resolve:
+    """`call` after the field's own requirement (a `Guard` without `on`) is met by the source."""
+
+    def resolve(source: Any, info: Any) -> Any:
+        guard.check(source, info)
+        return call(source, info)
+
+    return resolve
 
 
 def _attribute(get: Callable[[Any], Any]) -> Resolve:
