@@ -640,6 +640,11 @@ async def remove_org_roles(session: AsyncSession, person_id: int, org_id: int) -
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# Mails that carry a single-use link (activation, password reset) stay out of the dossier: a
+# link must not outlive its mail in a second place.
+LINK_MAILS = ("activation", "password_reset")
+
+
 async def dossier_page(
     session: AsyncSession, person_id: int, offset: int, limit: int | None
 ) -> list[tuple[str, int, datetime]]:
@@ -657,7 +662,7 @@ async def dossier_page(
             sa.literal("M").label("kind"),
             OutboxMail.id.label("ref"),
             OutboxMail.created_at.label("at"),
-        ).where(OutboxMail.person_id == person_id),
+        ).where(OutboxMail.person_id == person_id, OutboxMail.template.not_in(LINK_MAILS)),
         sa.select(
             sa.literal("I").label("kind"), Invoice.id.label("ref"), Invoice.created_at.label("at")
         ).where(Invoice.debtor_person_id == person_id, Invoice.debtor_org_unit_id.is_(None)),
@@ -679,7 +684,9 @@ async def dossier_count(session: AsyncSession, person_id: int) -> int:
         sa.select(sa.func.count())
         .select_from(InstituteEnrolment)
         .where(InstituteEnrolment.person_id == person_id),
-        sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.person_id == person_id),
+        sa.select(sa.func.count())
+        .select_from(OutboxMail)
+        .where(OutboxMail.person_id == person_id, OutboxMail.template.not_in(LINK_MAILS)),
         sa.select(sa.func.count())
         .select_from(Invoice)
         .where(Invoice.debtor_person_id == person_id, Invoice.debtor_org_unit_id.is_(None)),
