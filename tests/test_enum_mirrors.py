@@ -17,7 +17,7 @@ RENAMED = {
     "UserErrorCode": "ErrorCode",
 }
 # Enums that exist only in the API: ways to ask, not facts of the domain.
-API_ONLY = {"UserStatus", "LearnerSort", "ExportKind", "AddUserOutcome"}
+API_ONLY = {"UserStatus", "LearnerSort", "ExportKind", "AddUserOutcome", "DossierKind"}
 
 
 def _domain_enums() -> dict[str, type[Enum]]:
