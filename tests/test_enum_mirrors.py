@@ -25,6 +25,7 @@ API_ONLY = {
     "AddUserOutcome",
     "ActivationState",
     "MagazineState",
+    "DossierKind",
 }
 
 

@@ -104,6 +104,8 @@ async def test_admin_adds_and_removes_contacts(api: Api) -> None:
     assert (await api.data(act, {"o": welzijn}, sem))["actAs"]["errors"] == []
     mine = (await api.data(MY_DETAILS, token=sem))["myInstituteDetails"]
     assert mine["employee"]["jobTitle"] == "Groenbeheerder"
+    # The activation mail's single-use link is not kept in his dossier.
+    assert (await api.data(DOSSIER, {"first": 10}, sem))["myDossier"]["totalCount"] == 0
     # Someone known (a private customer) is told, and becomes a contact too.
     known = (await api.data(ADD, {"o": welzijn, "e": ELS}, martin))["addOrganisationContact"]
     assert {"email": ELS} in known["organisation"]["contacts"]

@@ -637,6 +637,10 @@ async def remove_org_roles(session: AsyncSession, person_id: int, org_id: int) -
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# Mails that carry a single-use link (activation, password reset) stay out of the dossier: a
+# link must not outlive its mail in a second place.
+LINK_MAILS = ("activation", "password_reset")
+
 # The dossier is one union of three lists, with the person as a bound parameter, so its columns
 # (and the keyset order over them) exist once.
 _PERSON = sa.bindparam("dossier_person", type_=sa.Integer)
@@ -650,7 +654,7 @@ _DOSSIER = sa.union_all(
         sa.literal("M").label("kind"),
         OutboxMail.id.label("ref"),
         OutboxMail.created_at.label("at"),
-    ).where(OutboxMail.person_id == _PERSON),
+    ).where(OutboxMail.person_id == _PERSON, OutboxMail.template.not_in(LINK_MAILS)),
     sa.select(
         sa.literal("I").label("kind"), Invoice.id.label("ref"), Invoice.created_at.label("at")
     ).where(Invoice.debtor_person_id == _PERSON, Invoice.debtor_org_unit_id.is_(None)),
@@ -680,7 +684,9 @@ async def dossier_count(session: AsyncSession, person_id: int) -> int:
         sa.select(sa.func.count())
         .select_from(InstituteEnrolment)
         .where(InstituteEnrolment.person_id == person_id),
-        sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.person_id == person_id),
+        sa.select(sa.func.count())
+        .select_from(OutboxMail)
+        .where(OutboxMail.person_id == person_id, OutboxMail.template.not_in(LINK_MAILS)),
         sa.select(sa.func.count())
         .select_from(Invoice)
         .where(Invoice.debtor_person_id == person_id, Invoice.debtor_org_unit_id.is_(None)),
