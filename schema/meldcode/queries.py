@@ -3,6 +3,7 @@ your own signals for whoever recorded them, and aggregate figures (see `insight.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
@@ -70,7 +71,10 @@ class MeldcodeQueries:
     ) -> Connection[MeldcodeSignalNode]:
         ctx = info.context
         page = await resolve.my_signals(ctx, page_request(first, after, last, before))
-        nodes = [await MeldcodeSignalNode.audited(ctx, row) for row in page.items]
+        # Gathered: the reads are audited in one batch, not one transaction per signal.
+        nodes = list(
+            await asyncio.gather(*(MeldcodeSignalNode.audited(ctx, row) for row in page.items))
+        )
         shown = Page(nodes, page.offset, page.has_next, page.has_previous, page.total)
         return to_connection(shown, lambda node: node)
 
