@@ -56,6 +56,9 @@ DEMO_LOGINS = [
     ("sandra.bos@example.nl", "guardian of Tim and Eva (Eva, 18, has not consented)"),
     ("peter.bos@example.com", "guardian, separated parent with an own account"),
     ("contact@stichtinglinden.example", "school board contact"),
+    ("zorg@lindenhove.example", "meldcode care coordinator, Lindenhove College"),
+    ("directie@lindenhove.example", "director of Lindenhove College (meldcode figures)"),
+    ("zorg@deesch.example", "meldcode care coordinator, Basisschool De Esch"),
 ]
 
 

@@ -143,15 +143,19 @@ async def load_meldcode_demo(
         ),
     )
     await add(session, MeldcodeTrainingCourse(course_id=course.id))
+    # The school's staff learn in an academy of their own (Augeo's, in the seed), so the
+    # Zorgacademie's clusters and seats stay as they are.
+    augeo = await create_unit(session, K.ACADEMY, "Augeo Academy", units["platform"], "AUG")
+    team = await create_unit(session, K.CLUSTER, "Team Lindenhove", augeo)
     mulder = people["r.mulder@lindenhove.example"]
-    await add(session, Learner(person_id=mulder.id, cluster_id=units["noord"].id))
+    await add(session, Learner(person_id=mulder.id, cluster_id=pk(team), magazine=False))
     done = datetime.now(UTC) - timedelta(days=60)
     await add(
         session,
         Enrolment(
             person_id=mulder.id,
             course_id=course.id,
-            cluster_id=units["noord"].id,
+            cluster_id=pk(team),
             progress_percent=100,
             started_at=done - timedelta(days=3),
             completed_at=done,

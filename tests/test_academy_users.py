@@ -224,7 +224,7 @@ async def test_course_assignment_preview_then_assign_once(api: Api) -> None:
     ]
     async with api.database.transaction() as s:
         count = (await s.execute(sa.select(sa.func.count()).select_from(Enrolment))).scalar_one()
-    assert count == 6 + 3
+    assert count == 6 + 1 + 3  # 1: the meldcode demo's completed training (demo_meldcode.py)
 
 
 async def test_selection_by_filter_stays_within_the_admins_reach(api: Api) -> None:

@@ -110,21 +110,31 @@ def _sides_without(
 ) -> tuple[tuple[set[int], set[int]], tuple[set[int], set[int]]] | None:
     """None if the cell lies on a cycle; else the (rows, cols) reachable from each of its ends
     once it is removed."""
-    others = hidden - {cell}
+    by_row: dict[int, list[int]] = {}
+    by_col: dict[int, list[int]] = {}
+    for r, c in hidden:
+        if (r, c) != cell:
+            by_row.setdefault(r, []).append(c)
+            by_col.setdefault(c, []).append(r)
 
     def reach(start_row: int | None, start_col: int | None) -> tuple[set[int], set[int]]:
         seen_r: set[int] = set() if start_row is None else {start_row}
         seen_c: set[int] = set() if start_col is None else {start_col}
-        todo = [("r", start_row)] if start_row is not None else [("c", start_col)]
+        todo: list[tuple[str, int]] = (
+            [("r", start_row)] if start_row is not None else [("c", start_col or 0)]
+        )
         while todo:
             kind, idx = todo.pop()
-            for r, c in others:
-                if kind == "r" and r == idx and c not in seen_c:
-                    seen_c.add(c)
-                    todo.append(("c", c))
-                elif kind == "c" and c == idx and r not in seen_r:
-                    seen_r.add(r)
-                    todo.append(("r", r))
+            if kind == "r":
+                for c in by_row.get(idx, ()):
+                    if c not in seen_c:
+                        seen_c.add(c)
+                        todo.append(("c", c))
+            else:
+                for r in by_col.get(idx, ()):
+                    if r not in seen_r:
+                        seen_r.add(r)
+                        todo.append(("r", r))
         return seen_r, seen_c
 
     r0, c0 = cell

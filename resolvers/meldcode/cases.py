@@ -15,12 +15,12 @@ from strawberry.dataloader import DataLoader
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind
 from domain.core.pagination import PageRequest
-from domain.core.roles import Role, Scope
+from domain.core.roles import Scope
 from domain.core.texts import N_
 from domain.meldcode import retention, sharing, steps
-from domain.meldcode.steps import CaseStatus, Decision, Outcome, Step
+from domain.meldcode.steps import CaseStatus, Outcome, Step
 from domain.school.timetable import local_date
-from persistence.core.models import OrgUnit, Person
+from persistence.core.models import OrgUnit
 from persistence.db import UnitOfWork
 from persistence.meldcode import queries as q
 from persistence.meldcode.cipher import Keyring
@@ -501,6 +501,3 @@ def current_entries(entries: list[MeldcodeStepEntry]) -> list[MeldcodeStepEntry]
 def highest_step(entries: list[MeldcodeStepEntry]) -> int | None:
     current = current_entries(entries)
     return max((e.step for e in current), default=None)
-
-
-_ = (Decision, Role, Person)
