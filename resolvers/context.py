@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
+from resolvers.background.mail import MAIL_SENDER
 from resolvers.loaders import Loaders
 from resolvers.settings import ServiceSettings
 
@@ -51,6 +52,13 @@ class Context:
         session, and `uow.audit(…)` records the viewer and client address.
         """
         async with self.db.unit_of_work(self.viewer.person_id, self.client_address) as uow:
+            if self.viewer.person_id is not None:
+                # hardening (issue 17): mails are capped per admin and per API token
+                uow.session.info[MAIL_SENDER] = (
+                    f"token:{self.token_id}"
+                    if self.viewer.token_scoped
+                    else f"person:{self.viewer.person_id}"
+                )
             uow.loaders = Loaders(uow)
             uow.after_commit(self.loaders.clear)
             yield uow

@@ -71,3 +71,44 @@ async def test_an_identical_message_twice_is_queued_once(api: Api) -> None:
     await api.data(send, {"ids": [lotte]}, admin)
     await api.data(send, {"ids": [lotte]}, admin)
     assert len(await outbox(api.database, "lotte.jansen@example.org")) == before + 1
+
+
+async def test_mails_per_admin_and_per_api_token_are_capped(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from domain.core import ratelimit
+
+    # the real caps are 10,000 an hour per admin and 1,000 per token; 3 and 2 show the rule
+    monkeypatch.setattr(ratelimit, "MAIL_PER_ADMIN", ratelimit.Limit(3, timedelta(hours=1)))
+    monkeypatch.setattr(ratelimit, "MAIL_PER_TOKEN", ratelimit.Limit(2, timedelta(hours=1)))
+    learners = [
+        "lotte.jansen@example.org",
+        "sanne.visser@example.org",
+        "daan.smit@example.org",
+        "eva.devries@example.org",
+    ]
+    ids = [await api.person_id(e) for e in learners]
+    send = """mutation($ids: [ID!]!, $s: String!) {
+      sendMessage(input: {personIds: $ids, subject: $s, body: "Herinnering", senderName: "N"}) {
+        queuedCount errors { code } } }"""
+    admin = await api.login("noord@zorgacademie.example")
+    before = {e: len(await outbox(api.database, e)) for e in learners}
+    await api.data(send, {"ids": ids, "s": "Van de beheerder"}, admin)
+    after = {e: len(await outbox(api.database, e)) for e in learners}
+    assert sum(after.values()) - sum(before.values()) == 3
+    # an API token of the same admin has its own, smaller allowance
+    roles = await api.data("{ viewer { roleAssignments { id role } } }", token=admin)
+    assignment = next(
+        r["id"] for r in roles["viewer"]["roleAssignments"] if r["role"] == "CLUSTER_ADMIN"
+    )
+    created = await api.data(
+        'mutation($a: ID!) { createApiToken(roleAssignmentId: $a, name: "script") { token } }',
+        {"a": assignment},
+        admin,
+    )
+    script = created["createApiToken"]["token"]
+    await api.data(send, {"ids": ids, "s": "Van het script"}, script)
+    final = {e: len(await outbox(api.database, e)) for e in learners}
+    assert sum(final.values()) - sum(after.values()) == 2

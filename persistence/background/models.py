@@ -102,8 +102,9 @@ class OutboxMail(SQLModel, table=True):
     __tablename__ = "outbox_mail"
     __table_args__ = (
         sa.Index("ix_outbox_mail_status_next", "status", "next_attempt_at"),
-        # hardening (issue 17): the mails to one address lately, for the mail throttle
+        # hardening (issue 17): the mails to one address, and by one sender, lately
         sa.Index("ix_outbox_mail_to_created", "to_address", "created_at"),
+        sa.Index("ix_outbox_mail_queued_by_created", "queued_by", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -119,6 +120,9 @@ class OutboxMail(SQLModel, table=True):
         ),
     )
     sender_name: str = Field(default="Portaal", max_length=200)
+    # Who queued it ("person:12" or "token:34"; none for the worker's own mails), for the
+    # per-sender limit (issue 17).
+    queued_by: str | None = Field(default=None, max_length=100)
     subject: str = Field(max_length=300)
     text_body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     html_body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))

@@ -137,12 +137,14 @@ async def add_throttled(
     since: datetime,
     collapse_since: datetime,
     per_recipient: int,
+    per_sender: int | None = None,
 ) -> str:
     """Queue a mail unless it is a repeat or its recipient had enough lately (issue 17).
 
     One statement looks at the key and at the recipient's recent mails: `duplicate` (same
     idempotency key), `collapsed` (the same template, subject and text to this address since
-    `collapse_since`), `throttled` (`per_recipient` mails to it since `since`) or `queued`.
+    `collapse_since`), `throttled` (`per_recipient` mails to it since `since`, or
+    `per_sender` mails queued by `mail.queued_by` since then) or `queued`.
     """
     same_key = OutboxMail.idempotency_key == mail.idempotency_key
     recent = sa.and_(
@@ -156,13 +158,18 @@ async def add_throttled(
         OutboxMail.subject == mail.subject,
         OutboxMail.text_body == mail.text_body,
     )
+    by_sender = sa.and_(
+        OutboxMail.queued_by == mail.queued_by,
+        OutboxMail.created_at > since,  # type: ignore[operator]
+    )
     row = (
         await session.execute(
             sa.select(
                 sa.func.count().filter(same_key),
                 sa.func.count().filter(identical),
                 sa.func.count().filter(recent),
-            ).where(sa.or_(same_key, recent))
+                sa.func.count().filter(by_sender),
+            ).where(sa.or_(same_key, recent, by_sender))
         )
     ).one()
     if row[0]:
@@ -170,6 +177,8 @@ async def add_throttled(
     if row[1]:
         return "collapsed"
     if row[2] >= per_recipient:
+        return "throttled"
+    if mail.queued_by is not None and per_sender is not None and row[3] >= per_sender:
         return "throttled"
     session.add(mail)
     await session.flush()

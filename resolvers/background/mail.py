@@ -17,6 +17,7 @@ from persistence.background.outbox import add_many_once, add_throttled
 from persistence.types import utcnow
 
 log = logging.getLogger("portaal.mail")
+MAIL_SENDER = "portaal.mail_sender"  # key in the session's `info`: who queues (issue 17)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail_templates"
 LANGUAGES = ("nl", "en")
@@ -66,8 +67,16 @@ async def enqueue(
 
     Every mutation's mail passes here, so the recipient's limit holds across all of them
     (issue 17): an identical mail to the same address within 10 minutes is queued once, and
-    at most 20 mails per hour go to one address; the rest are dropped and logged.
+    at most 20 mails per hour go to one address; the rest are dropped and logged. Mails an
+    admin or an API token queues are capped per hour too (ratelimit.MAIL_PER_ADMIN /
+    MAIL_PER_TOKEN); the sender is what the unit of work noted in `session.info`.
     """
+    sender = session.info.get(MAIL_SENDER)
+    per_sender = (
+        None
+        if sender is None
+        else (ratelimit.MAIL_PER_TOKEN if sender.startswith("token:") else ratelimit.MAIL_PER_ADMIN)
+    )
     now = utcnow()
     outcome = await add_throttled(
         session,
@@ -82,10 +91,12 @@ async def enqueue(
             text_body=mail.text,
             html_body=mail.html,
             headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
+            queued_by=sender,
         ),
         since=now - ratelimit.MAIL_PER_RECIPIENT.window,
         collapse_since=now - ratelimit.MAIL_COLLAPSE_WINDOW,
         per_recipient=ratelimit.MAIL_PER_RECIPIENT.attempts,
+        per_sender=per_sender.attempts if per_sender else None,
     )
     if outcome in ("collapsed", "throttled"):
         log.info("mail %s not queued: %s", mail.template, outcome)
