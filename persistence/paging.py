@@ -72,6 +72,8 @@ class KeyOrder:
         out: list[Any] = []
         for key, value in zip(self.keys, values, strict=True):
             kind = getattr(key.column, "type", None)
+            if isinstance(kind, sa.TypeDecorator):  # e.g. the UTC timestamp: compare as its base
+                kind = kind.impl_instance
             if isinstance(kind, sa.DateTime):
                 value = dt.datetime.fromisoformat(str(value))
             elif isinstance(kind, sa.Date):

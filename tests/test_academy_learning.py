@@ -353,7 +353,9 @@ async def test_magazine_mail_carries_the_unsubscribe_link(api: Api) -> None:
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link in message.get_body(("plain",)).get_content()
     assert (await api.client.post(link.replace("http://portaal.test", ""))).status_code == 200
-    assert (await api.data(q, {"a": academy}, org))["sendMagazine"]["queuedCount"] == 5
+    # The next issue (an identical mail within minutes would be collapsed as a repeat).
+    december = q.replace("Magazine november", "Magazine december")
+    assert (await api.data(december, {"a": academy}, org))["sendMagazine"]["queuedCount"] == 5
 
 
 async def test_platform_admin_creates_a_course(api: Api) -> None:

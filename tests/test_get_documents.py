@@ -8,6 +8,7 @@ import json
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from persistence.db import Database
 from portaal.app import create_app
@@ -27,6 +28,7 @@ def test_production_refuses_adhoc_get_by_default(monkeypatch: pytest.MonkeyPatch
     assert Settings.from_env().adhoc_get is True  # development keeps GraphiQL-style GETs
     monkeypatch.setenv("PORTAAL_ENV", "production")
     monkeypatch.setenv("PORTAAL_SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PORTAAL_MELDCODE_KEYS", Fernet.generate_key().decode())
     assert Settings.from_env().adhoc_get is False
 
 

@@ -292,20 +292,21 @@ async def learner_page_in_units(
 ) -> tuple[Slice[tuple[Learner, OrgUnit]], int | None]:
     """A keyset page of learners with each one's cluster and, if asked, the count of all matches.
 
-    One statement: the count is a window over the filtered rows (computed before LIMIT), so it
-    is only taken where no cursor narrows the rows (None otherwise: the caller counts then).
+    One statement: the count rides along as a scalar subquery over the filter (not the cursor),
+    so every page costs the same. It is None only when the page came back empty (the caller
+    counts then).
     """
-    counting = with_total and seek.after is None and seek.before is None
     stmt = (
         sa.select(Learner, OrgUnit)
         .join(Person, Person.id == Learner.person_id)
         .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
         .where(*_learner_where(f))
     )
-    if counting:
-        stmt = stmt.add_columns(sa.func.count().over().label("total"))
+    if with_total:
+        matches = sa.select(sa.func.count()).select_from(_learner_base(f).subquery())
+        stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
     page = await fetch_slice(session, stmt, order, seek)
-    total = (int(page.rows[0][2]) if page.rows else 0) if counting else None
+    total = int(page.rows[0][2]) if with_total and page.rows else None
     return page.map(lambda r: (r[0], r[1])), total
 
 
