@@ -380,7 +380,8 @@ class Floors:
                  location, for_org, cid, title, _total) in rows
         ]  # fmt: skip
         total = rows[0][-1] if rows else 0
-        return self.respond({"myCourseEnrolments": connection(nodes, total, first)})
+        end = enrolment_cursor(rows, 8)
+        return self.respond({"myCourseEnrolments": connection(nodes, total, first, end)})
 
     async def org_enrolments(self, request: Request) -> Response:
         variables = await self.variables(request)
@@ -410,7 +411,8 @@ class Floors:
                  attended, ev, starts, location, title, _total) in rows
         ]  # fmt: skip
         total = rows[0][-1] if rows else 0
-        return self.respond({"organisationEnrolments": connection(nodes, total, first)})
+        end = enrolment_cursor(rows, 15)
+        return self.respond({"organisationEnrolments": connection(nodes, total, first, end)})
 
 
 def utc_iso(value: datetime | None) -> str | None:
@@ -427,12 +429,22 @@ def pk_of(global_id: str, type_name: str) -> int:
     return int(pk)
 
 
-def connection(nodes: list[dict[str, Any]], total: int, first: int) -> dict[str, Any]:
+def enrolment_cursor(rows: list[Any], starts: int) -> str | None:
+    """The end cursor of an enrolment list: its keyset order (event start, then the id)."""
+    if not rows:
+        return None
+    last = rows[-1]
+    return cursor("enrolments", last[starts].astimezone(UTC).isoformat(), last[0])
+
+
+def connection(
+    nodes: list[dict[str, Any]], total: int, first: int, end: str | None
+) -> dict[str, Any]:
     return {
         "totalCount": total,
         "pageInfo": {
             "hasNextPage": total > first,
-            "endCursor": cursor(len(nodes) - 1) if nodes else None,
+            "endCursor": end,
         },
         "nodes": nodes,
     }
@@ -521,15 +533,17 @@ def learners_data(rows: list[tuple[Any, ...]], first: int, offset: int) -> dict[
 
 # --- the guardian's dashboard: the app's school rules, restated ------------------------------------
 
+# The bench's guardians read Dutch (the default language), as the app answers them.
 MESSAGES = {
-    "PUPIL_MINOR": "The pupil is under 18, so guardians see the pupil's data.",
+    "PUPIL_MINOR": "De leerling is jonger dan 18, dus ouders/verzorgers zien de gegevens van de leerling.",
     "PUPIL_ADULT_CONSENT_GIVEN": (
-        "The pupil is 18 or older and has given consent, so guardians see the pupil's data."
+        "De leerling is 18 jaar of ouder en heeft toestemming gegeven, dus ouders/verzorgers "
+        "zien de gegevens van de leerling."
     ),
     "PUPIL_ADULT_NO_CONSENT": (
-        "The pupil is 18 or older and has not given consent to show their data to guardians. "
-        "Nothing is shown until the pupil gives consent in the student portal; "
-        "ask them to do so."
+        "De leerling is 18 jaar of ouder en heeft geen toestemming gegeven om de gegevens aan "
+        "ouders/verzorgers te tonen. Er wordt niets getoond totdat de leerling toestemming geeft "
+        "in het leerlingenportaal; vraag de leerling dat te doen."
     ),
 }
 
