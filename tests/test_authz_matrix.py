@@ -70,6 +70,8 @@ def _allowed(body: dict[str, Any]) -> bool:
     for value in data.values():
         if value is None:
             return False
+        if isinstance(value, list) and any(v is None for v in value):
+            return False  # `nodes`: a forbidden ID is a null in its place
         if isinstance(value, dict):
             if any(v is None for k, v in value.items() if k != "errors"):
                 return False
