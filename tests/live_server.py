@@ -51,3 +51,65 @@ def live_server(folder: Path, **settings: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def live_workers(database_url: str, workers: int = 2, **env: str) -> Iterator[tuple[str, int]]:
+    """`portaal serve --workers N` as a child process on `database_url` (already migrated);
+    yields (base URL, its process id) once it answers. The production command, so each worker process
+    builds its own app and connection pool from the environment."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTAAL_ENV": "test",
+        "PORTAAL_SECRET_KEY": "test-secret",
+        "PORTAAL_PUBLIC_URL": "http://portaal.test",
+        "PORTAAL_WORKER_IN_PROCESS": "0",
+        "PORTAAL_LOG_FORMAT": "text",
+        **env,
+    }
+    portaal = Path(sys.executable).with_name("portaal")
+    command = [str(portaal), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--workers", str(workers)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: stopped with its workers below
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+            try:
+                if httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}).is_success:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("portaal serve did not answer")
+        yield base, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def worker_processes(pid: int) -> list[int]:
+    """uvicorn's worker processes under `pid`: its children started by multiprocessing's
+    spawn (not its resource tracker), from /proc (Linux)."""
+    children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]

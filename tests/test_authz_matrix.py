@@ -70,6 +70,8 @@ def _allowed(body: dict[str, Any]) -> bool:
     for value in data.values():
         if value is None:
             return False
+        if isinstance(value, list) and any(v is None for v in value):
+            return False  # `nodes`: a forbidden ID is a null in its place
         if isinstance(value, dict):
             if any(v is None for k, v in value.items() if k != "errors"):
                 return False
@@ -98,7 +100,12 @@ async def test_authorization_matrix_as_data(api: Api) -> None:
             ).json()
             got = _allowed(body)
             allow = case["allow"]
-            expected = actor != "anonymous" if allow == "*authenticated" else actor in allow
+            if allow == "*authenticated":
+                expected = actor != "anonymous"
+            elif allow == "*people":
+                expected = actor != "anonymous" and "api_token" not in MATRIX["actors"][actor]
+            else:
+                expected = actor in allow
             cases += 1
             if got:
                 seen.setdefault(label, []).append(actor)
@@ -115,3 +122,27 @@ async def test_authorization_matrix_as_data(api: Api) -> None:
             print(label, sorted(actors))
     assert cases == len(MATRIX["cases"]) * len(MATRIX["actors"])
     assert wrong == []
+
+
+async def test_aggregate_only_roles_get_counts_never_a_case(api: Api) -> None:
+    """The director and the board contact (meldcode insight) are answered with counts — a
+    number, or "fewer than N" when suppressed — and no case, signal or pupil name."""
+    names = ("school", "lindenhove_case", "lindenhove_signal")
+    ids = {n: await _object_id(api, MATRIX["objects"][n]) for n in names}
+    for actor in ("director", "board_contact"):
+        token = await _token(api, MATRIX["actors"][actor])
+        overview = await api.data(
+            MATRIX["operations"]["meldcode_overview"], {"id": ids["school"]}, token
+        )
+        count = overview["meldcodeOverview"]["total"]["casesOpened"]
+        assert (count["value"] is None) != (count["fewerThan"] is None), count
+        for operation, target in (
+            ("case_pupil", "lindenhove_case"),
+            ("nodes_case", "lindenhove_case"),
+            ("meldcode_cases", "school"),
+            ("signal_text", "lindenhove_signal"),
+        ):
+            variables = {"id": ids[target]}
+            body = (await api.post(MATRIX["operations"][operation], variables, token)).json()
+            assert not _allowed(body), (actor, operation, body)
+            assert "Bos" not in str(body), body  # no pupil name (Tim Bos) in any answer
