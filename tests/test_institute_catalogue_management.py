@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.conftest import Api
-from tests.helpers import outbox
+from tests.helpers import audit_kinds, outbox
 from tests.institute_setup import (
     ANNA,
     ELS,
@@ -147,6 +147,11 @@ async def test_staff_build_the_category_tree_and_courses(api: Api) -> None:
         assert refusal(body, "createInstituteCourse") == ["FORBIDDEN"]
     seen = (await api.data(COURSE, {"id": course["id"]}, staff))["node"]
     assert seen == {"title": "EHBO Basis", "priceCents": 31000}
+    kinds = await audit_kinds(api.database)
+    assert kinds.count("CATALOGUE_CATEGORY_CREATED") == 2
+    assert kinds.count("CATALOGUE_CATEGORY_RENAMED") == 1
+    assert kinds.count("INSTITUTE_COURSE_CREATED") == 1
+    assert kinds.count("INSTITUTE_COURSE_UPDATED") == 1  # the refused ones left no trace
 
 
 async def test_update_event_never_below_the_seats_taken(api: Api) -> None:
@@ -157,6 +162,11 @@ async def test_update_event_never_below_the_seats_taken(api: Api) -> None:
     )["updateCourseEvent"]
     assert errors(below) == [("INVALID", "input.capacity")]
     assert "3" in below["errors"][0]["message"]
+    # The event full (the last seat to Jeroen), two people on the waiting list.
+    await api.data(ENROL, {"e": nearly_full}, await login_as(api, JEROEN))  # the last seat
+    for who in (ANNA, MARTIN):
+        waiting = await api.data(ENROL, {"e": nearly_full, "w": True}, await login_as(api, who))
+        assert waiting["enrol"]["waitlisted"] is True
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
     moved = (
         await api.data(
@@ -175,7 +185,14 @@ async def test_update_event_never_below_the_seats_taken(api: Api) -> None:
     )["updateCourseEvent"]
     assert moved["errors"] == []
     event = moved["event"]
-    assert (event["capacity"], event["seatsAvailable"], event["locationName"]) == (6, 3, "Zaal 2")
+    # Two more seats: both waiting people get one (in order) and a mail.
+    assert (event["capacity"], event["seatsAvailable"], event["locationName"]) == (6, 0, "Zaal 2")
+    rows = (await api.data(EVENT_ENROLMENTS, {"e": nearly_full}, staff))["eventEnrolments"]
+    status = {n["participantName"]: n["status"] for n in rows["nodes"]}
+    assert status["Anna de Boer"] == status["Martin Sommer"] == "PROCESSING"
+    for who in (ANNA, MARTIN):
+        mails = [m for m in await outbox(api.database, who) if m.template == "waitlist_promoted"]
+        assert len(mails) == 1
     assert datetime.fromisoformat(event["startsAt"]) == start
     assert [datetime.fromisoformat(m["startsAt"]) for m in event["meetings"]] == [start]
     backwards = await api.data(
@@ -204,6 +221,7 @@ async def test_update_event_never_below_the_seats_taken(api: Api) -> None:
     assert refusal(unknown, "updateCourseEvent") == ["FORBIDDEN"]
     found = [e for e in (await events(api, staff, first=100))["nodes"] if e["id"] == nearly_full]
     assert found[0]["capacity"] == 6
+    assert (await audit_kinds(api.database)).count("COURSE_EVENT_UPDATED") == 1
 
 
 async def test_cancel_event_cancels_its_enrolments_and_mails_them(api: Api) -> None:
@@ -228,6 +246,9 @@ async def test_cancel_event_cancels_its_enrolments_and_mails_them(api: Api) -> N
     assert len(mails) == 5
     assert all("Omgaan met agressie" in m.subject for m in mails)
     assert {FATIMA, JEROEN, ANNA} <= {m.to_address for m in mails}
+    # In the participant's language, with the course, date and location.
+    assert all("Omgaan met agressie" in m.text_body and "De Brug" in m.text_body for m in mails)
+    assert (await audit_kinds(api.database)).count("COURSE_EVENT_CANCELLED") == 1
     # Cancelled: no new enrolments, no second cancellation, no changes.
     late = await api.data(ENROL, {"e": nearly_full}, await login_as(api, MARTIN, WELZIJN))
     assert errors(late["enrol"]) == [("CONFLICT", "input.eventId")]

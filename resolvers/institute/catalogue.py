@@ -19,8 +19,10 @@ from persistence.institute.models import (
     InstituteCourse,
     pk,
 )
+from persistence.types import utcnow
 from resolvers.context import Context
 from resolvers.core.tree import not_found
+from resolvers.institute import enrolments
 
 ENDS_BEFORE_START = N_("An event cannot end before it starts")
 DEADLINE_AFTER_START = N_("A deadline cannot be after the start of the event")
@@ -375,6 +377,9 @@ async def update_event(ctx: Context, event_id: int, changes: EventChanges) -> Co
         event.incompany = incompany
         event.location_name = "Incompany" if incompany else plan.location_name
         event.location_address = "" if incompany else plan.location_address
+        if plan.capacity > seated and event.starts_at > utcnow():
+            # More seats: the waiting list gets them first, as when someone cancels.
+            await enrolments.promote_waitlisted(ctx, uow, event, plan.capacity - seated)
         await uow.audit(
             "COURSE_EVENT_UPDATED",
             unit=event.for_org_unit_id or event.institute_id,

@@ -161,6 +161,35 @@ async def _mail(
     )
 
 
+async def promote_waitlisted(ctx: Context, uow: UnitOfWork, event: CourseEvent, seats: int) -> int:
+    """Give up to `seats` freed seats to the waiting list in order, each with a mail. The
+    caller holds the event's lock. Returns how many were promoted."""
+    now = utcnow()
+    promoted_count = 0
+    while promoted_count < seats:
+        promoted = await q.first_waitlisted(uow.session, pk(event))
+        if promoted is None:
+            break
+        promoted.status = EnrolmentStatus.PROCESSING
+        await uow.flush()
+        person = await uow.get(Person, promoted.person_id)
+        assert person is not None
+        await _mail(
+            ctx,
+            uow,
+            "waitlist_promoted",
+            person,
+            event,
+            await _course(uow, event),
+            f"{promoted.id}:{now.isoformat()}",
+        )
+        await uow.audit(
+            "COURSE_WAITLIST_PROMOTED", subject=promoted.person_id, detail=f"event {event.id}"
+        )
+        promoted_count += 1
+    return promoted_count
+
+
 async def cancel(ctx: Context, enrolment_id: int, *, as_staff: bool) -> InstituteEnrolment:
     """Cancel; before the cancellation deadline the participant (or an admin of the
     organisation it is invoiced to, acting for it: `cancelColleagueEnrolment`) may, after
