@@ -127,6 +127,8 @@ class CourseEvent(SQLModel, table=True):
     capacity: int = 12
     enrolment_deadline: datetime = timestamp()
     cancellation_deadline: datetime = timestamp()
+    # Set when staff cancel the event: its enrolments are cancelled and it takes no new ones.
+    cancelled_at: datetime | None = timestamp(nullable=True)
 
 
 class EventMeeting(SQLModel, table=True):

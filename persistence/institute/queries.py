@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core.roles import Role
-from domain.institute.enrolments import SEATED, EnrolmentStatus
+from domain.institute.enrolments import ACTIVE, SEATED, EnrolmentStatus
 from domain.institute.invoices import InvoiceStatus
 from persistence.background.models import OutboxMail
 from persistence.batching import chunks, rows_by_ids
@@ -338,6 +338,36 @@ async def is_contact(session: AsyncSession, person_id: int, org_id: int) -> bool
         RoleAssignment.role.in_([Role.CONTACT, Role.CLIENT_ORG_ADMIN]),
     )
     return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def category_name_taken(
+    session: AsyncSession, institute_id: int, parent_id: int | None, name: str, exclude: int | None
+) -> bool:
+    """Whether a sibling category already has this name (case-insensitive)."""
+    stmt = sa.select(CatalogueCategory.id).where(
+        CatalogueCategory.institute_id == institute_id,
+        sa.func.lower(CatalogueCategory.name) == name.lower(),
+        CatalogueCategory.parent_id.is_(None)
+        if parent_id is None
+        else CatalogueCategory.parent_id == parent_id,
+    )
+    if exclude is not None:
+        stmt = stmt.where(CatalogueCategory.id != exclude)
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def active_enrolments_locked(
+    session: AsyncSession, event_id: int
+) -> list[InstituteEnrolment]:
+    """The event's seated and waitlisted enrolments, locked (the caller holds the event lock)."""
+    stmt = (
+        sa.select(InstituteEnrolment)
+        .where(InstituteEnrolment.event_id == event_id, InstituteEnrolment.status.in_(ACTIVE))
+        .order_by(InstituteEnrolment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.execute(stmt)).scalars())
 
 
 # --- writes under locks ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from domain.core.texts import N_
 from domain.institute import enrolments as rules
 from domain.institute.enrolments import ACTIVE, SEATED, EnrolmentResult, EnrolmentStatus
 from persistence.core.models import OrgUnit, Person
+from persistence.core.people import persons_by_ids
 from persistence.db import UnitOfWork
 from persistence.institute import queries as q
 from persistence.institute.models import CourseEvent, InstituteCourse, InstituteEnrolment, pk
@@ -32,6 +33,9 @@ from resolvers.core.tree import not_found
 NOT_A_CONTACT = N_("{name} is not a contact of the organisation you act for")
 ENROL_OTHERS = N_("Only an organisation admin acting for the organisation can enrol others")
 MAATWERK_OF_OTHER = N_("This event is only for another organisation")
+EVENT_CANCELLED = N_("Event {title} has been cancelled")
+ALREADY_CANCELLED = N_("Event {title} has already been cancelled")
+EVENT_OVER = N_("Event {title} has already ended")
 
 
 @dataclass
@@ -65,6 +69,10 @@ async def enrol(
         if event is None:
             raise not_found("input.eventId")
         course = await _course(uow, event)
+        if event.cancelled_at is not None:
+            raise DomainError(
+                ErrorCode.CONFLICT, EVENT_CANCELLED, "input.eventId", title=course.title
+            )
         target = person_id or me
         person = await uow.get(Person, target)
         if person is None:
@@ -153,9 +161,39 @@ async def _mail(
     )
 
 
+async def promote_waitlisted(ctx: Context, uow: UnitOfWork, event: CourseEvent, seats: int) -> int:
+    """Give up to `seats` freed seats to the waiting list in order, each with a mail. The
+    caller holds the event's lock. Returns how many were promoted."""
+    now = utcnow()
+    promoted_count = 0
+    while promoted_count < seats:
+        promoted = await q.first_waitlisted(uow.session, pk(event))
+        if promoted is None:
+            break
+        promoted.status = EnrolmentStatus.PROCESSING
+        await uow.flush()
+        person = await uow.get(Person, promoted.person_id)
+        assert person is not None
+        await _mail(
+            ctx,
+            uow,
+            "waitlist_promoted",
+            person,
+            event,
+            await _course(uow, event),
+            f"{promoted.id}:{now.isoformat()}",
+        )
+        await uow.audit(
+            "COURSE_WAITLIST_PROMOTED", subject=promoted.person_id, detail=f"event {event.id}"
+        )
+        promoted_count += 1
+    return promoted_count
+
+
 async def cancel(ctx: Context, enrolment_id: int, *, as_staff: bool) -> InstituteEnrolment:
-    """Cancel; before the cancellation deadline the participant may, after it only staff.
-    A freed seat goes to the first person on the waiting list, who gets a mail."""
+    """Cancel; before the cancellation deadline the participant (or an admin of the
+    organisation it is invoiced to, acting for it: `cancelColleagueEnrolment`) may, after
+    it only staff. A freed seat goes to the first person on the waiting list, who gets a mail."""
     now = utcnow()
     async with ctx.uow() as uow:
         found = await uow.get(InstituteEnrolment, enrolment_id)
@@ -172,8 +210,12 @@ async def cancel(ctx: Context, enrolment_id: int, *, as_staff: bool) -> Institut
         enrolment.status = EnrolmentStatus.CANCELLED
         enrolment.cancelled_at = now
         await uow.flush()
+        by_other = not as_staff and enrolment.person_id != ctx.viewer.person_id
         await uow.audit(
-            "COURSE_ENROLMENT_CANCELLED", subject=enrolment.person_id, detail=f"event {event.id}"
+            "COURSE_ENROLMENT_CANCELLED",
+            subject=enrolment.person_id,
+            unit=enrolment.invoice_org_unit_id or event.institute_id,
+            detail=f"event {event.id}" + (" by the organisation admin" if by_other else ""),
         )
         if freed and event.starts_at > now:
             promoted = await q.first_waitlisted(uow.session, pk(event))
@@ -283,3 +325,42 @@ async def record_result(
         )
         await uow.commit()
     return enrolment
+
+
+async def cancel_event(ctx: Context, event_id: int) -> CourseEvent:
+    """Staff cancel an event that has not ended: every seated or waitlisted enrolment is
+    cancelled and its participant mailed, in one transaction under the event's lock (so no
+    enrolment slips in between). Invoices already sent are left to `creditInvoice`."""
+    now = utcnow()
+    async with ctx.uow() as uow:
+        event = await q.lock_event(uow.session, event_id)
+        if event is None:
+            raise not_found("eventId")
+        course = await _course(uow, event)
+        if event.cancelled_at is not None:
+            raise DomainError(ErrorCode.CONFLICT, ALREADY_CANCELLED, "eventId", title=course.title)
+        if event.ends_at <= now:
+            raise DomainError(ErrorCode.CONFLICT, EVENT_OVER, "eventId", title=course.title)
+        event.cancelled_at = now
+        enrolments = await q.active_enrolments_locked(uow.session, event_id)
+        found = await persons_by_ids(uow.session, [e.person_id for e in enrolments])
+        people = {pk(p): p for p in found if p is not None}
+        for enrolment in enrolments:
+            enrolment.status = EnrolmentStatus.CANCELLED
+            enrolment.cancelled_at = now
+            await _mail(
+                ctx,
+                uow,
+                "event_cancelled",
+                people[enrolment.person_id],
+                event,
+                course,
+                f"{event_id}:{enrolment.id}",
+            )
+        await uow.audit(
+            "COURSE_EVENT_CANCELLED",
+            unit=event.for_org_unit_id or event.institute_id,
+            detail=f"event {event_id}: {len(enrolments)} enrolments cancelled",
+        )
+        await uow.commit()
+    return event

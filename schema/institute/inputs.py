@@ -107,3 +107,74 @@ class MyInstituteDetailsInput:
     )
     work_phone: str | None = strawberry.field(default=None, description="Work phone (employee).")
     department: str | None = strawberry.field(default=None, description="Department (employee).")
+
+
+@strawberry.input(description="A new category of the catalogue tree.")
+class CreateCatalogueCategoryInput:
+    institute_id: strawberry.ID = strawberry.field(description="The institute (OrgUnit ID).")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The parent category; null: at the root of the catalogue."
+    )
+    name: str = strawberry.field(description="Name (1 to 200 characters).")
+
+
+@strawberry.input(description="A category's new name.")
+class RenameCatalogueCategoryInput:
+    category_id: strawberry.ID = strawberry.field(description="The category.")
+    name: str = strawberry.field(description="Name (1 to 200 characters).")
+
+
+@strawberry.input(description="A new course of the catalogue.")
+class CreateInstituteCourseInput:
+    category_id: strawberry.ID = strawberry.field(description="The category it belongs in.")
+    title: str = strawberry.field(description="Title (1 to 200 characters).")
+    description: str = strawberry.field(default="", description="What the course is about.")
+    duration_hours: int = strawberry.field(default=8, description="Duration in hours (1-1000).")
+    price_cents: int = strawberry.field(
+        default=0, description="Price per participant excluding VAT, in euro cents."
+    )
+    vat_rate_percent: int = strawberry.field(default=21, description="VAT rate: 0, 9 or 21.")
+
+
+@strawberry.input(description="Changes to a course; null leaves a field as it is.")
+class UpdateInstituteCourseInput:
+    course_id: strawberry.ID = strawberry.field(description="The course.")
+    category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Move it to this category of the same institute."
+    )
+    title: str | None = strawberry.field(default=None, description="Title.")
+    description: str | None = strawberry.field(default=None, description="Description.")
+    duration_hours: int | None = strawberry.field(default=None, description="Duration in hours.")
+    price_cents: int | None = strawberry.field(
+        default=None, description="Price per participant excluding VAT, in euro cents."
+    )
+    vat_rate_percent: int | None = strawberry.field(
+        default=None, description="VAT rate: 0, 9 or 21."
+    )
+
+
+@strawberry.input(
+    description="Changes to an event; null leaves a field as it is. The capacity can never be "
+    "below the seats already taken."
+)
+class UpdateCourseEventInput:
+    event_id: strawberry.ID = strawberry.field(description="The event.")
+    starts_at: datetime | None = strawberry.field(default=None, description="Start.")
+    ends_at: datetime | None = strawberry.field(default=None, description="End.")
+    capacity: int | None = strawberry.field(default=None, description="Seats (1 to 1000).")
+    enrolment_deadline: datetime | None = strawberry.field(
+        default=None, description="Last moment to enrol."
+    )
+    cancellation_deadline: datetime | None = strawberry.field(
+        default=None, description="Last moment participants can cancel themselves."
+    )
+    location_name: str | None = strawberry.field(default=None, description="Location name.")
+    location_address: str | None = strawberry.field(default=None, description="Location address.")
+    incompany: bool | None = strawberry.field(
+        default=None, description="At the customer's premises."
+    )
+    meetings: list[MeetingInput] | None = strawberry.field(
+        default=None,
+        description="Replace the meetings; null: as they are (a single meeting spanning the "
+        "event moves with its dates).",
+    )

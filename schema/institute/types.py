@@ -77,6 +77,37 @@ class InvoiceStatus(Enum):
 
 
 @strawberry.type(
+    name="CatalogueCategory",
+    description="A category of the institute's catalogue tree (Ons aanbod » Cursussen & "
+    "Trainingen » …). Open to every logged-in person, like the courses.",
+)
+class CatalogueCategoryNode(Node):
+    row: strawberry.Private[CatalogueCategory]
+    scope: strawberry.Private[Scope]
+    READ = CATALOGUE_READ
+
+    @classmethod
+    async def build(cls, ctx: Context, row: CatalogueCategory) -> CatalogueCategoryNode:
+        institute = await referenced(ctx.loaders.unit_by_id, row.institute_id)
+        return cls(
+            id=strawberry.ID(encode_global_id("CatalogueCategory", pk(row))),
+            row=row,
+            scope=Scope(unit_paths=(institute.path,), person_id=ctx.viewer.person_id),
+        )
+
+    @_f(CATALOGUE_READ, "Name.")
+    def name(self) -> str:
+        return self.row.name
+
+    @_f(CATALOGUE_READ, "The parent category; null at the root of the catalogue.")
+    async def parent(self, info: Info) -> CatalogueCategoryNode | None:
+        if self.row.parent_id is None:
+            return None
+        row = await referenced(info.context.loaders.institute.category_by_id, self.row.parent_id)
+        return await CatalogueCategoryNode.build(info.context, row)
+
+
+@strawberry.type(
     name="InstituteCourse", description="A course of the institute's catalogue (Ons aanbod)."
 )
 class CatalogueCourse(Node):
@@ -119,6 +150,11 @@ class CatalogueCourse(Node):
     @_f(CATALOGUE_READ, "VAT rate in percent (21, 9 or 0).")
     def vat_rate_percent(self) -> int:
         return self.row.vat_rate_percent
+
+    @_f(CATALOGUE_READ, "The category the course is in.")
+    async def category(self, info: Info) -> CatalogueCategoryNode:
+        row = await referenced(info.context.loaders.institute.category_by_id, self.row.category_id)
+        return await CatalogueCategoryNode.build(info.context, row)
 
     @_f(
         CATALOGUE_READ,
@@ -228,6 +264,10 @@ class CourseEventNode(Node):
     @_f(EVENT_READ, "Last moment participants can cancel themselves (ISO 8601, UTC).")
     def cancellation_deadline(self) -> datetime:
         return self.row.cancellation_deadline
+
+    @_f(EVENT_READ, "When the institute cancelled the event (ISO 8601, UTC); null: it goes ahead.")
+    def cancelled_at(self) -> datetime | None:
+        return self.row.cancelled_at
 
     @_f(EVENT_READ, "Bought by one organisation only (maatwerk).")
     def maatwerk(self) -> bool:
@@ -476,9 +516,15 @@ register_node(
 register_node(
     "InstituteCourse", CatalogueCourse.build, lambda ctx: ctx.loaders.institute.course_by_id
 )
+register_node(
+    "CatalogueCategory",
+    CatalogueCategoryNode.build,
+    lambda ctx: ctx.loaders.institute.category_by_id,
+)
 register_node("Invoice", InvoiceNode.build, lambda ctx: ctx.loaders.institute.invoice_by_id)
 
 INSTITUTE_NODE_TYPES: list[Any] = [
+    CatalogueCategoryNode,
     CatalogueCourse,
     CourseEventNode,
     CourseEnrolmentNode,

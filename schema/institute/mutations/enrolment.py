@@ -63,6 +63,18 @@ class InstituteEnrolmentMutations:
         return await _cancel(info, enrolment_id, as_staff=False)
 
     @requires(
+        s.ORG_ADMINS,
+        on="enrolmentId",
+        description="As an organisation admin acting for it: cancel a colleague's enrolment "
+        "that is invoiced to the organisation, until the event's cancellation deadline (after "
+        "it, ask the institute). The freed seat goes to the first person on the waiting list.",
+    )
+    async def cancel_colleague_enrolment(
+        self, info: Info, enrolment_id: Annotated[strawberry.ID, arg("The enrolment.")]
+    ) -> CourseEnrolmentPayload:
+        return await _cancel(info, enrolment_id, as_staff=False)
+
+    @requires(
         s.STAFF,
         on="enrolmentId",
         description="Cancel an enrolment as the institute, also after the cancellation "
