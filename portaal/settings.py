@@ -65,6 +65,10 @@ class Settings:
     smtp_tls: str = "none"  # none | starttls | tls
     mail_from: str = "Portaal <noreply@portaal.example>"
     run_worker_in_process: bool = True
+    # Background retries (issue 17 fault tests shorten them): how long a claimed mail or job is
+    # held before another worker may take it, and the first retry delay (doubling after that).
+    worker_lease_seconds: float = 300.0
+    retry_base_seconds: float = 30.0
     # --- operations (issue 14): CORS, persisted operations, logs ---
     cors_origins: tuple[str, ...] = ()
     trusted_documents: bool = False
@@ -125,6 +129,12 @@ class Settings:
             "smtp_tls": os.environ.get("SMTP_TLS", cls.smtp_tls),
             "mail_from": os.environ.get("PORTAAL_MAIL_FROM", cls.mail_from),
             "run_worker_in_process": _bool("PORTAAL_WORKER_IN_PROCESS", True),
+            "worker_lease_seconds": float(
+                os.environ.get("PORTAAL_WORKER_LEASE_SECONDS", cls.worker_lease_seconds)
+            ),
+            "retry_base_seconds": float(
+                os.environ.get("PORTAAL_RETRY_BASE_SECONDS", cls.retry_base_seconds)
+            ),
             # --- operations (issue 14) ---
             "cors_origins": parse_origins(os.environ.get("PORTAAL_CORS_ORIGINS", "")),
             "trusted_documents": _bool("PORTAAL_TRUSTED_DOCUMENTS", False),

@@ -9,10 +9,10 @@ import os
 import socket
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from domain.background.retry import LEASE, backoff, gives_up
+from domain.background.retry import backoff, gives_up
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
 from persistence.db import Database
@@ -49,6 +49,8 @@ class Worker:
         self.settings = settings
         self.database = database
         self.name = name or f"{socket.gethostname()}-{id(self):x}"
+        self.lease = timedelta(seconds=settings.worker_lease_seconds)
+        self.retry_base = timedelta(seconds=settings.retry_base_seconds)
 
     async def deliver_mails(self, now: datetime | None = None, batch: int = 20) -> int:
         """Claim and send due mails; returns how many were sent. Without SMTP, mails wait."""
@@ -56,14 +58,18 @@ class Worker:
             return 0
         now = now or utcnow()
         async with self.database.transaction() as session:
-            mails = await outbox_q.claim_mails(session, now, now + LEASE, batch)
+            mails = await outbox_q.claim_mails(session, now, now + self.lease, batch)
         sent = 0
         for mail in mails:
             try:
                 await deliver(mail, self.settings)
             except Exception as e:
                 error = f"{e.__class__.__name__}: {e}"
-                retry_at = None if gives_up(mail.attempts) else utcnow() + backoff(mail.attempts)
+                retry_at = (
+                    None
+                    if gives_up(mail.attempts)
+                    else utcnow() + backoff(mail.attempts, self.retry_base)
+                )
                 # By id only: an address in a log line is personal data that outlives the mail.
                 log.warning(
                     "mail %s %s (attempt %s): %s",
@@ -98,7 +104,7 @@ class Worker:
     async def run_jobs(self, now: datetime | None = None, batch: int = 10) -> int:
         now = now or utcnow()
         async with self.database.transaction() as session:
-            jobs = await jobs_q.claim_jobs(session, now, now + LEASE, batch)
+            jobs = await jobs_q.claim_jobs(session, now, now + self.lease, batch)
         for job in jobs:
             handler = HANDLERS.get(job.kind)
             try:
@@ -109,7 +115,11 @@ class Worker:
                 )
             except Exception as e:
                 log.exception("job %s (%s) failed", job.id, job.kind)
-                retry_at = None if gives_up(job.attempts) else utcnow() + backoff(job.attempts)
+                retry_at = (
+                    None
+                    if gives_up(job.attempts)
+                    else utcnow() + backoff(job.attempts, self.retry_base)
+                )
                 async with self.database.transaction() as session:
                     await jobs_q.fail_job(session, job.id, f"{e.__class__.__name__}: {e}", retry_at)  # type: ignore[arg-type]
                 continue

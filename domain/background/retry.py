@@ -11,9 +11,10 @@ MAX_DELAY = timedelta(hours=6)
 LEASE = timedelta(minutes=5)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Delay before the next try after `attempts` failed tries: 30 s, 1 min, 2 min, … ≤ 6 h."""
-    return min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
+    """Delay before the next try after `attempts` failed tries: 30 s, 1 min, 2 min, … ≤ 6 h
+    (`base` is the first delay; settings may shorten it)."""
+    return min(base * (2 ** max(attempts - 1, 0)), MAX_DELAY)
 
 
 def gives_up(attempts: int, max_attempts: int = MAX_ATTEMPTS) -> bool:
