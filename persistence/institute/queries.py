@@ -15,7 +15,13 @@ from domain.institute.enrolments import ACTIVE, SEATED, EnrolmentStatus
 from domain.institute.invoices import InvoiceStatus
 from persistence.background.models import OutboxMail
 from persistence.batching import chunks, rows_by_ids
-from persistence.core.models import OrgUnit, RoleAssignment
+from persistence.core.models import (
+    OneTimePurpose,
+    OneTimeToken,
+    OrgUnit,
+    Person,
+    RoleAssignment,
+)
 from persistence.institute.models import (
     CatalogueCategory,
     ClientOrganisation,
@@ -540,8 +546,6 @@ async def enrolment_locked(session: AsyncSession, enrolment_id: int) -> Institut
 
 async def activation_pending(session: AsyncSession, person_id: int, now: datetime) -> bool:
     """Whether an unused, unexpired activation link exists (no second mail then)."""
-    from persistence.core.models import OneTimePurpose, OneTimeToken
-
     stmt = sa.select(OneTimeToken.id).where(
         OneTimeToken.person_id == person_id,
         OneTimeToken.purpose == OneTimePurpose.ACTIVATION,
@@ -610,8 +614,6 @@ async def event_enrolments_count(
 
 async def contacts_of(session: AsyncSession, org_id: int) -> list[tuple[Any, bool]]:
     """(person, is admin) of every contact of the organisation, by name; no password hashes."""
-    from persistence.core.models import Person
-
     is_admin = sa.func.max(sa.case((RoleAssignment.role == Role.CLIENT_ORG_ADMIN, 1), else_=0))
     stmt = (
         sa.select(
@@ -708,8 +710,6 @@ async def dossier_page(
 
 
 async def dossier_count(session: AsyncSession, person_id: int) -> int:
-    from persistence.background.models import OutboxMail
-
     counts = [
         sa.select(sa.func.count())
         .select_from(InstituteEnrolment)

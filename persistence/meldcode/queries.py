@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from domain.core.orgtree import OrgUnitKind
 from domain.core.roles import Role
 from domain.meldcode.steps import CaseStatus
 from persistence.batching import chunks, rows_by_ids
@@ -19,6 +20,7 @@ from persistence.core.models import OrgUnit, RoleAssignment
 from persistence.meldcode.cipher import Keyring
 from persistence.meldcode.models import (
     CarePartner,
+    MeldcodeAuditEvent,
     MeldcodeBoardPolicy,
     MeldcodeCase,
     MeldcodeFeedback,
@@ -28,6 +30,7 @@ from persistence.meldcode.models import (
     MeldcodeStepEntry,
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.types import utcnow
 
 
 async def cases_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[MeldcodeCase | None]:
@@ -173,8 +176,6 @@ async def profiles_by_school(
 
 
 async def schools_of_board(session: AsyncSession, board_id: int) -> list[OrgUnit]:
-    from domain.core.orgtree import OrgUnitKind
-
     stmt = (
         sa.select(OrgUnit)
         .where(OrgUnit.parent_id == board_id, OrgUnit.kind == OrgUnitKind.SCHOOL)
@@ -477,9 +478,6 @@ async def add_audit(
     session: AsyncSession, entries: Sequence[AuditEntry], actor: int | None, address: str | None
 ) -> None:
     """One INSERT for all entries (an executemany), however many cases a page reads."""
-    from persistence.meldcode.models import MeldcodeAuditEvent
-    from persistence.types import utcnow
-
     if not entries:
         return
     now = utcnow()
@@ -501,6 +499,4 @@ async def add_audit(
 
 
 async def audit_by_case(session: AsyncSession, case_ids: Sequence[int]) -> list[list[Any]]:
-    from persistence.meldcode.models import MeldcodeAuditEvent
-
     return await _by_case(session, MeldcodeAuditEvent, case_ids)
