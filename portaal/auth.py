@@ -39,18 +39,17 @@ async def authenticate(ctx: Context, secret: str) -> bool:
     found = await ctx.db.read(identity_q.active_token_with_grants, hash_secret(secret), now)
     if found is None:
         return False
-    token, person, grants = found
-    assert person.id is not None
+    token, grants = found
     ctx.viewer = await build_viewer(
         ctx,
-        person.id,
+        token.person_id,
         token_scoped=token.kind == TokenKind.API,
         assignment_id=token.role_assignment_id,
         acting_for_unit_id=token.acting_for_unit_id,
         grants=grants,
     )
     ctx.token_id = token.id
-    ctx.language = person.language.value  # the response speaks the viewer's language
+    ctx.language = token.language.value  # the response speaks the viewer's language
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
         # Written after the response (record_token_use), so a read request stays a read.
         ctx.extra[TOUCH] = (token.id, now)

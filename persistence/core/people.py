@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from persistence.batching import chunks, insert_many, rows_by_ids
 from persistence.core.models import (
     AccessToken,
     AuditEvent,
+    Language,
     OneTimePurpose,
     OneTimeToken,
     OrgUnit,
@@ -34,52 +37,70 @@ async def persons_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Pers
     return await rows_by_ids(session, Person, ids)
 
 
-async def active_token(
-    session: AsyncSession, token_hash: str, now: datetime
-) -> tuple[AccessToken, Person] | None:
-    """The unrevoked, unexpired token with this hash and its person (one statement)."""
-    stmt = (
-        sa.select(AccessToken, Person)
-        .join(Person, Person.id == AccessToken.person_id)
-        .where(
-            AccessToken.token_hash == token_hash,
-            AccessToken.revoked_at.is_(None),  # type: ignore[union-attr]
-            sa.or_(AccessToken.expires_at.is_(None), AccessToken.expires_at > now),  # type: ignore[union-attr,operator]
-            Person.deactivated_at.is_(None),  # type: ignore[union-attr]
-        )
-    )
-    row = (await session.execute(stmt)).first()
-    return (row[0], row[1]) if row else None
+@dataclass(frozen=True)
+class ActiveToken:
+    """What authentication needs of a token and its person."""
+
+    id: int
+    kind: TokenKind
+    person_id: int
+    language: Language
+    role_assignment_id: int | None
+    acting_for_unit_id: int | None
+    last_used_at: datetime | None
 
 
-async def active_token_with_grants(
-    session: AsyncSession, token_hash: str, now: datetime
-) -> tuple[AccessToken, Person, list[Grant]] | None:
-    """`active_token` and the person's grants (`grants_of`) in one statement: a row per grant."""
-    stmt = (
-        sa.select(
-            AccessToken, Person, RoleAssignment.id, RoleAssignment.role, OrgUnit.id, OrgUnit.path
-        )
+@cache
+def _token_with_grants() -> Any:
+    # Built once: constructing the expression costs more than running it (about 0.3 ms).
+    columns: list[Any] = [
+        AccessToken.id,
+        AccessToken.kind,
+        Person.id,
+        Person.language,
+        AccessToken.role_assignment_id,
+        AccessToken.acting_for_unit_id,
+        AccessToken.last_used_at,
+        RoleAssignment.id,
+        RoleAssignment.role,
+        OrgUnit.id,
+        OrgUnit.path,
+    ]
+    return (
+        sa.select(*columns)
         .join(Person, Person.id == AccessToken.person_id)
         .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
         .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
         .where(
-            AccessToken.token_hash == token_hash,
+            AccessToken.token_hash == sa.bindparam("token_hash"),
             AccessToken.revoked_at.is_(None),  # type: ignore[union-attr]
-            sa.or_(AccessToken.expires_at.is_(None), AccessToken.expires_at > now),  # type: ignore[union-attr,operator]
+            sa.or_(
+                AccessToken.expires_at.is_(None),  # type: ignore[union-attr]
+                AccessToken.expires_at > sa.bindparam("now"),  # type: ignore[operator]
+            ),
             Person.deactivated_at.is_(None),  # type: ignore[union-attr]
         )
         .order_by(RoleAssignment.id)
     )
-    rows = (await session.execute(stmt)).all()
+
+
+async def active_token_with_grants(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> tuple[ActiveToken, list[Grant]] | None:
+    """The unrevoked, unexpired token with this hash, its person and their grants (`grants_of`)
+    in one statement: a row per grant."""
+    # Columns, not entities: the Core path skips the ORM's per-statement compile and row set-up.
+    connection = await session.connection()
+    params = {"token_hash": token_hash, "now": now}
+    rows = (await connection.execute(_token_with_grants(), params)).all()
     if not rows:
         return None
     grants = [
         Grant(role=role, unit_id=unit_id, unit_path=path, assignment_id=aid)
-        for _t, _p, aid, role, unit_id, path in rows
+        for *_token, aid, role, unit_id, path in rows
         if aid is not None and unit_id is not None
     ]
-    return rows[0][0], rows[0][1], grants
+    return ActiveToken(*rows[0][:7]), grants
 
 
 async def grants_of(session: AsyncSession, person_id: int) -> list[Grant]:

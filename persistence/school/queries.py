@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +56,24 @@ async def school_relations(
     A link that is not as legal representative ("wettelijk vertegenwoordiger") is left out: it
     is recorded, but grants nothing.
     """
+    params = {"person_id": person_id, "year_start": year_start, "year_end": year_end}
+    rows = (await (await session.connection()).execute(_school_relations(), params)).all()
+    return SchoolRelationRows(
+        links=[
+            (int(ref), dob, bool(given), int(cid)) for k, ref, dob, given, cid in rows if k == "G"
+        ],
+        mentored=[int(ref) for k, ref, *_ in rows if k == "M"],
+        taught=sorted({int(ref) for k, ref, *_ in rows if k == "T"}),
+    )
+
+
+@cache
+def _school_relations() -> sa.CompoundSelect:
+    # Built once, run with bind parameters: every authenticated request runs it, and building
+    # the aliased union costs more than executing it.
+    person_id: sa.BindParameter[int] = sa.bindparam("person_id")
+    year_start: sa.BindParameter[datetime] = sa.bindparam("year_start")
+    year_end: sa.BindParameter[datetime] = sa.bindparam("year_end")
     guardian = (
         sa.select(
             sa.literal("G").label("k"),
@@ -116,14 +135,7 @@ async def school_relations(
         )
         .distinct()
     )
-    rows = (await session.execute(sa.union_all(guardian, mentor, teaches))).all()
-    return SchoolRelationRows(
-        links=[
-            (int(ref), dob, bool(given), int(cid)) for k, ref, dob, given, cid in rows if k == "G"
-        ],
-        mentored=[int(ref) for k, ref, *_ in rows if k == "M"],
-        taught=sorted({int(ref) for k, ref, *_ in rows if k == "T"}),
-    )
+    return sa.union_all(guardian, mentor, teaches)
 
 
 # --- pupils -----------------------------------------------------------------------------------
