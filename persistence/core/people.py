@@ -23,6 +23,7 @@ from persistence.core.models import (
     ThrottleEvent,
     TokenKind,
 )
+from persistence.tenancy import TENANT, tenant_of
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 
 
@@ -56,10 +57,21 @@ async def active_token_with_grants(
     session: AsyncSession, token_hash: str, now: datetime
 ) -> tuple[AccessToken, Person, list[Grant]] | None:
     """`active_token` and the person's grants (`grants_of`) in one statement: a row per grant."""
+    columns: list[Any] = [
+        AccessToken,
+        Person,
+        RoleAssignment.id,
+        RoleAssignment.role,
+        OrgUnit.id,
+        OrgUnit.path,
+    ]
+    postgres = session.bind.dialect.name == "postgresql"
+    if postgres:
+        # Row-level security: the same statement switches the transaction to the person's
+        # tenants (no round trip of its own); none of the tables it reads is tenant-owned.
+        columns.append(tenant_of(Person.id, AccessToken.role_assignment_id))
     stmt = (
-        sa.select(
-            AccessToken, Person, RoleAssignment.id, RoleAssignment.role, OrgUnit.id, OrgUnit.path
-        )
+        sa.select(*columns)
         .join(Person, Person.id == AccessToken.person_id)
         .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
         .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
@@ -74,10 +86,12 @@ async def active_token_with_grants(
     rows = (await session.execute(stmt)).all()
     if not rows:
         return None
+    if postgres:
+        session.info[TENANT] = rows[0][6]  # the next transactions of this session start in it
     grants = [
-        Grant(role=role, unit_id=unit_id, unit_path=path, assignment_id=aid)
-        for _t, _p, aid, role, unit_id, path in rows
-        if aid is not None and unit_id is not None
+        Grant(role=row[3], unit_id=row[4], unit_path=row[5], assignment_id=row[2])
+        for row in rows
+        if row[2] is not None and row[4] is not None
     ]
     return rows[0][0], rows[0][1], grants
 

@@ -1,0 +1,54 @@
+"""Row-level security on PostgreSQL: the per-transaction tenant setting the policies read.
+
+Migration 0009 puts policies on the tenant-owned tables; they admit a row when its unit lies
+under one of the comma-separated root paths in `portaal.tenant_paths` (or when it is `*`,
+system work). The setting is transaction-local (`set_config(…, true)`), so a pooled
+connection never carries one request's tenant into the next; unset means no rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+SETTING = "portaal.tenant_paths"
+# Worker, jobs, CLI, demo seeding: they read and write across tenants on purpose.
+SYSTEM = "*"
+# Anonymous: no tenant, so no tenant-owned row.
+NOBODY = ""
+# Where a session keeps the tenant of its next transactions (`Session.info`).
+TENANT = "portaal_tenant"
+# Not counted in `Database.statement_count` (see docs/security.md, "Row-level security").
+SET_TENANT_SQL = f"SELECT set_config('{SETTING}', %(tenant)s, true)"
+
+
+def set_tenant(connection: Any, tenant: str) -> None:
+    """Issue the setting on a connection whose transaction just began (sync, in an event)."""
+    connection.exec_driver_sql(SET_TENANT_SQL, {"tenant": tenant})
+
+
+def tenant_of(person_id: Any, assignment_id: Any = None) -> sa.ColumnElement[str]:
+    """SQL that switches this transaction to the person's tenants and returns them.
+
+    `portaal_tenant_paths` (migration 0009) is the one place that reads a person's units across
+    tenants: roles (only `assignment_id`'s, for an API token), guardian links, institute
+    enrolments and invoices. Evaluated in the select list of the authenticating statement, it
+    costs no round trip of its own.
+    """
+    return sa.func.set_config(
+        SETTING,
+        sa.func.portaal_tenant_paths(person_id, sa.cast(assignment_id, sa.Integer)),
+        sa.true(),
+    )
+
+
+async def enter_tenant_of(
+    session: AsyncSession, person_id: int, assignment_id: int | None = None
+) -> None:
+    """Switch the session (this transaction and the next) to the person's tenants."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    value = (await session.execute(sa.select(tenant_of(person_id, assignment_id)))).scalar_one()
+    session.info[TENANT] = value
