@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
+from persistence.tenancy import enter_tenant_of
 from resolvers.background.mail import MAIL_SENDER
 from resolvers.loaders import Loaders
 from resolvers.settings import ServiceSettings
@@ -43,6 +44,11 @@ class Context:
         if self.decisions is None or self.decisions.viewer is not self.viewer:
             self.decisions = Decisions(self.viewer)
         return self.decisions.allows(requirement, scope)
+
+    async def act_for(self, person_id: int) -> None:
+        """A signed link acts for the person it was made for: the rest of the request reads
+        and writes in that person's tenants (row-level security), as their login would."""
+        await self.db.read(enter_tenant_of, person_id)
 
     @asynccontextmanager
     async def uow(self) -> AsyncIterator[UnitOfWork]:

@@ -73,6 +73,10 @@ BY_PARENT: dict[str, tuple[str, str]] = {
     "meldcode_sharing": ("case_id", "meldcode_case"),
 }
 
+# Exports without a unit (platform-wide reports) stay readable to every tenant at this level;
+# the app's own check (the requester, a signed link, a login) guards them.
+UNIT_MAY_BE_NULL = {"export_job"}
+
 POLICY = "tenant"
 
 FUNCTIONS = """
@@ -116,11 +120,14 @@ $$;
 """
 
 
-def _unit_rule(column: str) -> str:
-    return (
+def _unit_rule(table: str, column: str) -> str:
+    # `(SELECT portaal_tenant_patterns())` is an InitPlan: the patterns are computed once per
+    # statement, not once per org unit scanned; the units' ids are then one hashed set.
+    rule = (
         f"portaal_system() OR {column} IN "
-        "(SELECT id FROM org_unit WHERE path LIKE ANY (portaal_tenant_patterns()))"
+        "(SELECT id FROM org_unit WHERE path LIKE ANY ((SELECT portaal_tenant_patterns())::text[]))"
     )
+    return rule + f" OR {column} IS NULL" if table in UNIT_MAY_BE_NULL else rule
 
 
 def _parent_rule(table: str, column: str, parent: str) -> str:
@@ -142,7 +149,7 @@ def upgrade() -> None:
         return
     op.execute(FUNCTIONS)
     for table, column in BY_UNIT.items():
-        _protect(table, _unit_rule(column))
+        _protect(table, _unit_rule(table, column))
     for table, (column, parent) in BY_PARENT.items():
         _protect(table, _parent_rule(table, column, parent))
 
