@@ -22,9 +22,7 @@ def grant_app_role(owner_sync_url: str, role: str, password: str | None = None) 
         ).first()
         if exists is None:
             conn.execute(sa.text(f"CREATE ROLE {name} LOGIN"))
-        conn.execute(
-            sa.text(f"ALTER ROLE {name} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
-        )
+        conn.execute(sa.text(f"ALTER ROLE {name} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"))
         if password is not None:
             literal = "'" + password.replace("'", "''") + "'"
             conn.execute(sa.text(f"ALTER ROLE {name} PASSWORD {literal}"))

@@ -44,11 +44,15 @@ def tenant_of(person_id: Any, assignment_id: Any = None) -> sa.ColumnElement[str
     )
 
 
+def on_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 async def enter_tenant_of(
     session: AsyncSession, person_id: int, assignment_id: int | None = None
 ) -> None:
     """Switch the session (this transaction and the next) to the person's tenants."""
-    if session.bind.dialect.name != "postgresql":
+    if not on_postgres(session):
         return
     value = (await session.execute(sa.select(tenant_of(person_id, assignment_id)))).scalar_one()
     session.info[TENANT] = value

@@ -80,9 +80,21 @@ async def test_every_tenant_owned_table_has_forced_rls(db: Database) -> None:
 async def test_without_the_setting_no_row_of_any_protected_table(db: Database) -> None:
     everything = await _counts(db, SYSTEM)
     # The demo has rows in the tables a reader meets (others fill up as the app runs).
-    for table in ("learner", "enrolment", "pupil", "guardian_link", "school_grade",
-                  "school_absence", "school_lesson", "institute_enrolment", "invoice",
-                  "client_organisation", "meldcode_case", "meldcode_signal", "label"):
+    for table in (
+        "learner",
+        "enrolment",
+        "pupil",
+        "guardian_link",
+        "school_grade",
+        "school_absence",
+        "school_lesson",
+        "institute_enrolment",
+        "invoice",
+        "client_organisation",
+        "meldcode_case",
+        "meldcode_signal",
+        "label",
+    ):
         assert everything[table] > 0, table
     assert await _counts(db, None) == dict.fromkeys(PROTECTED, 0)
     assert await _counts(db, "") == dict.fromkeys(PROTECTED, 0)
@@ -102,9 +114,7 @@ async def test_each_tenant_sees_its_own_rows_and_none_of_another(db: Database) -
     for table in PROTECTED:
         assert both[table] == per_root[roots[0]][table] + per_root[roots[1]][table]
     async with db.engine.connect() as conn:
-        kinds = dict(
-            (await conn.execute(sa.text("SELECT path, kind FROM org_unit"))).all()
-        )
+        kinds = dict((await conn.execute(sa.text("SELECT path, kind FROM org_unit"))).all())
     by_kind = {kinds[r]: per_root[r] for r in roots}
     academy, board = by_kind["ACADEMY"], by_kind["SCHOOL_BOARD"]
     assert academy["learner"] > 0 and board["learner"] == 0
@@ -159,6 +169,8 @@ async def test_the_app_role_owns_nothing_and_cannot_switch_rls_off(db: Database)
         "ALTER ROLE CURRENT_USER BYPASSRLS",
     ):
         async with db.engine.connect() as conn:
-            with pytest.raises(sa.exc.ProgrammingError, match="must be owner|permission denied|must be superuser"):
+            with pytest.raises(
+                sa.exc.ProgrammingError, match=r"must be owner|permission denied|must be superuser"
+            ):
                 await conn.execute(sa.text(statement))
             await conn.rollback()

@@ -23,8 +23,8 @@ from persistence.core.models import (
     ThrottleEvent,
     TokenKind,
 )
-from persistence.tenancy import TENANT, tenant_of
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.tenancy import TENANT, on_postgres, tenant_of
 
 
 async def person_by_email(session: AsyncSession, email: str) -> Person | None:
@@ -65,7 +65,7 @@ async def active_token_with_grants(
         OrgUnit.id,
         OrgUnit.path,
     ]
-    postgres = session.bind.dialect.name == "postgresql"
+    postgres = on_postgres(session)
     if postgres:
         # Row-level security: the same statement switches the transaction to the person's
         # tenants (no round trip of its own); none of the tables it reads is tenant-owned.
