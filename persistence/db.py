@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
-from persistence.tenancy import NOBODY, SET_TENANT_SQL, SYSTEM, TENANT, set_tenant
+from persistence.tenancy import NOBODY, REACH, SET_TENANT_SQL, SYSTEM, TENANT, UNCOUNTED, set_tenant
 
 T = TypeVar("T")
 
@@ -70,7 +70,7 @@ class Database:
     def _count(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         # The tenant setting is bookkeeping of the transaction, not a query of the request:
         # statement counts stay comparable on SQLite (which has no RLS) and PostgreSQL.
-        if statement != SET_TENANT_SQL:
+        if statement not in UNCOUNTED:
             self.statement_count += 1
 
     @property
@@ -110,9 +110,9 @@ class Database:
 
 
 def _begin_in_tenant(session: Session, _transaction: Any, connection: Any) -> None:
-    tenant = session.info.get(TENANT, NOBODY)
-    if tenant:
-        set_tenant(connection, tenant)
+    tenant, reach = session.info.get(TENANT, NOBODY), session.info.get(REACH)
+    if tenant or reach is not None:
+        set_tenant(connection, tenant, reach)
 
 
 class Reader(Protocol):
@@ -212,9 +212,13 @@ class RequestSession:
 
     @asynccontextmanager
     async def unit_of_work(
-        self, actor: int | None, address: str | None
+        self, actor: int | None, address: str | None, *, reach: int | None = None
     ) -> AsyncIterator[UnitOfWork]:
-        """A unit of work on the request's connection: rolled back unless `commit()` is called."""
+        """A unit of work on the request's connection: rolled back unless `commit()` is called.
+
+        `reach`: a unit whose tenant this unit of work may also read and write (row-level
+        security), e.g. the institute of a public event someone enrols for the first time.
+        """
         async with self._lock:
             session = self._get()
             if session.in_transaction():
@@ -222,12 +226,14 @@ class RequestSession:
                 await session.commit()
             uow = UnitOfWork(session, actor=actor, address=address)
             self._in_unit_of_work = True
+            session.info[REACH] = reach
             try:
                 yield uow
             finally:
                 self._in_unit_of_work = False
                 if not uow.committed:
                     await session.rollback()
+                session.info[REACH] = None
 
     async def close(self) -> None:
         if self._session is not None:

@@ -20,13 +20,25 @@ SYSTEM = "*"
 NOBODY = ""
 # Where a session keeps the tenant of its next transactions (`Session.info`).
 TENANT = "portaal_tenant"
+# A unit of work that also reaches the tenant of one unit (`RequestSession.unit_of_work`).
+REACH = "portaal_reach"
 # Not counted in `Database.statement_count` (see docs/security.md, "Row-level security").
 SET_TENANT_SQL = f"SELECT set_config('{SETTING}', %(tenant)s, true)"
+# The root path of a unit, as `portaal_tenant_paths` (migration 0009) computes it.
+SET_TENANT_REACH_SQL = (
+    "SELECT set_config('portaal.tenant_paths', concat_ws(',', nullif(%(tenant)s, ''), "
+    "(SELECT substring(path FROM '^/[0-9]+/(?:[0-9]+/)?') FROM org_unit WHERE id = %(unit)s)),"
+    " true)"
+)
+UNCOUNTED = frozenset({SET_TENANT_SQL, SET_TENANT_REACH_SQL})
 
 
-def set_tenant(connection: Any, tenant: str) -> None:
+def set_tenant(connection: Any, tenant: str, reach: int | None = None) -> None:
     """Issue the setting on a connection whose transaction just began (sync, in an event)."""
-    connection.exec_driver_sql(SET_TENANT_SQL, {"tenant": tenant})
+    if reach is None:
+        connection.exec_driver_sql(SET_TENANT_SQL, {"tenant": tenant})
+    else:
+        connection.exec_driver_sql(SET_TENANT_REACH_SQL, {"tenant": tenant, "unit": reach})
 
 
 def tenant_of(person_id: Any, assignment_id: Any = None) -> sa.ColumnElement[str]:
@@ -56,3 +68,11 @@ async def enter_tenant_of(
         return
     value = (await session.execute(sa.select(tenant_of(person_id, assignment_id)))).scalar_one()
     session.info[TENANT] = value
+
+
+async def enter_tenant(session: AsyncSession, tenant: str) -> None:
+    """Switch the session (this transaction and the next) to `tenant` (e.g. SYSTEM)."""
+    if not on_postgres(session):
+        return
+    await session.execute(sa.select(sa.func.set_config(SETTING, tenant, sa.true())))
+    session.info[TENANT] = tenant

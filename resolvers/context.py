@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
-from persistence.tenancy import enter_tenant_of
+from persistence.tenancy import SYSTEM, enter_tenant, enter_tenant_of
 from resolvers.background.mail import MAIL_SENDER
 from resolvers.loaders import Loaders
 from resolvers.settings import ServiceSettings
@@ -50,14 +50,22 @@ class Context:
         and writes in that person's tenants (row-level security), as their login would."""
         await self.db.read(enter_tenant_of, person_id)
 
+    async def act_as_system_for_link(self) -> None:
+        """A verified signed link to one object (an invoice PDF) is its own permission: the
+        rest of the request reads across tenants. Only after the signature was checked."""
+        await self.db.read(enter_tenant, SYSTEM)
+
     @asynccontextmanager
-    async def uow(self) -> AsyncIterator[UnitOfWork]:
+    async def uow(self, *, reach: int | None = None) -> AsyncIterator[UnitOfWork]:
         """`async with ctx.uow() as uow: …; await uow.commit()` — rolled back unless committed.
 
         Committing clears the request's loaders; `uow.loaders` read on the unit of work's own
-        session, and `uow.audit(…)` records the viewer and client address.
+        session, and `uow.audit(…)` records the viewer and client address. `reach`: a unit whose
+        tenant this unit of work also enters (row-level security; `RequestSession.unit_of_work`).
         """
-        async with self.db.unit_of_work(self.viewer.person_id, self.client_address) as uow:
+        async with self.db.unit_of_work(
+            self.viewer.person_id, self.client_address, reach=reach
+        ) as uow:
             if self.viewer.person_id is not None:
                 # hardening (issue 17): mails are capped per admin and per API token
                 uow.session.info[MAIL_SENDER] = (

@@ -117,6 +117,18 @@ AS $$
     WHERE debtor_person_id = p_person AND p_assignment IS NULL
   )
 $$;
+
+-- Seats taken per event: a public number (an event shows its seats left to anyone who may see
+-- it), counted over every enrolment, whoever's tenant reads it. Counts only, never rows.
+CREATE FUNCTION portaal_seated(p_events integer[], p_statuses text[])
+RETURNS TABLE (event_id integer, seated bigint)
+LANGUAGE sql STABLE
+SET portaal.tenant_paths = '*'
+AS $$
+  SELECT e.event_id, count(*) FROM institute_enrolment e
+  WHERE e.event_id = ANY (p_events) AND e.status = ANY (p_statuses)
+  GROUP BY e.event_id
+$$;
 """
 
 
@@ -161,6 +173,7 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY {POLICY} ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    op.execute("DROP FUNCTION portaal_seated(integer[], text[])")
     op.execute("DROP FUNCTION portaal_tenant_paths(integer, integer)")
     op.execute("DROP FUNCTION portaal_tenant_patterns()")
     op.execute("DROP FUNCTION portaal_system()")
