@@ -51,8 +51,9 @@ class Context:
         await self.db.read(enter_tenant_of, person_id)
 
     async def act_as_system_for_link(self) -> None:
-        """A verified signed link to one object (an invoice PDF) is its own permission: the
-        rest of the request reads across tenants. Only after the signature was checked."""
+        """A link secret instead of a login (a verified signed invoice link, a calendar feed's
+        secret URL) decides itself what is read: the rest of the request reads across tenants
+        (row-level security). Only for the link's own reads."""
         await self.db.read(enter_tenant, SYSTEM)
 
     @asynccontextmanager

@@ -129,6 +129,18 @@ AS $$
   WHERE e.event_id = ANY (p_events) AND e.status = ANY (p_statuses)
   GROUP BY e.event_id
 $$;
+
+-- The meldcode checklist counts a school's teachers who completed a reporting-code course in
+-- the academy: another tenant's enrolments, answered as yes or no per person, never rows.
+CREATE FUNCTION portaal_completed_meldcode_training(p_person integer) RETURNS boolean
+LANGUAGE sql STABLE
+SET portaal.tenant_paths = '*'
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM enrolment en JOIN meldcode_training_course tc ON tc.course_id = en.course_id
+    WHERE en.person_id = p_person AND en.completed_at IS NOT NULL
+  )
+$$;
 """
 
 
@@ -173,6 +185,7 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY {POLICY} ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    op.execute("DROP FUNCTION portaal_completed_meldcode_training(integer)")
     op.execute("DROP FUNCTION portaal_seated(integer[], text[])")
     op.execute("DROP FUNCTION portaal_tenant_paths(integer, integer)")
     op.execute("DROP FUNCTION portaal_tenant_patterns()")
