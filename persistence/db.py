@@ -54,7 +54,7 @@ class Database:
         self.statement_count = 0
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
         # A Session class of this engine's own, so the listener below stays on its sessions.
-        session_class = type("PortaalSession", (Session,), {})
+        session_class = self.session_class = type("PortaalSession", (Session,), {})
         self.sessionmaker = async_sessionmaker(
             self.engine,
             class_=AsyncSession,

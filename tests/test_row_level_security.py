@@ -174,3 +174,55 @@ async def test_the_app_role_owns_nothing_and_cannot_switch_rls_off(db: Database)
             ):
                 await conn.execute(sa.text(statement))
             await conn.rollback()
+
+
+async def _tenant_of(db: Database, email: str) -> str:
+    async with db.engine.connect() as conn:
+        found = (
+            await conn.execute(
+                sa.text(
+                    "SELECT portaal_tenant_paths(id, NULL), "
+                    "current_setting('portaal.tenant_paths', true) FROM person WHERE email = :e"
+                ),
+                {"e": email},
+            )
+        ).one()
+        await conn.rollback()
+    assert found[1] in (None, ""), "the function's own system setting must not leak out"
+    return str(found[0])
+
+
+async def test_a_persons_tenants_come_from_roles_children_and_institutes(db: Database) -> None:
+    roots = await _tenant_roots(db)
+    async with db.engine.connect() as conn:
+        kinds = dict((await conn.execute(sa.text("SELECT path, kind FROM org_unit"))).all())
+        await conn.rollback()
+    root_of = {kinds[r]: r for r in roots}
+    platform = next(p for p, k in kinds.items() if k == "PLATFORM")
+    assert await _tenant_of(db, "beheer@portaal.example") == platform  # everything below it
+    assert kinds[await _tenant_of(db, "lotte.jansen@example.org")] == "ACADEMY"
+    # A guardian holds no role: their children's school board is their tenant.
+    assert await _tenant_of(db, "sandra.bos@example.nl") == root_of["SCHOOL_BOARD"]
+    # A private customer: the institute that enrolled and invoiced her.
+    assert await _tenant_of(db, "els.dekker@example.nl") == root_of["INSTITUTE"]
+    assert await _tenant_of(db, "directie@lindenhove.example") == root_of["SCHOOL_BOARD"]
+
+
+async def test_a_request_reads_in_its_viewers_tenant_only(api: Any, db: Database) -> None:
+    """Over HTTP: a learner's token sets the academy and nothing else, in the same statement
+    that reads the token (no statement of its own)."""
+    from persistence.tenancy import TENANT
+
+    token = await api.login("lotte.jansen@example.org")
+    seen: list[str] = []
+
+    def remember(session: Any, *_args: Any) -> None:
+        seen.append(session.info.get(TENANT))
+
+    sa.event.listen(db.session_class, "after_transaction_end", remember)
+    try:
+        await api.data("{ viewer { person { id } } }", token=token)
+    finally:
+        sa.event.remove(db.session_class, "after_transaction_end", remember)
+    academy = await _tenant_of(db, "lotte.jansen@example.org")
+    assert academy in seen and all(t in (academy, "*") for t in seen), seen
