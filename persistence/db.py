@@ -11,11 +11,15 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+from persistence.tenancy import NOBODY, REACH, SET_TENANT_SQL, SYSTEM, TENANT, UNCOUNTED, set_tenant
 
 T = TypeVar("T")
 
@@ -49,12 +53,25 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.statement_count = 0
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
+        # A Session class of this engine's own, so the listener below stays on its sessions.
+        session_class = self.session_class = type("PortaalSession", (Session,), {})
         self.sessionmaker = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
+            self.engine,
+            class_=AsyncSession,
+            sync_session_class=session_class,
+            expire_on_commit=False,
+            autoflush=False,
         )
+        if self.dialect == "postgresql":
+            # Row-level security (migration 0009): each transaction of a session starts in the
+            # session's tenant. No setting at all for nobody: unset already admits no row.
+            event.listen(session_class, "after_begin", _begin_in_tenant)
 
-    def _count(self, *_args: Any) -> None:
-        self.statement_count += 1
+    def _count(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # The tenant setting is bookkeeping of the transaction, not a query of the request:
+        # statement counts stay comparable on SQLite (which has no RLS) and PostgreSQL.
+        if statement not in UNCOUNTED:
+            self.statement_count += 1
 
     @property
     def is_postgres(self) -> bool:
@@ -72,11 +89,30 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
 
+    def session(self, tenant: str = NOBODY) -> AsyncSession:
+        """A new session whose transactions run in `tenant` (row-level security)."""
+        return self.sessionmaker(info={TENANT: tenant})
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work outside a request (CLI, worker): commits on success, else rolls back."""
-        async with self.sessionmaker() as session, session.begin():
+    async def transaction(self, tenant: str = SYSTEM) -> AsyncIterator[AsyncSession]:
+        """A unit of work outside a request's (CLI, worker, demo, a request's own audit write):
+        commits on success, else rolls back. System work, across tenants, unless told."""
+        async with self.session(tenant) as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connect(self, tenant: str = SYSTEM) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in one transaction (streaming exports), in `tenant`."""
+        async with self.engine.connect() as conn:
+            if self.is_postgres and tenant:
+                await conn.exec_driver_sql(SET_TENANT_SQL, {"tenant": tenant})
+            yield conn
+
+
+def _begin_in_tenant(session: Session, _transaction: Any, connection: Any) -> None:
+    tenant, reach = session.info.get(TENANT, NOBODY), session.info.get(REACH)
+    if tenant or reach is not None:
+        set_tenant(connection, tenant, reach)
 
 
 class Reader(Protocol):
@@ -161,7 +197,7 @@ class RequestSession:
 
     def _get(self) -> AsyncSession:
         if self._session is None:
-            self._session = self._db.sessionmaker()
+            self._session = self._db.session()
         return self._session
 
     async def read(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
@@ -176,9 +212,13 @@ class RequestSession:
 
     @asynccontextmanager
     async def unit_of_work(
-        self, actor: int | None, address: str | None
+        self, actor: int | None, address: str | None, *, reach: int | None = None
     ) -> AsyncIterator[UnitOfWork]:
-        """A unit of work on the request's connection: rolled back unless `commit()` is called."""
+        """A unit of work on the request's connection: rolled back unless `commit()` is called.
+
+        `reach`: a unit whose tenant this unit of work may also read and write (row-level
+        security), e.g. the institute of a public event someone enrols for the first time.
+        """
         async with self._lock:
             session = self._get()
             if session.in_transaction():
@@ -186,12 +226,14 @@ class RequestSession:
                 await session.commit()
             uow = UnitOfWork(session, actor=actor, address=address)
             self._in_unit_of_work = True
+            session.info[REACH] = reach
             try:
                 yield uow
             finally:
                 self._in_unit_of_work = False
                 if not uow.committed:
                     await session.rollback()
+                session.info[REACH] = None
 
     async def close(self) -> None:
         if self._session is not None:

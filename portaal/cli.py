@@ -12,10 +12,17 @@ from portaal.settings import ROOT, Settings, sync_database_url
 
 
 def cmd_migrate(settings: Settings) -> None:
+    """Migrate as the owner; then grant the app's role (if another) its rights on the data."""
+    from persistence.app_role import app_role_of, grant_app_role
     from persistence.migrate import upgrade
 
-    upgrade(sync_database_url(settings.database_url))
+    owner = sync_database_url(settings.database_owner_url)
+    upgrade(owner)
     print("database migrated to the latest revision")
+    app_role = app_role_of(settings.database_url, settings.database_owner_url)
+    if app_role is not None:
+        grant_app_role(owner, *app_role)
+        print(f"role {app_role[0]} may read and write the data (row-level security applies)")
 
 
 def cmd_demo(settings: Settings, *, only_if_empty: bool = False) -> bool:
@@ -23,6 +30,7 @@ def cmd_demo(settings: Settings, *, only_if_empty: bool = False) -> bool:
     from portaal.demo import load_demo
 
     async def run() -> bool:
+        # Seeding is system work (every tenant at once): `db.transaction()` says so.
         db = Database(settings.database_url)
         try:
             return await load_demo(db, only_if_empty=only_if_empty)

@@ -79,6 +79,9 @@ class Settings:
     # GET documents are refused in production unless set
     trusted_proxies: tuple[str, ...] = ()
     adhoc_get: bool = True
+    # Row-level security (issue 17): migrations run as the owner of the tables; the app
+    # (DATABASE_URL) connects as a role that owns nothing. Empty: the app's URL (one role).
+    database_owner_url: str = ""
 
     def __post_init__(self) -> None:
         if not self.public_url:
@@ -88,6 +91,8 @@ class Settings:
             object.__setattr__(self, "public_url", f"http://{host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         object.__setattr__(self, "frontend_url", (self.frontend_url or self.public_url).rstrip("/"))
+        if not self.database_owner_url:
+            object.__setattr__(self, "database_owner_url", self.database_url)
 
     # Meldcode texts are encrypted at rest with these Fernet keys, newest first (issue 16).
     meldcode_keys: tuple[str, ...] = (MELDCODE_DEV_KEY,)
@@ -143,6 +148,9 @@ class Settings:
             # --- hardening (issue 17) ---
             "trusted_proxies": parse_proxies(os.environ.get("PORTAAL_TRUSTED_PROXIES", "")),
             "adhoc_get": _bool("PORTAAL_ADHOC_GET", not production),
+            "database_owner_url": normalize_database_url(
+                os.environ.get("PORTAAL_DATABASE_OWNER_URL", "")
+            ),
         }
         if secret:
             values["secret_key"] = secret

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
+from persistence.tenancy import SYSTEM, enter_tenant, enter_tenant_of
 from resolvers.background.mail import MAIL_SENDER
 from resolvers.loaders import Loaders
 from resolvers.settings import ServiceSettings
@@ -44,14 +45,28 @@ class Context:
             self.decisions = Decisions(self.viewer)
         return self.decisions.allows(requirement, scope)
 
+    async def act_for(self, person_id: int) -> None:
+        """A signed link acts for the person it was made for: the rest of the request reads
+        and writes in that person's tenants (row-level security), as their login would."""
+        await self.db.read(enter_tenant_of, person_id)
+
+    async def act_as_system_for_link(self) -> None:
+        """A link secret instead of a login (a verified signed invoice link, a calendar feed's
+        secret URL) decides itself what is read: the rest of the request reads across tenants
+        (row-level security). Only for the link's own reads."""
+        await self.db.read(enter_tenant, SYSTEM)
+
     @asynccontextmanager
-    async def uow(self) -> AsyncIterator[UnitOfWork]:
+    async def uow(self, *, reach: int | None = None) -> AsyncIterator[UnitOfWork]:
         """`async with ctx.uow() as uow: …; await uow.commit()` — rolled back unless committed.
 
         Committing clears the request's loaders; `uow.loaders` read on the unit of work's own
-        session, and `uow.audit(…)` records the viewer and client address.
+        session, and `uow.audit(…)` records the viewer and client address. `reach`: a unit whose
+        tenant this unit of work also enters (row-level security; `RequestSession.unit_of_work`).
         """
-        async with self.db.unit_of_work(self.viewer.person_id, self.client_address) as uow:
+        async with self.db.unit_of_work(
+            self.viewer.person_id, self.client_address, reach=reach
+        ) as uow:
             if self.viewer.person_id is not None:
                 # hardening (issue 17): mails are capped per admin and per API token
                 uow.session.info[MAIL_SENDER] = (

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+from persistence.app_role import grant_app_role
 from persistence.db import Database
 from persistence.migrate import upgrade
 from portaal.app import create_app
@@ -171,9 +172,21 @@ class PostgresTemplates:
         self._run(self._drop(self.copy_name), self._drop(self.template))
         self._run(f"CREATE DATABASE {self._quote(self.template)}")
         await _migrated_demo(self.url_of(self.template))
+        # Row-level security: the app under test connects as a role that owns nothing and
+        # lacks BYPASSRLS (as in production); migrations and the demo ran as the owner.
+        grant_app_role(sync_database_url(self.url_of(self.template)), self.app_role)
+
+    @property
+    def app_role(self) -> str:
+        """The app's role on this server, named after the test database like the copies."""
+        return f"{self.url.database or 'test'}_app"
 
     def url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def app_url_of(self, url: str) -> str:
+        """The same database, connected to as the app's role."""
+        return make_url(url).set(username=self.app_role).render_as_string(hide_password=False)
 
     def copy(self) -> str:
         create = (
@@ -244,9 +257,12 @@ async def demo_templates(
 async def database_with_demo(
     demo_templates: PostgresTemplates | SqliteTemplates,
 ) -> AsyncIterator[Database]:
-    """A fresh copy of the demo for this test alone, with its own engine."""
+    """A fresh copy of the demo for this test alone, with its own engine (on PostgreSQL as
+    the app's role, so every test runs under row-level security)."""
     url = demo_templates.copy()
-    db = Database(url)
+    db = Database(
+        demo_templates.app_url_of(url) if isinstance(demo_templates, PostgresTemplates) else url
+    )
     try:
         yield db
     finally:

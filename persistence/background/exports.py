@@ -14,12 +14,12 @@ from persistence.db import Database
 
 
 async def stream(db: Database, count_stmt: Any, stmt: Any) -> tuple[int, AsyncIterator[list[Any]]]:
-    async with db.engine.connect() as conn:
+    async with db.connect() as conn:
         total = int((await conn.execute(count_stmt)).scalar_one())
 
     async def rows() -> AsyncIterator[list[Any]]:
         # A server-side cursor on PostgreSQL keeps memory flat for any number of rows.
-        async with db.engine.connect() as conn:
+        async with db.connect() as conn:
             result = await conn.stream(stmt.execution_options(yield_per=500))
             async for row in result:
                 yield list(row)
@@ -28,7 +28,7 @@ async def stream(db: Database, count_stmt: Any, stmt: Any) -> tuple[int, AsyncIt
 
 
 async def people_rows(db: Database, job: ExportJob) -> tuple[int, AsyncIterator[list[Any]]]:
-    async with db.engine.connect() as conn:
+    async with db.connect() as conn:
         path = (
             await conn.execute(sa.select(OrgUnit.path).where(OrgUnit.id == job.org_unit_id))
         ).scalar_one()

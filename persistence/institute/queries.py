@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core.roles import Role
@@ -37,6 +38,7 @@ from persistence.institute.models import (
     PrivateDetails,
 )
 from persistence.paging import KeyOrder, Seek, Slice, SortKey, fetch_slice
+from persistence.tenancy import on_postgres
 
 # Keyset orders of the institute's lists (persistence/paging.py): sort key, then the id.
 EVENT_ORDER = KeyOrder.of("events", CourseEvent.starts_at, tiebreak=CourseEvent.id)
@@ -145,11 +147,21 @@ async def seated_by_events(session: AsyncSession, event_ids: Sequence[int]) -> l
     """Seats taken (processing or confirmed) per event, one grouped query."""
     found: dict[int, int] = {}
     for part in chunks(list(dict.fromkeys(event_ids))):
-        stmt = (
-            sa.select(InstituteEnrolment.event_id, sa.func.count())
-            .where(InstituteEnrolment.event_id.in_(part), InstituteEnrolment.status.in_(SEATED))
-            .group_by(InstituteEnrolment.event_id)
-        )
+        stmt: Any
+        if on_postgres(session):
+            # Row-level security hides other tenants' enrolments; the seats left are public, so
+            # they are counted by a function that reads as the system (migration 0009).
+            counted = sa.func.portaal_seated(
+                sa.cast(part, postgresql.ARRAY(sa.Integer)),
+                sa.cast([s.value for s in SEATED], postgresql.ARRAY(sa.Text)),
+            ).table_valued("event_id", "seated")
+            stmt = sa.select(counted.c.event_id, counted.c.seated)
+        else:
+            stmt = (
+                sa.select(InstituteEnrolment.event_id, sa.func.count())
+                .where(InstituteEnrolment.event_id.in_(part), InstituteEnrolment.status.in_(SEATED))
+                .group_by(InstituteEnrolment.event_id)
+            )
         found.update({e: n for e, n in (await session.execute(stmt)).all()})
     return [found.get(e, 0) for e in event_ids]
 
@@ -402,10 +414,7 @@ async def lock_event(session: AsyncSession, event_id: int) -> CourseEvent | None
 
 
 async def seated_count(session: AsyncSession, event_id: int) -> int:
-    stmt = sa.select(sa.func.count(InstituteEnrolment.id)).where(
-        InstituteEnrolment.event_id == event_id, InstituteEnrolment.status.in_(SEATED)
-    )
-    return int((await session.execute(stmt)).scalar_one())
+    return (await seated_by_events(session, [event_id]))[0]
 
 
 async def enrolment_of(

@@ -30,6 +30,7 @@ from persistence.meldcode.models import (
     MeldcodeStepEntry,
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.tenancy import on_postgres
 from persistence.types import utcnow
 
 
@@ -323,6 +324,12 @@ async def median_gaps(
     return {int(r.grp): (float(r.median), int(r.n)) for r in result}
 
 
+_TRAINED = """EXISTS (
+    SELECT 1 FROM enrolment en JOIN meldcode_training_course tc ON tc.course_id = en.course_id
+    WHERE en.person_id = ra.person_id AND en.completed_at IS NOT NULL
+  )"""
+
+
 async def training_counts(
     session: AsyncSession, school_ids: Sequence[int]
 ) -> dict[int, tuple[int, int]]:
@@ -330,19 +337,21 @@ async def training_counts(
     as TEACHER on the school or a location of it and as learner in the academy. Counts only."""
     if not school_ids:
         return {}
+    # The enrolments are the academy's (another tenant under row-level security): on PostgreSQL
+    # a function of migration 0009 answers yes or no per teacher as the system.
+    trained = (
+        "portaal_completed_meldcode_training(ra.person_id)" if on_postgres(session) else _TRAINED
+    )
     sql = sa.text(
-        """
+        f"""
         SELECT s.id AS school, COUNT(DISTINCT ra.person_id) AS teachers,
-          COUNT(DISTINCT CASE WHEN EXISTS (
-            SELECT 1 FROM enrolment en JOIN meldcode_training_course tc ON tc.course_id = en.course_id
-            WHERE en.person_id = ra.person_id AND en.completed_at IS NOT NULL
-          ) THEN ra.person_id END) AS trained
+          COUNT(DISTINCT CASE WHEN {trained} THEN ra.person_id END) AS trained
         FROM org_unit s
         JOIN org_unit u ON u.path LIKE s.path || '%'
         JOIN role_assignment ra ON ra.org_unit_id = u.id AND ra.role = :teacher
         WHERE s.id IN :schools
         GROUP BY s.id
-        """
+        """  # noqa: S608 (only constant SQL fragments are interpolated)
     ).bindparams(sa.bindparam("schools", expanding=True))
     result = await session.execute(
         sql, {"schools": list(school_ids), "teacher": Role.TEACHER.value}

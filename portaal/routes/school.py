@@ -13,6 +13,10 @@ async def timetable_feed(request: Request) -> Response:
     """The feed at its secret URL; unknown, revoked and no longer allowed answer 404 alike."""
     secret = request.path_params["token"].removesuffix(".ics")
     async with route_context(request) as ctx:
+        # Row-level security: the secret names one feed (the lookup by its hash is the check,
+        # and the consent rules are applied as for a login); there is no viewer to take a
+        # tenant from.
+        await ctx.act_as_system_for_link()
         feed = await calendar_feed(ctx, secret, request.url.hostname or "portaal")
     if feed is None:
         return PlainTextResponse("Not found", status_code=404)

@@ -203,7 +203,10 @@ async def verify_certificate(
         normal = normalize_verification_code(code)
     except DomainError:
         return None
-    return await ctx.db.read(aq.certificate_by_code, normal)
+    # Anyone may check a code (an employer, a register): a lookup across tenants by the code
+    # alone, so a system transaction of its own (row-level security, docs/security.md).
+    async with ctx.database.transaction() as session:
+        return await aq.certificate_by_code(session, normal)
 
 
 async def set_registration_number(

@@ -33,6 +33,7 @@ async def certificate_download(
     person_id = certificate_link_valid(ctx.settings.secret_key, certificate_id, query)
     if person_id is None:
         return None
+    await ctx.act_for(person_id)
     found = await _certificate(ctx, certificate_id)
     if found is None or found[3].id != person_id:
         return None
@@ -84,6 +85,7 @@ def magazine_link_valid(ctx: Context, query: Any) -> int:
 async def unsubscribe_magazine(ctx: Context, query: Any) -> None:
     """One click from the magazine mail, no login: the signed link says who."""
     person_id = magazine_link_valid(ctx, query)
+    await ctx.act_for(person_id)
     async with ctx.uow() as uow:
         await aq.unsubscribe_magazine(uow.session, person_id)
         await uow.audit("MAGAZINE_UNSUBSCRIBED", subject=person_id)
@@ -104,6 +106,7 @@ async def refresher_page(ctx: Context, delivery_id: int, query: Any) -> Refreshe
     person_id = refresher_link_person(ctx.settings.secret_key, delivery_id, query)
     if person_id is None:
         return None
+    await ctx.act_for(person_id)
     found = await ctx.db.read(aq.refresher_delivery, delivery_id)
     if found is None or found[0].person_id != person_id:
         return None

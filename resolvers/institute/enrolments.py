@@ -63,7 +63,10 @@ async def enrol(
     assert me is not None
     acting = viewer.acting_for_unit_id
     now = utcnow()
-    async with ctx.uow() as uow:
+    # A public event is open to everyone logged in: enrolling enters its institute's tenant
+    # (row-level security) even the first time. The permission check loaded the event already.
+    shown = await ctx.loaders.institute.event_by_id.load(event_id)
+    async with ctx.uow(reach=shown.institute_id if shown else None) as uow:
         # The lock comes first: everything below sees the event's current seats.
         event = await q.lock_event(uow.session, event_id)
         if event is None:

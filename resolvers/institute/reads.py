@@ -156,6 +156,7 @@ async def invoice_pdf_download(ctx: Context, invoice_id: Any, query: Any, lang: 
         raise DomainError(ErrorCode.TOKEN_INVALID, "This link is not valid.")
     if expired(expires, utcnow()):
         raise DomainError(ErrorCode.TOKEN_EXPIRED, "This link has expired.")
+    await ctx.act_as_system_for_link()  # row-level security: the link names this invoice
     invoice = await ctx.loaders.institute.invoice_by_id.load(pk)
     if invoice is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such object, or you may not see it.")
