@@ -40,8 +40,8 @@ from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
-from resolvers.core.accounts import DEVICE_COOKIE
-from resolvers.core.i18n import language
+from resolvers.core.accounts import DEVICE_COOKIE, RATE_LIMITED_SECONDS
+from resolvers.core.i18n import language, translate
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")
@@ -232,7 +232,7 @@ class PortaalGraphQL(GraphQL):
             # hardening (issue 17): throttling visible to HTTP; the payload keeps its error.
             body.setdefault("errors", []).append(
                 {
-                    "message": f"Too many attempts. Try again in {limited} seconds.",
+                    "message": translate(RATE_LIMITED_SECONDS, seconds=limited),
                     "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": limited},
                 }
             )
