@@ -24,7 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from persistence.db import Database
-from portaal import graphiql, observability  # operations (issue 14)
+from portaal import graphiql, observability, outage  # operations (issue 14)
 from portaal.auth import SESSION_COOKIE, authenticate, credentials, record_token_use
 from portaal.cors import cors_middleware  # operations (issue 14)
 from portaal.errors import format_error
@@ -96,7 +96,12 @@ class PortaalGraphQL(GraphQL):
         if scope["type"] != "http":
             return
         request = Request(scope=scope, receive=receive)
-        ctx = await self._make_context(request)
+        try:
+            ctx = await self._make_context(request)
+        except Exception as e:
+            if not outage.is_outage(e):
+                raise
+            ctx = outage.unavailable_response()  # the caller could not even be looked up
         try:
             if isinstance(ctx, Response):
                 response = ctx
@@ -129,8 +134,12 @@ class PortaalGraphQL(GraphQL):
                 )
         ctx.extra["accept_graphql_response"] = GRAPHQL_RESPONSE in request.headers.get("accept", "")
         request.state.portaal_context = ctx  # hardening (issue 17): read by process_result
-        if secret and not await authenticate(ctx, secret):
-            ctx.extra["credentials_rejected"] = source
+        try:
+            if secret and not await authenticate(ctx, secret):
+                ctx.extra["credentials_rejected"] = source
+        except BaseException:
+            await ctx.db.close()  # else its connection stays checked out: the pool runs dry
+            raise
         return ctx
 
     async def _websocket(self, websocket: WebSocket) -> None:
@@ -238,6 +247,8 @@ class PortaalGraphQL(GraphQL):
             )
         if not executed and result.errors:
             request.state.request_error = True
+        if any(outage.is_outage(e.original_error) for e in result.errors or []):
+            request.state.outage = True  # issue 17: a 503, the client may retry
         # --- end operations ---
         observability.note_outcome(result.data is not None, bool(result.errors))  # issue 14
         return body
@@ -260,6 +271,9 @@ class PortaalGraphQL(GraphQL):
             if request.method == "GET" and response.status_code == 200:
                 response.headers["cache-control"] = cache
                 response.headers["vary"] = "Authorization, Cookie, Accept-Language"
+        if getattr(request.state, "outage", False):  # issue 17: the database is unreachable
+            response.status_code = 503
+            response.headers["retry-after"] = str(outage.RETRY_AFTER_SECONDS)
         limited = _retry_after(request)
         if limited is not None:  # hardening (issue 17): 429 with Retry-After
             response.status_code = 429
