@@ -41,7 +41,7 @@ from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
 from resolvers.core.accounts import DEVICE_COOKIE, RATE_LIMITED_SECONDS
-from resolvers.core.i18n import language, translate
+from resolvers.core.i18n import language, negotiate, translate
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")
@@ -101,7 +101,9 @@ class PortaalGraphQL(GraphQL):
         except Exception as e:
             if not outage.is_outage(e):
                 raise
-            ctx = outage.unavailable_response()  # the caller could not even be looked up
+            # The caller could not even be looked up: the browser's language, not theirs.
+            with language(negotiate(request.headers.get("accept-language"))):
+                ctx = outage.unavailable_response()
         try:
             if isinstance(ctx, Response):
                 response = ctx
