@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format schema schema-release bench bench-data bench-smoke clean messages graphiql-assets security
+.PHONY: run test lint format schema schema-release bench bench-data bench-smoke bench-mixed clean messages graphiql-assets security
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -64,6 +64,11 @@ bench-data: $(STAMP)
 bench-smoke: $(STAMP)
 	$(BIN)/python bench/run.py --smoke
 	$(BIN)/python -m bench.meldcode --smoke
+	$(BIN)/python -m bench.mixed_load --smoke
+
+## make bench-mixed: 60 s of mixed portal traffic on `bench_faults` (scale 0.1), 2 uvicorn workers
+bench-mixed: $(STAMP)
+	$(BIN)/python -m bench.mixed_load
 
 ## make security: the fast hardening checks (issue 17) on SQLite, printing their figures
 SECURITY_TESTS := tests/test_throttling.py tests/test_string_lengths.py tests/test_body_limit.py \

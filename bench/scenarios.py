@@ -92,8 +92,9 @@ def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
 class Server:
     """bench/server.py under uvicorn in its own process, on a free loopback port."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, workers: int = 1) -> None:
         self.database_url = database_url
+        self.workers = workers  # uvicorn worker processes (the mixed load runs 2)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -120,6 +121,7 @@ class Server:
                 "--log-level",
                 "warning",
                 "--no-access-log",
+                *(["--workers", str(self.workers)] if self.workers > 1 else []),
             ],
             cwd=ROOT,
             env=env,

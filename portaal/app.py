@@ -25,7 +25,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from persistence.db import Database
-from portaal import graphiql, observability  # operations (issue 14)
+from portaal import graphiql, observability, outage  # operations (issue 14)
 from portaal.auth import SESSION_COOKIE, authenticate, credentials, record_token_use
 from portaal.cors import cors_middleware  # operations (issue 14)
 from portaal.errors import format_error
@@ -41,8 +41,8 @@ from portaal.routes import school as school_routes
 from portaal.routes.context import make_context
 from portaal.settings import Settings
 from resolvers.context import Context
-from resolvers.core.accounts import DEVICE_COOKIE
-from resolvers.core.i18n import language
+from resolvers.core.accounts import DEVICE_COOKIE, RATE_LIMITED_SECONDS
+from resolvers.core.i18n import language, negotiate, translate
 from schema.build import build_schema
 
 log = logging.getLogger("portaal")
@@ -97,7 +97,14 @@ class PortaalGraphQL(GraphQL):
         if scope["type"] != "http":
             return
         request = Request(scope=scope, receive=receive)
-        ctx = await self._make_context(request)
+        try:
+            ctx = await self._make_context(request)
+        except Exception as e:
+            if not outage.is_outage(e):
+                raise
+            # The caller could not even be looked up: the browser's language, not theirs.
+            with language(negotiate(request.headers.get("accept-language"))):
+                ctx = outage.unavailable_response()
         try:
             if isinstance(ctx, Response):
                 response = ctx
@@ -132,8 +139,12 @@ class PortaalGraphQL(GraphQL):
                 )
         ctx.extra["accept_graphql_response"] = GRAPHQL_RESPONSE in request.headers.get("accept", "")
         request.state.portaal_context = ctx  # hardening (issue 17): read by process_result
-        if secret and not await authenticate(ctx, secret):
-            ctx.extra["credentials_rejected"] = source
+        try:
+            if secret and not await authenticate(ctx, secret):
+                ctx.extra["credentials_rejected"] = source
+        except BaseException:
+            await ctx.db.close()  # else its connection stays checked out: the pool runs dry
+            raise
         return ctx
 
     async def _websocket(self, websocket: WebSocket) -> None:
@@ -235,12 +246,14 @@ class PortaalGraphQL(GraphQL):
             # hardening (issue 17): throttling visible to HTTP; the payload keeps its error.
             body.setdefault("errors", []).append(
                 {
-                    "message": f"Too many attempts. Try again in {limited} seconds.",
+                    "message": translate(RATE_LIMITED_SECONDS, seconds=limited),
                     "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": limited},
                 }
             )
         if not executed and result.errors:
             request.state.request_error = True
+        if any(outage.is_outage(e.original_error) for e in result.errors or []):
+            request.state.outage = True  # issue 17: a 503, the client may retry
         # --- end operations ---
         observability.note_outcome(result.data is not None, bool(result.errors))  # issue 14
         return body
@@ -263,6 +276,9 @@ class PortaalGraphQL(GraphQL):
             if request.method == "GET" and response.status_code == 200:
                 response.headers["cache-control"] = cache
                 response.headers["vary"] = "Authorization, Cookie, Accept-Language"
+        if getattr(request.state, "outage", False):  # issue 17: the database is unreachable
+            response.status_code = 503
+            response.headers["retry-after"] = str(outage.RETRY_AFTER_SECONDS)
         limited = _retry_after(request)
         if limited is not None:  # hardening (issue 17): 429 with Retry-After
             response.status_code = 429

@@ -9,6 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from domain.core.errors import DomainError, DomainErrors, ErrorCode
+from portaal.outage import is_outage, unavailable_error
 from resolvers.core.i18n import N_, message_of, translate
 
 log = logging.getLogger("portaal.errors")
@@ -34,6 +35,10 @@ def format_error(error: GraphQLError, *, hide_suggestions: bool) -> dict[str, An
         message = message_of(original)  # the request's language
     elif code in TOP_LEVEL_CODES:
         pass
+    elif is_outage(original):
+        # Not a bug: the database is unreachable for a moment (the answer becomes a 503).
+        log.warning("database unavailable at %s: %s", error.path, original.__class__.__name__)
+        return {**unavailable_error(), **({"path": error.path} if error.path else {})}
     elif original is None:
         # Syntax, validation, limits and variable coercion: the client's request is wrong.
         code = "BAD_USER_INPUT"

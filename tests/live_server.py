@@ -62,6 +62,7 @@ def live_workers(database_url: str, workers: int = 2, **env: str) -> Iterator[tu
     import signal
     import subprocess
     import sys
+    import tempfile
 
     import httpx
 
@@ -78,18 +79,21 @@ def live_workers(database_url: str, workers: int = 2, **env: str) -> Iterator[tu
     }
     portaal = Path(sys.executable).with_name("portaal")
     command = [str(portaal), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    # Its log goes to a file: a pipe nobody reads fills up and then blocks every worker.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [*command, "--workers", str(workers)],
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         start_new_session=True,  # its own process group: stopped with its workers below
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+                log.seek(0)
+                raise RuntimeError(log.read().decode())
             try:
                 if httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}).is_success:
                     break
@@ -106,6 +110,7 @@ def live_workers(database_url: str, workers: int = 2, **env: str) -> Iterator[tu
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
 
 
 def worker_processes(pid: int) -> list[int]:

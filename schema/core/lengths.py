@@ -30,11 +30,14 @@ from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-# meaning → (maximum characters, the argument and input-field names that have it)
+from resolvers.core.i18n import N_, translate
+
+# meaning → (maximum characters, the argument and input-field names that have it). A meaning
+# is a message id: the error names it in the reader's language, `extensions.meaning` in English.
 MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
-    "email": (254, frozenset({"email", "emails"})),  # RFC 5321's path limit
-    "id": (200, frozenset({"id", "ids", "after", "before"})),  # global IDs and cursors
-    "name": (
+    N_("email"): (254, frozenset({"email", "emails"})),  # RFC 5321's path limit
+    N_("id"): (200, frozenset({"id", "ids", "after", "before"})),  # global IDs and cursors
+    N_("name"): (
         300,
         frozenset(
             {
@@ -54,7 +57,7 @@ MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
             }
         ),
     ),
-    "code": (
+    N_("code"): (
         50,
         frozenset(
             {
@@ -72,7 +75,7 @@ MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
             }
         ),
     ),
-    "secret": (
+    N_("secret"): (
         1_000,
         frozenset(
             {
@@ -86,7 +89,7 @@ MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
             }
         ),
     ),
-    "free text": (
+    N_("free text"): (
         50_000,
         frozenset(
             {
@@ -102,13 +105,13 @@ MEANINGS: dict[str, tuple[int, frozenset[str]]] = {
         ),
     ),
 }
-DEFAULT = ("short text", 1_000)
+DEFAULT = (N_("short text"), 1_000)
 # Arguments named ...Id / ...Ids are IDs.
 _BY_NAME = {
     name: (meaning, limit) for meaning, (limit, names) in MEANINGS.items() for name in names
 }
 # Pasted lists of addresses (addUsers' `text`) are longer than free text: 5,000 lines.
-_OVERRIDES = {"text": ("pasted addresses or free text", 5_000 * 256)}
+_OVERRIDES = {"text": (N_("pasted addresses or free text"), 5_000 * 256)}
 
 
 def limit_of(name: str) -> tuple[str, int]:
@@ -120,6 +123,9 @@ def limit_of(name: str) -> tuple[str, int]:
     if name.endswith(("Id", "Ids")):
         return "id", MEANINGS["id"][0]
     return DEFAULT
+
+
+TOO_LONG = N_("{field} is too long: at most {limit} characters ({meaning}).")
 
 
 class _TooLong(Exception):
@@ -204,7 +210,9 @@ class StringLengthLimiter(SchemaExtension):
                     data=None,
                     errors=[
                         GraphQLError(
-                            f"{e.path} is too long: at most {e.limit} characters ({e.meaning}).",
+                            translate(
+                                TOO_LONG, field=e.path, limit=e.limit, meaning=translate(e.meaning)
+                            ),
                             extensions={
                                 "code": "BAD_USER_INPUT",
                                 "field": e.path,
