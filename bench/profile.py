@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import statistics
 import time
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -32,6 +33,7 @@ async def run(args: argparse.Namespace) -> None:
     settings = Settings.from_env(
         database_url=common.sqlalchemy_url(url), run_worker_in_process=False
     )
+    settings = replace(settings, compiled_execution=not args.generic)
     app = create_app(settings)
     database = app.state.database
     statements: list[str] = []
@@ -79,6 +81,11 @@ async def run(args: argparse.Namespace) -> None:
             timings.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
         scalars = count_scalars(orjson.loads(content)["data"])
+        from schema.core.execution import CompiledExecutor
+
+        print(
+            f"compiled plans run {CompiledExecutor.compiled}, fell back {CompiledExecutor.fallbacks}"
+        )
         print(
             f"{args.read}: median {statistics.median(timings):.1f} ms over {args.rounds} "
             f"(CPU median {statistics.median(cpu):.1f}, min {min(cpu):.1f} ms), "
@@ -111,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sql", action="store_true")
     parser.add_argument("--sql-width", type=int, default=220)
     parser.add_argument("--profile", type=int, default=0, help="profile this many requests")
+    parser.add_argument(
+        "--generic", action="store_true", help="graphql-core's generic executor only"
+    )
     asyncio.run(run(parser.parse_args(argv)))
 
 
