@@ -19,13 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from math import isfinite
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
-    GraphQLFloat,
     GraphQLID,
     GraphQLInt,
     GraphQLList,
@@ -99,7 +97,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             cached = self._lists.get(key)
             if cached is None:
                 item = self._completer(return_type.of_type, field_details_list, path.add_key(0))
-                plan = None if item is None else _list_of(item, nullable=False)
+                plan = None if item is None else _list_of(item, nullable=False).function
                 self._lists[key] = cached = (field_details_list, plan)
             plan = cached[1]
             if plan is not None:
@@ -116,8 +114,8 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # --- planning: once per field position and execution ---
 
-    def _completer(self, type_: Any, field_details_list: Any, path: Path) -> Complete | None:
-        """A function completing a resolved value of `type_`, or None if not compilable."""
+    def _completer(self, type_: Any, field_details_list: Any, path: Path) -> Completion | None:
+        """How to complete a resolved value of `type_`, or None if not compilable."""
         nullable = True
         if isinstance(type_, GraphQLNonNull):
             nullable, type_ = False, type_.of_type
@@ -163,8 +161,8 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         response_name: str,
         field_details_list: Any,
         path: Path,
-    ) -> tuple[str, Any, Complete | None] | None:
-        """(response name, resolve, complete) of one field position; None if not compilable."""
+    ) -> tuple[str, Any, Completion | None] | None:
+        """(response name, resolve, completion) of one field position; None if not compilable."""
         node = field_details_list[0].node
         name = node.name.value
         if name == "__typename":
@@ -185,44 +183,63 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         return (response_name, bind(info), complete)
 
 
+class Completion(NamedTuple):
+    """How one position completes a resolved value: a function, and the same as inline code."""
+
+    function: Complete
+    # Code completing the variable `{v}` in place, with the function available as `{c}`.
+    code: str
+
+
 def _object_code(
-    parent_type: GraphQLObjectType, fields: list[tuple[str, Any, Complete | None]], info: Any
+    parent_type: GraphQLObjectType, fields: list[tuple[str, Any, Completion | None]], info: Any
 ) -> Complete:
     """The plan of one object position: a function building the object's dict in one go."""
-    namespace: dict[str, Any] = {"Bail": Bail, "is_type_of": parent_type.is_type_of, "info": info}
+    namespace: dict[str, Any] = {
+        "Bail": Bail,
+        "discard": discard,
+        "is_plain": is_plain,
+        "is_type_of": parent_type.is_type_of,
+        "info": info,
+    }
+    lines = [
+        "def plan(source):",
+        "    if source is None:",
+        "        raise Bail",
+        "    if not is_plain(source.__class__):",
+        "        discard(source)",
+        "        raise Bail",
+    ]
+    if parent_type.is_type_of:
+        lines += ["    if not is_type_of(source, info):", "        raise Bail"]
     items = []
-    for i, (response_name, resolve, complete) in enumerate(fields):
-        if complete is None:  # __typename
+    for i, (response_name, resolve, completion) in enumerate(fields):
+        if completion is None:  # __typename
             namespace[f"t{i}"] = resolve
             items.append(f"{response_name!r}: t{i}")
-        else:
-            namespace[f"r{i}"], namespace[f"c{i}"] = resolve, complete
-            items.append(f"{response_name!r}: c{i}(r{i}(source))")
-    check = "    if not is_type_of(source, info):\n        raise Bail\n"
-    code = (
-        "def plan(source):\n"
-        + (check if parent_type.is_type_of else "")
-        + f"    return {{{', '.join(items)}}}\n"
-    )
-    exec(code, namespace)  # noqa: S102 - generated from the schema's own names
+            continue
+        namespace[f"r{i}"], namespace[f"c{i}"] = resolve, completion.function
+        lines.append(f"    v{i} = r{i}(source)")
+        code = completion.code.format(v=f"v{i}", c=f"c{i}")
+        lines += [f"    {line}" for line in code.splitlines()]
+        items.append(f"{response_name!r}: v{i}")
+    lines.append(f"    return {{{', '.join(items)}}}")
+    exec("\n".join(lines), namespace)  # noqa: S102 - generated from the schema's own names
     return namespace["plan"]  # type: ignore[no-any-return]
 
 
-def _object(plan: Complete, *, nullable: bool) -> Complete:
-    def complete(value: Any) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise Bail
-        if not is_plain(value.__class__):
-            discard(value)
-            raise Bail
-        return plan(value)
-
-    return complete
+def _object(plan: Complete, *, nullable: bool) -> Completion:
+    # The plan itself refuses None, awaitables and exceptions.
+    if not nullable:
+        return Completion(plan, _CALL)
+    return Completion(
+        lambda v: None if v is None else plan(v), "if {v} is not None:\n    {v} = {c}({v})"
+    )
 
 
-def _list_of(item: Complete, *, nullable: bool) -> Complete:
+def _list_of(item: Completion, *, nullable: bool) -> Completion:
+    each = item.function
+
     def complete(value: Any) -> Any:
         if value is None:
             if nullable:
@@ -232,22 +249,19 @@ def _list_of(item: Complete, *, nullable: bool) -> Complete:
             # Another iterable, an awaitable or an exception: graphql-core's business.
             discard(value)
             raise Bail
-        return [item(v) for v in value]
+        return [each(v) for v in value]
 
-    return complete
+    return Completion(complete, _CALL)
 
 
-def _leaf(type_: GraphQLScalarType | GraphQLEnumType, *, nullable: bool) -> Complete:
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType, *, nullable: bool) -> Completion:
     coerce = type_.coerce_output_value
-    exact = _exact(type_)
 
     def complete(value: Any) -> Any:
         if value is None:
             if nullable:
                 return None
             raise Bail
-        if exact(value):
-            return value
         cls = value.__class__
         if not is_plain(cls):
             discard(value)
@@ -258,21 +272,22 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType, *, nullable: bool) -> Comp
         return coerced
 
     if isinstance(type_, GraphQLEnumType):
-        return _memoised_enum(complete)
-    return complete
+        return Completion(_memoised_enum(complete), _CALL)
+    exact = _EXACT.get(type_)
+    if exact is None:
+        return Completion(complete, _CALL)
+    # Values graphql-core's coercion returns unchanged skip the call.
+    test = f"{{v}} is not None and not ({exact})" if nullable else f"not ({exact})"
+    return Completion(complete, f"if {test}:\n    {{v}} = {{c}}({{v}})")
 
 
-def _exact(type_: Any) -> Callable[[Any], bool]:
-    """A test for values graphql-core's coercion of `type_` returns unchanged."""
-    if type_ is GraphQLString or type_ is GraphQLID:
-        return lambda v: v.__class__ is str
-    if type_ is GraphQLBoolean:
-        return lambda v: v.__class__ is bool
-    if type_ is GraphQLInt:
-        return lambda v: v.__class__ is int and _MIN_INT <= v <= _MAX_INT
-    if type_ is GraphQLFloat:
-        return lambda v: v.__class__ is float and isfinite(v)
-    return lambda _v: False
+_CALL = "{v} = {c}({v})"
+_EXACT = {
+    GraphQLString: "{v}.__class__ is str",
+    GraphQLID: "{v}.__class__ is str",
+    GraphQLBoolean: "{v}.__class__ is bool",
+    GraphQLInt: f"{{v}}.__class__ is int and {_MIN_INT} <= {{v}} <= {_MAX_INT}",
+}
 
 
 def _memoised_enum(complete: Complete) -> Complete:
