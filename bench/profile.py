@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import time
 from dataclasses import replace
@@ -73,6 +74,9 @@ async def run(args: argparse.Namespace) -> None:
 
         for _ in range(args.warmup):
             await once()
+        if args.gc_freeze:
+            gc.collect()
+            gc.freeze()  # what a server would do after start-up: the heap so far is never garbage
         timings, cpu = [], []
         for _ in range(args.rounds):
             statements.clear()
@@ -120,6 +124,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=int, default=0, help="profile this many requests")
     parser.add_argument(
         "--generic", action="store_true", help="graphql-core's generic executor only"
+    )
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up requests"
     )
     asyncio.run(run(parser.parse_args(argv)))
 

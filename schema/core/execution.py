@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from types import CodeType
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -224,8 +225,22 @@ def _object_code(
         lines += [f"    {line}" for line in code.splitlines()]
         items.append(f"{response_name!r}: v{i}")
     lines.append(f"    return {{{', '.join(items)}}}")
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from the schema's own names
+    exec(_code("\n".join(lines)), namespace)  # noqa: S102 - generated from the schema's names
     return namespace["plan"]  # type: ignore[no-any-return]
+
+
+_CODE: dict[str, CodeType] = {}
+_CODE_ENTRIES = 4096
+
+
+def _code(source: str) -> CodeType:
+    """Compiling is the costly part of planning and the source repeats: keep its code."""
+    code = _CODE.get(source)
+    if code is None:
+        if len(_CODE) >= _CODE_ENTRIES:  # documents are few; this only bounds the worst case
+            _CODE.clear()
+        code = _CODE[source] = compile(source, "<compiled plan>", "exec")
+    return code
 
 
 def _object(plan: Complete, *, nullable: bool) -> Completion:
