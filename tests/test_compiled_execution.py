@@ -341,6 +341,35 @@ async def test_an_unprefetched_field_is_awaited_by_graphql_core(
     assert CompiledExecutor.fallbacks > fallbacks
 
 
+async def test_a_list_of_awaitables_is_awaited_by_graphql_core(
+    database_with_demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # graphql-core awaits the items of a list; a plan must not close them for it.
+    original = LearnerNode.labels
+
+    async def ready(value: Any) -> Any:
+        return value
+
+    _patch_method(
+        monkeypatch,
+        LearnerNode,
+        "labels",
+        lambda self, info: [ready(n) for n in original(self, info)],
+    )
+    async with _pair(database_with_demo) as pair:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            body = await _same(
+                pair,
+                "{ learners(first: 10) { nodes { id labels { id name } } } }",
+                {},
+                "noord@zorgacademie.example",
+            )
+            gc.collect()
+    assert "errors" not in body
+    assert any(n["labels"] for n in body["data"]["learners"]["nodes"])
+
+
 async def test_an_exception_in_a_leaf_is_graphql_cores(
     database_with_demo: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -70,7 +70,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        if self._enabled and position_context is None:
+        if self._enabled and position_context is None and is_plain(result.__class__):
             plan = self._object_plan(return_type, field_details_list, path)
             if plan is not None:
                 try:
@@ -93,7 +93,14 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        if self._enabled and position_context is None and result.__class__ in (list, tuple):
+        # The list is graphql-core's (its resolver ran already): a plan may not close an
+        # awaitable in it that the generic path will await, so those go there untouched.
+        if (
+            self._enabled
+            and position_context is None
+            and result.__class__ in (list, tuple)
+            and _settled(result)
+        ):
             key = (id(return_type), id(field_details_list))
             cached = self._lists.get(key)
             if cached is None:
@@ -182,6 +189,18 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             field_def, to_nodes(field_details_list), parent_type, field_path
         )
         return (response_name, bind(info), complete)
+
+
+def _settled(items: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether no item (of nested lists too) is an awaitable, async iterable or exception."""
+    for item in items:
+        cls = item.__class__
+        if cls is list or cls is tuple:
+            if not _settled(item):
+                return False
+        elif not is_plain(cls):
+            return False
+    return True
 
 
 class Completion(NamedTuple):
