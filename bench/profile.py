@@ -96,6 +96,20 @@ async def run(args: argparse.Namespace) -> None:
             f"{len(statements)} statements, {scalars} scalar fields, "
             f"{1000 * statistics.median(cpu) / scalars:.1f} µs CPU per field"
         )
+        if args.read == "learners":
+            # The engine floor over this very answer: graphql-core alone, CPU per field.
+            from bench.engine import EngineFloor
+
+            engine, data = EngineFloor(), orjson.loads(content)["data"]
+            engine_cpu = []
+            for _ in range(args.rounds):
+                start_cpu = time.process_time()
+                engine.run(data, args.first)
+                engine_cpu.append((time.process_time() - start_cpu) * 1000)
+            print(
+                f"engine floor: CPU median {statistics.median(engine_cpu):.1f} ms, "
+                f"{1000 * statistics.median(engine_cpu) / scalars:.1f} µs per field"
+            )
         if args.sql:
             for s in statements:
                 print("  ", " ".join(s.split())[: args.sql_width])
@@ -106,7 +120,15 @@ async def run(args: argparse.Namespace) -> None:
             with profiler:
                 for _ in range(args.profile):
                     await once()
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            print(
+                profiler.output_text(
+                    unicode=True,
+                    color=False,
+                    show_all=False,
+                    flat=args.flat,
+                    time="percent_of_total",
+                )
+            )
     await database.dispose()
 
 
@@ -125,6 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--generic", action="store_true", help="graphql-core's generic executor only"
     )
+    parser.add_argument("--flat", action="store_true", help="profile: functions by own time")
     parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up requests"
     )

@@ -226,13 +226,21 @@ class Decisions:
         # Objects of one page share their units but not their scopes (each its own person):
         # the role part of a decision is kept per (roles, unit path).
         self._held: dict[tuple[frozenset[Role], str], bool] = {}
+        self._seen: dict[tuple[int, int], tuple[Requirement, Scope | None, bool]] = {}
 
     def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
+        # The same scope object is asked about again and again (an enrolment, then each of
+        # its attempts): by identity first, which spares hashing the dataclasses. The entry
+        # keeps both alive, so their ids cannot be reused within the request.
+        seen = self._seen.get((id(requirement), id(scope)))
+        if seen is not None and seen[0] is requirement and seen[1] is scope:
+            return seen[2]
         key = (requirement, scope)
         found = self._memo.get(key)
         if found is None:
             self.evaluated += 1
             found = self._memo[key] = allows(self.viewer, requirement, scope, self._holds_on)
+        self._seen[(id(requirement), id(scope))] = (requirement, scope, found)
         return found
 
     def _holds_on(self, roles: frozenset[Role], unit_path: str) -> bool:
