@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import time
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -32,6 +34,7 @@ async def run(args: argparse.Namespace) -> None:
     settings = Settings.from_env(
         database_url=common.sqlalchemy_url(url), run_worker_in_process=False
     )
+    settings = replace(settings, compiled_execution=not args.generic)
     app = create_app(settings)
     database = app.state.database
     statements: list[str] = []
@@ -71,6 +74,9 @@ async def run(args: argparse.Namespace) -> None:
 
         for _ in range(args.warmup):
             await once()
+        if args.gc_freeze:
+            gc.collect()
+            gc.freeze()  # what a server would do after start-up: the heap so far is never garbage
         timings, cpu = [], []
         for _ in range(args.rounds):
             statements.clear()
@@ -79,12 +85,31 @@ async def run(args: argparse.Namespace) -> None:
             timings.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
         scalars = count_scalars(orjson.loads(content)["data"])
+        from schema.core.execution import CompiledExecutor
+
+        print(
+            f"compiled plans run {CompiledExecutor.compiled}, fell back {CompiledExecutor.fallbacks}"
+        )
         print(
             f"{args.read}: median {statistics.median(timings):.1f} ms over {args.rounds} "
             f"(CPU median {statistics.median(cpu):.1f}, min {min(cpu):.1f} ms), "
             f"{len(statements)} statements, {scalars} scalar fields, "
             f"{1000 * statistics.median(cpu) / scalars:.1f} µs CPU per field"
         )
+        if args.read == "learners":
+            # The engine floor over this very answer: graphql-core alone, CPU per field.
+            from bench.engine import EngineFloor
+
+            engine, data = EngineFloor(), orjson.loads(content)["data"]
+            engine_cpu = []
+            for _ in range(args.rounds):
+                start_cpu = time.process_time()
+                engine.run(data, args.first)
+                engine_cpu.append((time.process_time() - start_cpu) * 1000)
+            print(
+                f"engine floor: CPU median {statistics.median(engine_cpu):.1f} ms, "
+                f"{1000 * statistics.median(engine_cpu) / scalars:.1f} µs per field"
+            )
         if args.sql:
             for s in statements:
                 print("  ", " ".join(s.split())[: args.sql_width])
@@ -95,7 +120,15 @@ async def run(args: argparse.Namespace) -> None:
             with profiler:
                 for _ in range(args.profile):
                     await once()
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            print(
+                profiler.output_text(
+                    unicode=True,
+                    color=False,
+                    show_all=False,
+                    flat=args.flat,
+                    time="percent_of_total",
+                )
+            )
     await database.dispose()
 
 
@@ -111,6 +144,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sql", action="store_true")
     parser.add_argument("--sql-width", type=int, default=220)
     parser.add_argument("--profile", type=int, default=0, help="profile this many requests")
+    parser.add_argument(
+        "--generic", action="store_true", help="graphql-core's generic executor only"
+    )
+    parser.add_argument("--flat", action="store_true", help="profile: functions by own time")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up requests"
+    )
     asyncio.run(run(parser.parse_args(argv)))
 
 

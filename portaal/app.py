@@ -60,6 +60,7 @@ class PortaalGraphQL(GraphQL):
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             introspection=settings.introspection,
+            compiled=settings.compiled_execution,
         )
         super().__init__(
             schema,

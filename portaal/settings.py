@@ -50,6 +50,8 @@ class Settings:
     frontend_url: str = ""
     graphiql: bool = True
     introspection: bool = True
+    # Compiled plans for plain selections (schema.core.execution); off: graphql-core alone.
+    compiled_execution: bool = True
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     cookie_secure: bool = False
     session_hours: int = 12
@@ -123,6 +125,7 @@ class Settings:
             "frontend_url": os.environ.get("PORTAAL_FRONTEND_URL", ""),
             "graphiql": _bool("PORTAAL_GRAPHIQL", not production),
             "introspection": _bool("PORTAAL_INTROSPECTION", not production),
+            "compiled_execution": _bool("PORTAAL_COMPILED_EXECUTION", True),
             "cookie_secure": _bool("PORTAAL_COOKIE_SECURE", production),
             "session_hours": int(os.environ.get("PORTAAL_SESSION_HOURS", cls.session_hours)),
             "remember_days": int(os.environ.get("PORTAAL_REMEMBER_DAYS", cls.remember_days)),

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.areas import NODE_TYPES
 from schema.core.cost import cost_limiter
 from schema.core.direct import direct_resolvers
+from schema.core.execution import CompiledExecutor
 from schema.core.lengths import StringLengthLimiter
 from schema.core.permissions import check_produced_objects, guard_types
 from schema.mutation import Mutation
@@ -68,6 +69,7 @@ def build_schema(
     max_tokens: int = 4000,
     max_cost: int = 50_000,
     introspection: bool = True,
+    compiled: bool = True,
 ) -> strawberry.Schema:
     # Extensions are passed as factories: a shared instance would leak state between requests.
     # The limits' rule classes are made once: the validation cache is keyed by the rules too,
@@ -95,6 +97,8 @@ def build_schema(
         types=TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
+        # Selections of plain synchronous reads run as compiled plans (schema.core.execution).
+        execution_context_class=CompiledExecutor if compiled else None,
     )
     # Fields that need none of strawberry's per-call glue call their method directly.
     direct_resolvers(schema)

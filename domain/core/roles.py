@@ -7,7 +7,7 @@ are facts an area's relation provider loads for the Viewer (see `RelationFact`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -223,17 +223,40 @@ class Decisions:
         self.viewer = viewer
         self.evaluated = 0
         self._memo: dict[tuple[Requirement, Scope | None], bool] = {}
+        # Objects of one page share their units but not their scopes (each its own person):
+        # the role part of a decision is kept per (roles, unit path).
+        self._held: dict[tuple[frozenset[Role], str], bool] = {}
+        self._seen: dict[tuple[int, int], tuple[Requirement, Scope | None, bool]] = {}
 
     def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
+        # The same scope object is asked about again and again (an enrolment, then each of
+        # its attempts): by identity first, which spares hashing the dataclasses. The entry
+        # keeps both alive, so their ids cannot be reused within the request.
+        seen = self._seen.get((id(requirement), id(scope)))
+        if seen is not None and seen[0] is requirement and seen[1] is scope:
+            return seen[2]
         key = (requirement, scope)
         found = self._memo.get(key)
         if found is None:
             self.evaluated += 1
-            found = self._memo[key] = allows(self.viewer, requirement, scope)
+            found = self._memo[key] = allows(self.viewer, requirement, scope, self._holds_on)
+        self._seen[(id(requirement), id(scope))] = (requirement, scope, found)
         return found
 
+    def _holds_on(self, roles: frozenset[Role], unit_path: str) -> bool:
+        key = (roles, unit_path)
+        held = self._held.get(key)
+        if held is None:
+            held = self._held[key] = self.viewer.holds_on(roles, unit_path)
+        return held
 
-def allows(viewer: Viewer, requirement: Requirement, scope: Scope | None) -> bool:
+
+def allows(
+    viewer: Viewer,
+    requirement: Requirement,
+    scope: Scope | None,
+    holds_on: Callable[[frozenset[Role], str], bool] | None = None,
+) -> bool:
     """May the viewer read something with this requirement, living in this scope?
 
     Without a scope (a root field) a role held anywhere is enough: the resolver then
@@ -243,7 +266,8 @@ def allows(viewer: Viewer, requirement: Requirement, scope: Scope | None) -> boo
         return False
     if scope is None:
         return viewer.holds_anywhere(requirement.roles)
-    if any(viewer.holds_on(requirement.roles, path) for path in scope.unit_paths):
+    held = holds_on or viewer.holds_on
+    if any(held(requirement.roles, path) for path in scope.unit_paths):
         return True
     return any(viewer.has_relation(rel, scope) for rel in requirement.relations)
 

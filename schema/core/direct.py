@@ -8,11 +8,17 @@ with no arguments (`def title(self)`) whose permission was decided once for the 
 is replaced by a direct call of the method, with the same checks: the result is the same,
 only the glue goes. Fields with arguments, with other extensions (a bound `Guard(on=…)`,
 `LoginRequired`, a mutation's input) or with exception handlers keep strawberry's resolver.
+
+Each direct resolver of a synchronous method also carries `bind(info)`: the same read as a
+one-argument function for one field position, with `info` shared by every object there; the
+compiled executor (schema.core.execution) uses it, and it raises `Bail` where the resolver
+would raise or return something that is not plain data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from inspect import isawaitable
 from operator import attrgetter
 from typing import Any
@@ -21,8 +27,10 @@ from graphql import GraphQLObjectType
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.core.permissions import Guard, Produces
+from schema.core.plain import Bail, discard, is_plain
 
 Resolve = Callable[..., Any]
+Bind = Callable[[Any], Callable[[Any], Any]]
 
 
 def direct_resolvers(schema: Any) -> int:
@@ -52,19 +60,26 @@ def _direct(field: Any, info_class: Any, default: Any) -> Resolve | None:
     if extensions or field.arguments or (guard is not None and guard.on is not None):
         return None
     resolver = field.base_resolver
+    bind: Bind | None
     if resolver is None:
         if default is not getattr:
             return None
-        call: Resolve = _attribute(attrgetter(field.python_name))
+        get = attrgetter(field.python_name)
+        call: Resolve = _attribute(get)
+        bind = lambda _info: get  # noqa: E731
     else:
         if resolver.parent_parameter or resolver.root_parameter:
             return None
         call = _method(field, resolver, info_class)
+        bind = None if resolver.is_async else _bind_method(field, resolver, info_class)
     is_async = resolver is not None and resolver.is_async
     if produces is not None:
         call = _checked(call, produces, is_async=is_async)
+        bind = bind and _bind_checked(bind, produces)
     if guard is not None:
         call = _guarded(call, guard)
+        bind = bind and _bind_guarded(bind, guard)
+    call.bind = bind  # type: ignore[attr-defined]
     return call
 
 
@@ -118,3 +133,91 @@ def _checked(call: Resolve, produces: Produces, *, is_async: bool) -> Resolve:
         return produces.check(result, info)
 
     return resolve
+
+
+def _bind_method(field: Any, resolver: Any, info_class: Any) -> Bind:
+    fn = resolver.wrapped_func
+    has_self = resolver.self_parameter is not None
+    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def bind(info: Any) -> Callable[[Any], Any]:
+        if info_name is None:
+            return fn if has_self else lambda _source: fn()
+        # One strawberry Info per field position: nothing in it depends on the object.
+        kwargs = {info_name: info_class(_raw_info=info, _field=field)}
+        return partial(fn, **kwargs) if has_self else lambda _source: fn(**kwargs)
+
+    return bind
+
+
+def _bind_guarded(bind: Bind, guard: Guard) -> Bind:
+    requirement = guard.requirement
+
+    def bound(info: Any) -> Callable[[Any], Any]:
+        call, allows = bind(info), info.context.allows
+
+        def resolve(source: Any) -> Any:
+            if not allows(requirement, getattr(source, "scope", None)):
+                raise Bail  # the generic path raises the refusal, with its path
+            return call(source)
+
+        return resolve
+
+    return bound
+
+
+def _bind_checked(bind: Bind, produces: Produces) -> Bind:
+    """`bind` with Produces' check; plain objects are checked here, anything else by Produces."""
+
+    def bound(info: Any) -> Callable[[Any], Any]:
+        call, allows = bind(info), info.context.allows
+
+        def allowed(obj: Any) -> None:
+            cls = obj.__class__
+            read = _READ.get(cls, _UNKNOWN)
+            if read is _UNKNOWN:
+                read = _read_of(cls)
+            if read is _OTHER:
+                produces.check(obj, info)
+            elif read is not None and not allows(read, obj.scope):
+                raise Bail
+
+        def resolve(source: Any) -> Any:
+            result = call(source)
+            if result is None:
+                return None
+            cls = result.__class__
+            if cls is list:
+                for obj in result:
+                    if obj is not None:
+                        allowed(obj)
+            elif is_plain(cls):
+                allowed(result)
+            else:
+                discard(result)
+                raise Bail
+            return result
+
+        return resolve
+
+    return bound
+
+
+_UNKNOWN, _OTHER = object(), object()
+# Per class: its READ (None: no requirement), or _OTHER when Produces must look inside
+# (a list, a connection, anything not a strawberry object type).
+_READ: dict[type, Any] = {}
+
+
+def _read_of(cls: type) -> Any:
+    definition = getattr(cls, "__strawberry_definition__", None)
+    names = {f.python_name for f in definition.fields} if definition is not None else set()
+    other = (
+        definition is None
+        or not is_plain(cls)
+        or {"edges", "page_info"} & (names | set(dir(cls)))
+        or any("__getattr__" in vars(c) for c in cls.__mro__)
+    )
+    read = _OTHER if other else getattr(cls, "READ", None)
+    _READ[cls] = read
+    return read
