@@ -115,7 +115,10 @@ async def add_users(h: Harness, url: str, runs: int) -> list[AddUsersResult]:
             for run in range(runs):
                 for n in ADD_SIZES:
                     emails = [f"add{run}.{n}.{i:04}@{WRITE_DOMAIN}" for i in range(n)]
-                    body = {"query": ADD_USERS, "variables": {"c": common.gid("OrgUnit", cluster), "e": emails}}
+                    body = {
+                        "query": ADD_USERS,
+                        "variables": {"c": common.gid("OrgUnit", cluster), "e": emails},
+                    }
                     before = await h.stats()
                     start = time.perf_counter()
                     r = await h.client.post("/graphql", json=body, headers=headers)
@@ -211,7 +214,9 @@ def outbox_ids(url: str, prefix: str) -> tuple[set[int], dict[str, int]]:
     return {int(r[0]) for r in rows}, dict(Counter(str(r[1]) for r in rows))
 
 
-def start_workers(url: str, smtp_port: int, count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
+def start_workers(
+    url: str, smtp_port: int, count: int, logs: Path
+) -> list[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "DATABASE_URL": common.sqlalchemy_url(url),
@@ -221,16 +226,16 @@ def start_workers(url: str, smtp_port: int, count: int, logs: Path) -> list[subp
     }
     procs = []
     for n in range(count):
-        out = (logs / f"worker{n}.log").open("wb")
-        procs.append(
-            subprocess.Popen(  # noqa: S603 — our own worker, our own arguments
-                [sys.executable, "-m", "portaal.cli", "worker"],
-                cwd=ROOT,
-                env={**env, "PORTAAL_WORKER_HEARTBEAT": str(logs / f"worker{n}.heartbeat")},
-                stdout=out,
-                stderr=subprocess.STDOUT,
+        with (logs / f"worker{n}.log").open("wb") as out:  # the child keeps its own copy
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "portaal.cli", "worker"],
+                    cwd=ROOT,
+                    env={**env, "PORTAAL_WORKER_HEARTBEAT": str(logs / f"worker{n}.heartbeat")},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
             )
-        )
     return procs
 
 
@@ -246,7 +251,9 @@ def stop_workers(procs: list[subprocess.Popen[bytes]]) -> None:
             p.wait()
 
 
-async def magazine(h: Harness, url: str, workers: int = 2, stall_seconds: float = 60) -> MagazineResult:
+async def magazine(
+    h: Harness, url: str, workers: int = 2, stall_seconds: float = 60
+) -> MagazineResult:
     """The organisation admin sends the magazine; `workers` worker processes deliver it to a
     loopback SMTP server that counts Message-IDs (`<outbox-ID@…>`, one per outbox row)."""
     academy = unit_id(url, "Bench Academie")
@@ -259,7 +266,10 @@ async def magazine(h: Harness, url: str, workers: int = 2, stall_seconds: float 
         start = time.perf_counter()
         r = await h.client.post(
             "/graphql",
-            json={"query": SEND_MAGAZINE, "variables": {"a": common.gid("OrgUnit", academy), "k": key, "b": MAGAZINE_BODY}},
+            json={
+                "query": SEND_MAGAZINE,
+                "variables": {"a": common.gid("OrgUnit", academy), "k": key, "b": MAGAZINE_BODY},
+            },
             headers={"Authorization": f"Bearer {token}"},
         )
         queue_seconds = time.perf_counter() - start
@@ -319,3 +329,77 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# --- both, and their report ---------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    add_users: list[AddUsersResult]
+    magazine: MagazineResult
+
+
+async def run_all(server: Any, url: str, runs: int, log: Any = print) -> Results:
+    h = Harness(server, rounds=1, warmup=0)
+    try:
+        added = await add_users(h, url, runs)
+        for r in added:
+            log(
+                f"  addUsers {r.size}: {r.median:.2f} s (median of {len(r.seconds)}), "
+                f"{max(r.statements)} statements"
+            )
+        sent = await magazine(h, url)
+        log(
+            f"  magazine: {sent.queued:,} queued in {sent.queue_seconds:.1f} s "
+            f"({sent.statements} statements), delivered at {sent.rate:.0f}/s, "
+            f"{sent.distinct:,} distinct, {sent.repeats} repeats, {sent.missing} missing"
+        )
+    finally:
+        await h.close()
+    if sent.repeats or sent.missing or sent.unexpected or sent.queued != sent.recipients:
+        raise RuntimeError(f"the magazine was not delivered exactly once: {sent}")
+    return Results(added, sent)
+
+
+def report(results: Results) -> list[str]:
+    out = ["## 7. addUsers", ""]
+    w = out.append
+    w(
+        "The cluster admin of cluster S pastes fresh addresses into `addUsers` over GraphQL "
+        "(every one a new account: person, activation link, outbox mail, learner, role), "
+        f"runs per size: {len(results.add_users[0].seconds)}, sizes alternating. Statements: "
+        "Portaal's `Database.statement_count` for the request (authentication included)."
+    )
+    w("")
+    w("| addresses | median s | min s | max s | ms per address | statements |")
+    w("|---:|---:|---:|---:|---:|---:|")
+    for r in results.add_users:
+        w(
+            f"| {r.size:,} | {r.median:.2f} | {min(r.seconds):.2f} | {max(r.seconds):.2f} | "
+            f"{1e3 * r.median / r.size:.2f} | {max(r.statements)} |"
+        )
+    w("")
+    m = results.magazine
+    w("## 8. Magazine")
+    w("")
+    w(
+        f"The organisation admin's `sendMagazine` to every subscriber of the academy "
+        f"({m.recipients:,}), one transaction; then {m.workers} `portaal worker` processes "
+        "deliver the outbox to an aiosmtpd server on loopback that counts Message-IDs (one "
+        "per outbox row)."
+    )
+    w("")
+    w("| | |")
+    w("|---|---:|")
+    w(f"| recipients | {m.recipients:,} |")
+    w(f"| queued | {m.queued:,} |")
+    w(f"| time to queue (the mutation, over HTTP) | {m.queue_seconds:.1f} s |")
+    w(f"| statements to queue | {m.statements} |")
+    w(f"| delivery, workers started to last mail received | {m.deliver_seconds:.1f} s |")
+    w(f"| delivery rate ({m.workers} workers, first to last mail) | {m.rate:.0f} mails/s |")
+    w(f"| Message-IDs received / distinct | {m.received:,} / {m.distinct:,} |")
+    w(f"| repeats / missing / not from this sending | {m.repeats} / {m.missing} / {m.unexpected} |")
+    w(f"| outbox statuses after | {', '.join(f'{k} {v:,}' for k, v in m.statuses.items())} |")
+    w("")
+    return out
