@@ -65,9 +65,11 @@ def build_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
     return message
 
 
-def _client(settings: Settings) -> aiosmtplib.SMTP:
+async def deliver(mail: OutboxMail, settings: Settings) -> None:
+    """Send one mail; raises on any failure so the worker can retry it."""
     assert settings.smtp_host
-    return aiosmtplib.SMTP(
+    await aiosmtplib.send(
+        build_message(mail, settings),
         hostname=settings.smtp_host,
         port=settings.smtp_port,
         username=settings.smtp_username,
@@ -76,47 +78,3 @@ def _client(settings: Settings) -> aiosmtplib.SMTP:
         start_tls=True if settings.smtp_tls == "starttls" else False,
         timeout=30,
     )
-
-
-async def deliver(mail: OutboxMail, settings: Settings) -> None:
-    """Send one mail; raises on any failure so the worker can retry it."""
-    async with _client(settings) as client:
-        await client.send_message(build_message(mail, settings))
-
-
-class SmtpSession:
-    """One SMTP connection for a worker's batch of mails (a connection per mail costs about
-    as much as building the mail); after any failure the next mail connects afresh, so one
-    mail's failure never becomes the next one's. `async with SmtpSession(settings) as smtp:
-    await smtp.send(mail)`."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.client: aiosmtplib.SMTP | None = None
-
-    async def send(self, mail: OutboxMail) -> None:
-        """Send one mail; raises on any failure so the worker can retry it."""
-        message = build_message(mail, self.settings)
-        try:
-            if self.client is None or not self.client.is_connected:
-                self.client = _client(self.settings)
-                await self.client.connect()
-            await self.client.send_message(message)
-        except Exception:
-            await self.close()
-            raise
-
-    async def close(self) -> None:
-        client, self.client = self.client, None
-        if client is None or not client.is_connected:
-            return
-        try:
-            await client.quit()
-        except aiosmtplib.SMTPException:
-            client.close()
-
-    async def __aenter__(self) -> SmtpSession:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()

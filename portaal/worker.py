@@ -15,10 +15,9 @@ from pathlib import Path
 from domain.background.retry import backoff, gives_up
 from persistence.background import jobs as jobs_q
 from persistence.background import outbox as outbox_q
-from persistence.background.models import OutboxMail
 from persistence.db import Database
 from persistence.types import utcnow
-from portaal.mailer import SmtpSession
+from portaal.mailer import deliver
 from portaal.settings import Settings
 from resolvers.background.jobs import HANDLERS, JobContext, ensure_recurring
 
@@ -60,17 +59,10 @@ class Worker:
         now = now or utcnow()
         async with self.database.transaction() as session:
             mails = await outbox_q.claim_mails(session, now, now + self.lease, batch)
-        smtp = SmtpSession(self.settings)  # one connection for the batch
-        try:
-            return await self._send(smtp, mails)
-        finally:
-            await smtp.close()
-
-    async def _send(self, smtp: SmtpSession, mails: list[OutboxMail]) -> int:
         sent = 0
         for mail in mails:
             try:
-                await smtp.send(mail)
+                await deliver(mail, self.settings)
             except Exception as e:
                 error = f"{e.__class__.__name__}: {e}"
                 retry_at = (
