@@ -43,7 +43,7 @@ MAGAZINE_BODY = "Nieuws uit de academie.\n\nTot de volgende keer."
 
 def cleanup(url: str) -> None:
     """What the write scenarios added goes: the persons (learners, roles and links cascade),
-    every mail they or the magazine caused, and their audit rows."""
+    every mail they or the magazine caused, their audit rows and the workers' jobs."""
     with psycopg.connect(common.psycopg_url(url)) as conn:
         conn.execute(
             "DELETE FROM outbox_mail WHERE to_address LIKE %s OR idempotency_key LIKE 'magazine:%%'",
@@ -51,6 +51,8 @@ def cleanup(url: str) -> None:
         )
         conn.execute("DELETE FROM person WHERE email LIKE %s", (f"%@{WRITE_DOMAIN}",))
         conn.execute("DELETE FROM audit_event WHERE kind IN ('USERS_ADDED', 'MAGAZINE_SENT')")
+        # The generator makes no jobs; these are the recurring ones a bench worker scheduled.
+        conn.execute("DELETE FROM job")
 
 
 # --- (7) addUsers ------------------------------------------------------------------------------
