@@ -14,6 +14,11 @@ the same uvicorn process; the bench fails when Portaal's `data` differs from the
 5. cost per scalar field, fitted over page sizes: Portaal, the floor, and the engine floor
    (plain graphql-core over prebuilt dicts);
 plus the Excel export against openpyxl and orjson against json.dumps.
+
+Write scenarios (bench/writes.py; the data set is left as generated):
+7. `addUsers` with 10 and with 1,000 fresh addresses: seconds and statements;
+8. the magazine to every subscriber: time to queue, then the delivery rate of two `portaal
+   worker` processes to an SMTP server on loopback, every mail exactly once.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m ben
 
 import psycopg  # noqa: E402
 
-from bench import common, data, export, scenarios  # noqa: E402
+from bench import common, data, export, scenarios, writes  # noqa: E402
 
 
 def has_bench_data(url: str) -> bool:
@@ -124,6 +129,7 @@ def report(
     exports: dict[str, export.Run] | None,
     encoding: tuple[float, float] | None,
     generated: dict[str, Any] | None,
+    written: writes.Results | None = None,
 ) -> str:
     out: list[str] = []
     w = out.append
@@ -290,6 +296,8 @@ def report(
     ):
         w(f"| {title} | {fields[name]['fixed_ms']:.1f} | {fields[name]['us_per_field']:.2f} |")
     w("")
+    if written:  # (7) and (8), bench/writes.py
+        out.extend(writes.report(written))
     if exports:
         ours, base = exports["ours"], exports["baseline"]
         small = exports.get("ours_small")
@@ -348,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-requests", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--export-rows", type=int, default=export.ROWS)
+    parser.add_argument("--write-runs", type=int, default=3, help="addUsers runs per size")
     parser.add_argument("--output", default=None, help="results file (default bench/results.md)")
     args = parser.parse_args(argv)
 
@@ -396,6 +405,10 @@ def main(argv: list[str] | None = None) -> int:
                 tries=tries,
             )
         )
+        print("writes: addUsers and the magazine ...")
+        written = asyncio.run(
+            writes.run_all(server, url, runs=1 if args.smoke else args.write_runs)
+        )
     print("export and encoding ...")
     exports = export.export_ratios(
         export_rows, data.password_hash(common.PASSWORD), flat=not args.smoke
@@ -413,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         "Portaal settings": "development defaults, worker not in process",
         "data": data.about(url),
     }
-    text = report(results, info, summary, settings, exports, encoding, generated)
+    text = report(results, info, summary, settings, exports, encoding, generated, written)
     if output:
         Path(output).write_text(text)
         print(f"wrote {output}")

@@ -80,7 +80,7 @@ async def test_mails_per_admin_and_per_api_token_are_capped(
 
     from domain.core import ratelimit
 
-    # the real caps are 10,000 an hour per admin and 1,000 per token; 3 and 2 show the rule
+    # the real caps are 50,000 an hour per admin and 1,000 per token; 3 and 2 show the rule
     monkeypatch.setattr(ratelimit, "MAIL_PER_ADMIN", ratelimit.Limit(3, timedelta(hours=1)))
     monkeypatch.setattr(ratelimit, "MAIL_PER_TOKEN", ratelimit.Limit(2, timedelta(hours=1)))
     learners = [

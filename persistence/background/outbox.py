@@ -87,24 +87,94 @@ async def mails_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Outbox
     return await rows_by_ids(session, OutboxMail, ids)
 
 
-async def add_many_once(
-    session: AsyncSession, template: OutboxMail, mails: Sequence[dict[str, Any]]
-) -> int:
-    """`add_once` for many mails like `template`, each with its own values (`idempotency_key`
-    among them): one lookup of their keys, batched inserts; how many were queued."""
+async def add_many_throttled(
+    session: AsyncSession,
+    template: OutboxMail,
+    mails: Sequence[dict[str, Any]],
+    since: datetime,
+    collapse_since: datetime,
+    per_recipient: int,
+    per_sender: int | None = None,
+) -> dict[str, int]:
+    """`add_throttled` for many mails like `template` (its `queued_by` among the shared values),
+    each with its own values; how many ended in each outcome.
+
+    The same rules in the same order, at a cost that does not grow with the batch: per chunk of
+    recipients one lookup of the keys, one grouped count of their recent mails and one lookup
+    of their possible repeats; one count for the sender; batched inserts. Mails earlier in the
+    batch count against the limits of the later ones.
+    """
     keys = list(dict.fromkeys(m["idempotency_key"] for m in mails))
+    recipients = list(dict.fromkeys(m["to_address"] for m in mails))
+    templates = list({m["template"] for m in mails})
+    subjects = list({m["subject"] for m in mails})
     taken: set[str] = set()
     for part in chunks(keys):
         found = await session.execute(
             sa.select(OutboxMail.idempotency_key).where(OutboxMail.idempotency_key.in_(part))  # type: ignore[attr-defined]
         )
         taken.update(found.scalars())
-    fresh: dict[str, dict[str, Any]] = {}
+    recent: dict[str, int] = {}
+    sent: set[tuple[str, str, str, str]] = set()
+    for part in chunks(recipients):
+        to = OutboxMail.to_address.in_(part)  # type: ignore[attr-defined]
+        counted = await session.execute(
+            sa.select(OutboxMail.to_address, sa.func.count())
+            .where(to, OutboxMail.created_at > since)  # type: ignore[operator]
+            .group_by(OutboxMail.to_address)
+        )
+        recent.update({address: int(n) for address, n in counted.all()})
+        # Only mails of the batch's templates and subjects can be repeats: few rows to compare.
+        alike = await session.execute(
+            sa.select(
+                OutboxMail.to_address,
+                OutboxMail.template,
+                OutboxMail.subject,
+                OutboxMail.text_body,
+            ).where(
+                to,
+                OutboxMail.created_at > collapse_since,  # type: ignore[operator]
+                OutboxMail.template.in_(templates),  # type: ignore[attr-defined]
+                OutboxMail.subject.in_(subjects),  # type: ignore[attr-defined]
+            )
+        )
+        sent.update(tuple(row) for row in alike.all())  # type: ignore[misc]
+    sender = template.queued_by
+    by_sender = 0
+    if sender is not None and per_sender is not None:
+        by_sender = int(
+            (
+                await session.execute(
+                    sa.select(sa.func.count()).where(
+                        OutboxMail.queued_by == sender,
+                        OutboxMail.created_at > since,  # type: ignore[operator]
+                    )
+                )
+            ).scalar_one()
+        )
+    outcomes = dict.fromkeys(("queued", "duplicate", "collapsed", "throttled"), 0)
+    fresh: list[dict[str, Any]] = []
     for mail in mails:
-        if mail["idempotency_key"] not in taken:
-            fresh.setdefault(mail["idempotency_key"], mail)
-    await insert_many(session, template, list(fresh.values()))
-    return len(fresh)
+        key, address = mail["idempotency_key"], mail["to_address"]
+        same = (address, mail["template"], mail["subject"], mail["text_body"])
+        if key in taken:
+            outcome = "duplicate"
+        elif same in sent:
+            outcome = "collapsed"
+        elif recent.get(address, 0) >= per_recipient or (
+            per_sender is not None and sender is not None and by_sender >= per_sender
+        ):
+            outcome = "throttled"
+        else:
+            outcome = "queued"
+            taken.add(key)
+            sent.add(same)
+            recent[address] = recent.get(address, 0) + 1
+            by_sender += 1
+            fresh.append(mail)
+        outcomes[outcome] += 1
+    await insert_many(session, template, fresh)
+    return outcomes
 
 
 async def add_once(session: AsyncSession, mail: OutboxMail) -> bool:

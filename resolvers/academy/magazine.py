@@ -8,7 +8,7 @@ from domain.background.messages import check_message
 from domain.core.orgtree import OrgUnitKind
 from persistence.academy import queries as aq
 from resolvers.academy.documents import magazine_unsubscribe_url
-from resolvers.background.mail import enqueue, render
+from resolvers.background.mail import QueuedMail, enqueue_many, render
 from resolvers.background.messages import SendOutcome
 from resolvers.context import Context
 from resolvers.core.tree import unit_of_kind
@@ -24,7 +24,7 @@ async def send_magazine(
     async with ctx.uow() as uow:
         academy = await unit_of_kind(uow, academy_id, OrgUnitKind.ACADEMY, "academyId")
         people = await aq.magazine_subscribers(uow.session, academy.path)
-        queued = 0
+        mails = []
         for person in people:
             assert person.id is not None
             url = magazine_unsubscribe_url(
@@ -39,18 +39,20 @@ async def send_magazine(
                 name=person.given_name or person.email,
                 unsubscribe=url,
             )
-            queued += await enqueue(
-                uow.session,
-                mail,
-                to=person.email,
-                person_id=person.id,
-                sender_name=academy.name,
-                idempotency_key=f"magazine:{academy.id}:{key}:{person.id}",
-                headers={
-                    "List-Unsubscribe": f"<{url}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+            mails.append(
+                QueuedMail(
+                    mail,
+                    to=person.email,
+                    person_id=person.id,
+                    idempotency_key=f"magazine:{academy.id}:{key}:{person.id}",
+                    headers={
+                        "List-Unsubscribe": f"<{url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                )
             )
+        # In batches (a few statements per ten thousand mails), under every mail limit.
+        queued = await enqueue_many(uow.session, mails, sender_name=academy.name)
         await uow.audit(
             "MAGAZINE_SENT", unit=academy.id, detail=f"{queued} of {len(people)} recipients"
         )

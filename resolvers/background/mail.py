@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core import ratelimit
 from persistence.background.models import OutboxMail
-from persistence.background.outbox import add_many_once, add_throttled
+from persistence.background.outbox import add_many_throttled, add_throttled
 from persistence.types import utcnow
 
 log = logging.getLogger("portaal.mail")
@@ -52,6 +52,15 @@ def render(template: str, language: str, **values: Any) -> RenderedMail:
     return RenderedMail(template, lang, " ".join(subject.split()), text, html)
 
 
+def _sender(session: AsyncSession) -> tuple[str | None, int | None]:
+    """Who queues in this unit of work (noted in `session.info`) and their hourly cap."""
+    sender = session.info.get(MAIL_SENDER)
+    if sender is None:
+        return None, None
+    limit = ratelimit.MAIL_PER_TOKEN if sender.startswith("token:") else ratelimit.MAIL_PER_ADMIN
+    return sender, limit.attempts
+
+
 async def enqueue(
     session: AsyncSession,
     mail: RenderedMail,
@@ -71,12 +80,7 @@ async def enqueue(
     admin or an API token queues are capped per hour too (ratelimit.MAIL_PER_ADMIN /
     MAIL_PER_TOKEN); the sender is what the unit of work noted in `session.info`.
     """
-    sender = session.info.get(MAIL_SENDER)
-    per_sender = (
-        None
-        if sender is None
-        else (ratelimit.MAIL_PER_TOKEN if sender.startswith("token:") else ratelimit.MAIL_PER_ADMIN)
-    )
+    sender, per_sender = _sender(session)
     now = utcnow()
     outcome = await add_throttled(
         session,
@@ -90,13 +94,13 @@ async def enqueue(
             subject=mail.subject,
             text_body=mail.text,
             html_body=mail.html,
-            headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
+            headers=_header_lines(headers or {}),
             queued_by=sender,
         ),
         since=now - ratelimit.MAIL_PER_RECIPIENT.window,
         collapse_since=now - ratelimit.MAIL_COLLAPSE_WINDOW,
         per_recipient=ratelimit.MAIL_PER_RECIPIENT.attempts,
-        per_sender=per_sender.attempts if per_sender else None,
+        per_sender=per_sender,
     )
     if outcome in ("collapsed", "throttled"):
         log.info("mail %s not queued: %s", mail.template, outcome)
@@ -111,16 +115,31 @@ class QueuedMail:
     to: str
     idempotency_key: str
     person_id: int | None = None
+    headers: dict[str, str] | None = None
 
 
 async def enqueue_many(
-    session: AsyncSession, mails: list[QueuedMail], *, sender_name: str = "Portaal"
+    session: AsyncSession,
+    mails: list[QueuedMail],
+    *,
+    sender_name: str = "Portaal",
 ) -> int:
-    """`enqueue` for many mails: one lookup and batched inserts in the caller's transaction."""
+    """`enqueue` for many mails, under the same limits, in the caller's transaction: a few
+    statements per ten thousand mails (the counts grouped by recipient), not a few per mail.
+    How many were queued."""
+    sender, per_sender = _sender(session)
+    now = utcnow()
     template = OutboxMail(
-        idempotency_key="", template="", to_address="", subject="", text_body="", html_body=""
+        idempotency_key="",
+        template="",
+        to_address="",
+        subject="",
+        text_body="",
+        html_body="",
+        sender_name=sender_name,
+        queued_by=sender,
     )
-    return await add_many_once(
+    outcomes = await add_many_throttled(
         session,
         template,
         [
@@ -130,12 +149,29 @@ async def enqueue_many(
                 "language": m.mail.language,
                 "to_address": m.to,
                 "person_id": m.person_id,
-                "sender_name": sender_name,
                 "subject": m.mail.subject,
                 "text_body": m.mail.text,
                 "html_body": m.mail.html,
-                "headers": "",
+                "headers": _header_lines(m.headers or {}),
             }
             for m in mails
         ],
+        since=now - ratelimit.MAIL_PER_RECIPIENT.window,
+        collapse_since=now - ratelimit.MAIL_COLLAPSE_WINDOW,
+        per_recipient=ratelimit.MAIL_PER_RECIPIENT.attempts,
+        per_sender=per_sender,
     )
+    dropped = outcomes["collapsed"] + outcomes["throttled"]
+    if dropped:
+        log.info(
+            "%s of %s mails not queued: %s collapsed, %s throttled",
+            dropped,
+            len(mails),
+            outcomes["collapsed"],
+            outcomes["throttled"],
+        )
+    return outcomes["queued"]
+
+
+def _header_lines(headers: dict[str, str]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in headers.items())

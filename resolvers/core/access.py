@@ -182,7 +182,7 @@ async def notify_added_many(
                     name=person.given_name or person.email,
                     organisation=organisation,
                     email=person.email,
-                    link=ctx.settings.public_url,
+                    link=ctx.settings.frontend_url,
                 ),
                 to=person.email,
                 person_id=person.id,

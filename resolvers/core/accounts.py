@@ -320,7 +320,7 @@ async def new_accounts(
             person.language.value,
             name=person.given_name or person.email,
             email=person.email,
-            link=f"{ctx.settings.public_url}/activate?token={secret}",
+            link=f"{ctx.settings.frontend_url}/activate?token={secret}",
             **(mail or {}),
         )
         queued.append(
