@@ -275,7 +275,14 @@ async def links_by_guardian(
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
             sa.select(
-                GuardianLink, Pupil, Person, GuardianConsent, class_unit, location, LocationDetails, mentor
+                GuardianLink,
+                Pupil,
+                Person,
+                GuardianConsent,
+                class_unit,
+                location,
+                LocationDetails,
+                mentor,
             )
             .join(Pupil, Pupil.id == GuardianLink.pupil_id)
             .join(Person, Person.id == Pupil.person_id)

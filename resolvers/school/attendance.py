@@ -112,7 +112,9 @@ def attendance_of(view: PupilView, period: DateRange, found: q.AttendanceRows) -
     registered_hours = found.registered_hours + sum(
         lesson_hours(lesson.first_hour, lesson.last_hour) for lesson in also
     )
-    absent_hours = sum(lesson_hours(lesson.first_hour, lesson.last_hour) for lesson in absent.values())
+    absent_hours = sum(
+        lesson_hours(lesson.first_hour, lesson.last_hour) for lesson in absent.values()
+    )
     rates = attendance_rates(registered_hours, absent_hours)
     lines = [
         AbsenceLine(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from domain.core.errors import DomainError
 from domain.school.timetable import AgendaView
@@ -61,7 +61,7 @@ async def prefetch_pupils(ctx: Context, views: Sequence[PupilView], wanted: Pupi
         )
     if wanted.results:
         await school.results_by_pupil.load_many([pk(v.pupil) for v in views])
-    keys = []
+    keys: list[tuple[int, datetime, datetime]] = []
     for first, last in wanted.attendances:
         try:
             keys.extend(attendance_key(v.pupil, first, last).key for v in views)

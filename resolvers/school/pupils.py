@@ -35,7 +35,6 @@ from resolvers.core.accounts import new_account
 from resolvers.core.loader_group import referenced
 from resolvers.core.pagination import Page, paginate
 from resolvers.core.tree import not_found, unit_of_kind
-from resolvers.school.prefetch import prime_children
 from resolvers.school.access import (
     CLASS_STAFF,
     clean_text,
@@ -44,6 +43,7 @@ from resolvers.school.access import (
     today,
     viewer_id,
 )
+from resolvers.school.prefetch import prime_children
 
 MAX_CHILDREN = 20  # a guardian's dashboard lists at most this many linked children
 

@@ -250,10 +250,14 @@ class PupilNode(Node):
         return loaded(
             ctx.loaders.school.results_by_pupil,
             pk(self.row),
-            lambda rows: self._matrix(school_results.tests_of(ctx, self.view, rows, _kind(kind)), kind),
+            lambda rows: self._matrix(
+                school_results.tests_of(ctx, self.view, rows, _kind(kind)), kind
+            ),
         )
 
-    def _matrix(self, tests: list[school_results.TestResult], kind: AssessmentKind) -> ResultsMatrix:
+    def _matrix(
+        self, tests: list[school_results.TestResult], kind: AssessmentKind
+    ) -> ResultsMatrix:
         year = school_results.school_year_of(resolve.today())
         current = [t for t in tests if t.subject.school_year == year.start_year]
         return ResultsMatrix(
@@ -403,7 +407,7 @@ class PupilNode(Node):
         PUPIL_READ,
         "The agenda of the pupil's class: lessons with details and homework, per day.",
     )
-    async def agenda(
+    def agenda(
         self,
         info: Info,
         view: Annotated[AgendaView, arg("WEEK (default), WORK_WEEK or LIST.")] = AgendaView.WEEK,
