@@ -88,14 +88,6 @@ def attendance_key(pupil: Pupil, first: date | None, last: date | None) -> Atten
     return AttendanceKey(period, (pk(pupil), start, end))
 
 
-async def attendance(
-    ctx: Context, view: PupilView, first: date | None, last: date | None
-) -> AttendanceView:
-    asked = attendance_key(view.pupil, first, last)
-    found = await ctx.loaders.school.attendance_by_pupil.load(asked.key)
-    return attendance_of(view, asked.period, found)
-
-
 def attendance_of(view: PupilView, period: DateRange, found: q.AttendanceRows) -> AttendanceView:
     """The attendance view from what `attendance_by_pupil` loaded."""
     rows = found.absences
