@@ -72,6 +72,20 @@ async def test_three_ways_to_enrol_fix_who_is_invoiced(api: Api) -> None:
     assert "BHV Basis" in titles
 
 
+async def test_my_courses_cost_the_same_statements_at_every_page_size(api: Api) -> None:
+    jeroen = await login_as(api, JEROEN, VEENDAM)
+    page = MINE.replace("first: 50", "first: $first").replace(
+        "$statuses: [EnrolmentStatus!]", "$statuses: [EnrolmentStatus!], $first: Int"
+    )
+    one = (await api.data(page, {"first": 1}, jeroen))["myCourseEnrolments"]
+    statements = api.last_statements
+    full = (await api.data(page, {"first": 50}, jeroen))["myCourseEnrolments"]
+    assert len(one["nodes"]) == 1 and len(full["nodes"]) == full["totalCount"] > 1
+    assert api.last_statements == statements
+    # Authentication, relations, the page (events, courses and the count ride along), units.
+    assert statements <= 4, statements
+
+
 async def test_enrolling_others_is_for_the_organisation_admin_and_its_contacts(api: Api) -> None:
     martin = await login_as(api, MARTIN, WELZIJN)
     bhv = await event_id(api, martin, "BHV Basis", maatwerk=False)

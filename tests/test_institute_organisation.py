@@ -237,6 +237,9 @@ async def test_organisation_lists_for_admins_and_contacts_and_statement_counts(a
         "organisationEnrolments"
     ]
     assert api.last_statements == one
+    # Authentication, relations, the bound organisation, the page (events, courses, people and
+    # the count ride along) and the units the scopes need.
+    assert one <= 5, one
     assert full["totalCount"] == rows["totalCount"] == len(full["nodes"]) >= 5
     assert {n["participantName"] for n in full["nodes"]} >= {"Fatima Bouali", "Jeroen Kok"}
     # The seed's columns: confirmation sent, invitation sent, result, attended.

@@ -107,3 +107,41 @@ async def test_guardian_dashboard_statement_count_is_constant(api: Api) -> None:
     # The number itself, so a regression shows up in review: authentication (token, roles,
     # school relations) plus one batch per relation; latestGrades reuses the grades' batch.
     assert three_children <= 20, three_children
+
+
+# The bench's dashboard (bench/queries.py): pupil card, location, mentors, week agenda with
+# teachers, results matrix and attendance with absences.
+BENCH_DASHBOARD = """query($date: Date!, $firstDay: Date!) { myChildren { firstName message pupil {
+  displayName className location { name address { city } } mentors { displayName }
+  agenda(view: WEEK, date: $date) { days { lessons { subject { code } teacherName className } } }
+  resultsMatrix { subjects { average grades { grade isSubTest } } }
+  attendance(firstDay: $firstDay) { registeredLessons absencePercent
+    weeks { absences { date subjectName } } }
+} } }"""
+
+
+async def test_the_bench_dashboard_costs_six_statements_for_one_child_and_for_three(
+    api: Api,
+) -> None:
+    admin = await api.login(ADMIN)
+    today = local_date(utcnow())
+    kim = await register_pupil(
+        api, admin, "4H", "kim@leerling.example", "Kim", years_ago(today, 16), "900020"
+    )
+    tim, noor = await pupil_id(api, TIM), await pupil_id(api, NOOR)
+    await link_guardian(api, admin, tim, "een@example.org", "Een")
+    for pupil in (tim, noor, kim):
+        await link_guardian(api, admin, pupil, "drie@example.org", "Drie")
+    one = await activate(api, "een@example.org")
+    three = await activate(api, "drie@example.org")
+    first = str(school_year_of(today).first_day)
+    counts = {}
+    for token, children in ((one, 1), (three, 3)):
+        variables = {"date": str(today), "firstDay": first}
+        await api.data(BENCH_DASHBOARD, variables, token=token)
+        data = await api.data(BENCH_DASHBOARD, variables, token=token)
+        assert sum(1 for c in data["myChildren"] if c["pupil"]) == children
+        counts[children] = api.last_statements
+    # Authentication, school relations, the children (cards, locations, mentors), the agenda's
+    # lessons with teachers, the grades, the attendance: one statement each, for any children.
+    assert counts[1] == counts[3] <= 6, counts

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.core.roles import Role
 from domain.institute.enrolments import ACTIVE, SEATED, EnrolmentStatus
@@ -275,7 +277,18 @@ def _enrolments_stmt(
     return stmt
 
 
-async def enrolments_page(
+@dataclass
+class EnrolmentDetails:
+    """An enrolment of a list with its event, the event's course and, if asked, the people."""
+
+    enrolment: InstituteEnrolment
+    event: CourseEvent
+    course: InstituteCourse
+    participant: Person | None
+    enrolled_by: Person | None
+
+
+async def enrolment_details_page(
     session: AsyncSession,
     person_id: int | None,
     org_id: int | None,
@@ -283,11 +296,45 @@ async def enrolments_page(
     statuses: Sequence[EnrolmentStatus] | None,
     now: datetime,
     seek: Seek,
-) -> Slice[InstituteEnrolment]:
+    with_people: bool,
+    with_total: bool,
+) -> tuple[Slice[EnrolmentDetails], int | None]:
+    """A keyset page of enrolments with event, course and (`with_people`) participant and who
+    enrolled them; with `with_total` the count of all matches. One statement for any page size:
+    the count rides along as a scalar subquery over the filter (not the cursor). It is None only
+    when the page came back empty (the caller counts then)."""
+    participant, enrolled_by = aliased(Person), aliased(Person)
     stmt = _enrolments_stmt(
-        sa.select(InstituteEnrolment), person_id, org_id, upcoming, statuses, now
-    )
-    return await fetch_slice(session, stmt, ENROLMENT_ORDER, seek)
+        sa.select(InstituteEnrolment, CourseEvent, InstituteCourse),
+        person_id,
+        org_id,
+        upcoming,
+        statuses,
+        now,
+    ).join(InstituteCourse, InstituteCourse.id == CourseEvent.course_id)
+    if with_people:
+        stmt = (
+            stmt.add_columns(participant, enrolled_by)
+            .join(participant, participant.id == InstituteEnrolment.person_id)
+            .outerjoin(enrolled_by, enrolled_by.id == InstituteEnrolment.enrolled_by_person_id)
+        )
+    if with_total:
+        matches = _enrolments_stmt(
+            sa.select(sa.func.count(InstituteEnrolment.id)),
+            person_id,
+            org_id,
+            upcoming,
+            statuses,
+            now,
+        )
+        stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
+    page = await fetch_slice(session, stmt, ENROLMENT_ORDER, seek)
+    total = int(page.rows[0][-1]) if with_total and page.rows else None
+    return page.map(
+        lambda r: EnrolmentDetails(
+            r[0], r[1], r[2], r[3] if with_people else None, r[4] if with_people else None
+        )
+    ), total
 
 
 async def enrolments_count(

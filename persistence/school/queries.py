@@ -259,18 +259,43 @@ async def enrolments_by_ids(
 # --- guardians and consent ----------------------------------------------------------------------
 
 
-# A guardian's link, its pupil, the pupil's person and the consent row (if any).
-GuardianRow = tuple[GuardianLink, Pupil, Person, GuardianConsent | None]
+@dataclass
+class GuardianRow:
+    """A guardian's link with what the dashboard shows of the child: the pupil, the pupil's
+    person, the consent row (if any), the class, its location with details, the mentors."""
+
+    link: GuardianLink
+    pupil: Pupil
+    person: Person
+    consent: GuardianConsent | None
+    class_unit: OrgUnit
+    location: OrgUnit | None
+    details: LocationDetails | None
+    mentors: list[Person]
 
 
 async def links_by_guardian(
     session: AsyncSession, person_ids: Sequence[int]
 ) -> list[list[GuardianRow]]:
-    """Per guardian: each link with its pupil, the pupil's person and the consent row."""
-    grouped: dict[int, list[Any]] = defaultdict(list)
+    """Per guardian: each link with its child's card (see `GuardianRow`), in one statement.
+
+    The mentors are joined in (a row per mentor): a class has one or two, so the few extra rows
+    cost less than a statement of their own.
+    """
+    class_unit, location, mentor = aliased(OrgUnit), aliased(OrgUnit), aliased(Person)
+    grouped: dict[int, list[GuardianRow]] = defaultdict(list)
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
-            sa.select(GuardianLink, Pupil, Person, GuardianConsent)
+            sa.select(
+                GuardianLink,
+                Pupil,
+                Person,
+                GuardianConsent,
+                class_unit,
+                location,
+                LocationDetails,
+                mentor,
+            )
             .join(Pupil, Pupil.id == GuardianLink.pupil_id)
             .join(Person, Person.id == Pupil.person_id)
             .outerjoin(
@@ -280,11 +305,26 @@ async def links_by_guardian(
                     GuardianConsent.guardian_person_id == GuardianLink.guardian_person_id,
                 ),
             )
+            .join(class_unit, class_unit.id == Pupil.class_unit_id)
+            .outerjoin(location, location.id == class_unit.parent_id)
+            .outerjoin(LocationDetails, LocationDetails.org_unit_id == class_unit.parent_id)
+            .outerjoin(ClassMentor, ClassMentor.class_unit_id == Pupil.class_unit_id)
+            .outerjoin(mentor, mentor.id == ClassMentor.teacher_person_id)
             .where(GuardianLink.guardian_person_id.in_(part))
-            .order_by(Person.given_name, Pupil.id)
+            .order_by(Person.given_name, Pupil.id, GuardianLink.id, ClassMentor.id)
         )
-        for link, pupil, person, consent in (await session.execute(stmt)).all():
-            grouped[link.guardian_person_id].append((link, pupil, person, consent))
+        rows: dict[int, GuardianRow] = {}
+        for link, pupil, person, consent, unit, loc, details, teacher in (
+            await session.execute(stmt)
+        ).all():
+            row = rows.get(link.id)
+            if row is None:
+                row = rows[link.id] = GuardianRow(
+                    link, pupil, person, consent, unit, loc, details, []
+                )
+                grouped[link.guardian_person_id].append(row)
+            if teacher is not None:
+                row.mentors.append(teacher)
     return [grouped.get(pid, []) for pid in person_ids]
 
 
@@ -430,14 +470,16 @@ async def results_by_pupil(
 
 # --- timetable and absences -----------------------------------------------------------------------
 
-LessonRow = tuple[SchoolLesson, SchoolSubject]
+# A lesson, its subject and its teacher (when one is registered).
+LessonRow = tuple[SchoolLesson, SchoolSubject, Person | None]
 
 
 async def lessons_by_class_range(
     session: AsyncSession, keys: Sequence[tuple[int, datetime, datetime]]
 ) -> list[list[LessonRow]]:
-    """For keys (class id, from, until) the lessons starting in [from, until), with subjects;
-    one statement per distinct period (in practice one)."""
+    """For keys (class id, from, until) the lessons starting in [from, until), with subjects
+    and teachers; one statement per distinct period (in practice one)."""
+    teacher = aliased(Person)
     by_period: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for class_id, start, end in keys:
         by_period[(start, end)].append(class_id)
@@ -445,8 +487,9 @@ async def lessons_by_class_range(
     for (start, end), class_ids in by_period.items():
         for part in chunks(list(dict.fromkeys(class_ids))):
             stmt = (
-                sa.select(SchoolLesson, SchoolSubject)
+                sa.select(SchoolLesson, SchoolSubject, teacher)
                 .join(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
+                .outerjoin(teacher, teacher.id == SchoolLesson.teacher_person_id)
                 .where(
                     SchoolLesson.class_unit_id.in_(part),
                     SchoolLesson.starts_at >= start,
@@ -454,8 +497,8 @@ async def lessons_by_class_range(
                 )
                 .order_by(SchoolLesson.starts_at, SchoolLesson.id)
             )
-            for lesson, subject in (await session.execute(stmt)).all():
-                found[(lesson.class_unit_id, start, end)].append((lesson, subject))
+            for lesson, subject, person in (await session.execute(stmt)).all():
+                found[(lesson.class_unit_id, start, end)].append((lesson, subject, person))
     return [found.get(key, []) for key in keys]
 
 
@@ -466,30 +509,76 @@ async def lessons_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Scho
 AbsenceRow = tuple[SchoolAbsence, SchoolLesson, SchoolSubject]
 
 
-async def absences_by_pupil_range(
+@dataclass
+class AttendanceRows:
+    """What a pupil's attendance over a period is computed from (see `attendance_by_pupil`)."""
+
+    registered_lessons: int  # lessons of the pupil's class with attendance registered
+    registered_hours: int  # their lesson hours
+    absences: list[AbsenceRow]  # the pupil's absences, latest lesson first
+
+
+async def attendance_by_pupil(
     session: AsyncSession, keys: Sequence[tuple[int, datetime, datetime]]
-) -> list[list[AbsenceRow]]:
-    """For keys (pupil id, from, until) the pupil's absences of lessons starting in the period."""
+) -> list[AttendanceRows]:
+    """For keys (pupil id, from, until): the registered lessons of the pupil's class starting in
+    the period, counted, and the pupil's absences of lessons in it, in one statement.
+
+    The count is a derived table joined to each pupil, its absences are outer-joined (a row
+    each, or one row without): the class's lessons themselves never leave the database.
+    """
     by_period: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for pupil_id, start, end in keys:
         by_period[(start, end)].append(pupil_id)
-    found: dict[tuple[int, datetime, datetime], list[AbsenceRow]] = defaultdict(list)
+    found: dict[tuple[int, datetime, datetime], AttendanceRows] = {}
     for (start, end), pupil_ids in by_period.items():
+        in_period = sa.and_(SchoolLesson.starts_at >= start, SchoolLesson.starts_at < end)
         for part in chunks(list(dict.fromkeys(pupil_ids))):
-            stmt = (
-                sa.select(SchoolAbsence, SchoolLesson, SchoolSubject)
-                .join(SchoolLesson, SchoolLesson.id == SchoolAbsence.lesson_id)
-                .join(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
-                .where(
-                    SchoolAbsence.pupil_id.in_(part),
-                    SchoolLesson.starts_at >= start,
-                    SchoolLesson.starts_at < end,
+            child = aliased(Pupil)
+            classes = sa.select(child.class_unit_id).where(child.id.in_(part))
+            registered = (
+                sa.select(
+                    SchoolLesson.class_unit_id.label("class_id"),
+                    sa.func.count().label("lessons"),
+                    sa.func.sum(SchoolLesson.last_hour - SchoolLesson.first_hour + 1).label(
+                        "hours"
+                    ),
                 )
-                .order_by(SchoolLesson.starts_at.desc(), SchoolLesson.id)
+                .where(
+                    SchoolLesson.class_unit_id.in_(classes),
+                    SchoolLesson.attendance_registered.is_(True),
+                    in_period,
+                )
+                .group_by(SchoolLesson.class_unit_id)
+                .subquery()
             )
-            for absence, lesson, subject in (await session.execute(stmt)).all():
-                found[(absence.pupil_id, start, end)].append((absence, lesson, subject))
-    return [found.get(key, []) for key in keys]
+            stmt = (
+                sa.select(
+                    Pupil.id,
+                    registered.c.lessons,
+                    registered.c.hours,
+                    SchoolAbsence,
+                    SchoolLesson,
+                    SchoolSubject,
+                )
+                .outerjoin(registered, registered.c.class_id == Pupil.class_unit_id)
+                .outerjoin(SchoolAbsence, SchoolAbsence.pupil_id == Pupil.id)
+                .outerjoin(
+                    SchoolLesson, sa.and_(SchoolLesson.id == SchoolAbsence.lesson_id, in_period)
+                )
+                .outerjoin(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
+                .where(Pupil.id.in_(part))
+                .order_by(Pupil.id, SchoolLesson.starts_at.desc(), SchoolLesson.id)
+            )
+            for pupil_id, count, hours, absence, lesson, subject in (
+                await session.execute(stmt)
+            ).all():
+                rows = found.setdefault(
+                    (pupil_id, start, end), AttendanceRows(int(count or 0), int(hours or 0), [])
+                )
+                if lesson is not None:  # an absence of a lesson outside the period has none
+                    rows.absences.append((absence, lesson, subject))
+    return [found.get(key) or AttendanceRows(0, 0, []) for key in keys]
 
 
 async def absences_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SchoolAbsence | None]:

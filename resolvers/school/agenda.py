@@ -80,6 +80,15 @@ def lesson_scope(class_unit: OrgUnit, pupil: PupilView | None) -> Scope:
     return pupil.scope
 
 
+def agenda_key(
+    class_unit: OrgUnit, view: AgendaView, day: date | None, end_date: date | None
+) -> tuple[DateRange, tuple[int, datetime, datetime]]:
+    """The days a view shows and its key in `lessons_by_class_range`."""
+    period = view_range(view, day or today(), end_date)
+    start, end = day_bounds(period.first, period.last)
+    return period, (pk(class_unit), start, end)
+
+
 async def agenda(
     ctx: Context,
     class_unit: OrgUnit,
@@ -88,13 +97,29 @@ async def agenda(
     day: date | None,
     end_date: date | None,
 ) -> AgendaResult:
-    period = view_range(view, day or today(), end_date)
-    start, end = day_bounds(period.first, period.last)
-    rows = await ctx.loaders.school.lessons_by_class_range.load((pk(class_unit), start, end))
+    period, key = agenda_key(class_unit, view, day, end_date)
+    rows = await ctx.loaders.school.lessons_by_class_range.load(key)
+    return agenda_of(ctx, class_unit, pupil, view, period, rows)
+
+
+def agenda_of(
+    ctx: Context,
+    class_unit: OrgUnit,
+    pupil: PupilView | None,
+    view: AgendaView,
+    period: DateRange,
+    rows: list[q.LessonRow],
+) -> AgendaResult:
+    """The agenda from the lessons `lessons_by_class_range` loaded; their teachers are primed,
+    so a lesson's teacher name needs no statement of its own."""
     scope = lesson_scope(class_unit, pupil)
     per_day: dict[date, list[LessonView]] = defaultdict(list)
-    for lesson, subject in rows:
+    teachers = {}
+    for lesson, subject, teacher in rows:
         per_day[from_utc(lesson.starts_at)[0]].append(LessonView(lesson, subject, scope))
+        if teacher is not None:
+            teachers[pk(teacher)] = teacher
+    ctx.loaders.person_by_id.prime_many(teachers)
     days = [AgendaDay(d, per_day.get(d, [])) for d in period.dates()]
     if view is AgendaView.LIST:
         days = [d for d in days if d.lessons]  # a list shows only days with lessons
@@ -149,7 +174,7 @@ async def revoke_calendar_feed(ctx: Context, feed_id: int) -> CalendarFeed:
 class FeedContent:
     pupil: Pupil
     person: Person
-    lessons: list[tuple[SchoolLesson, SchoolSubject]]
+    lessons: list[q.LessonRow]
     class_unit: OrgUnit
     location: OrgUnit | None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from domain.core.errors import DomainError, ErrorCode
@@ -63,9 +63,15 @@ class AttendanceView:
     absent_hours: int = 0
 
 
-async def attendance(
-    ctx: Context, view: PupilView, first: date | None, last: date | None
-) -> AttendanceView:
+@dataclass(frozen=True)
+class AttendanceKey:
+    """The period a pupil's attendance is asked for, and its key in the loader."""
+
+    period: DateRange
+    key: tuple[int, datetime, datetime]
+
+
+def attendance_key(pupil: Pupil, first: date | None, last: date | None) -> AttendanceKey:
     on = today()
     last = last or on
     first = first or SchoolYear(school_year_of(last).start_year).first_day
@@ -79,21 +85,29 @@ async def attendance(
             days=period.days,
         )
     start, end = day_bounds(first, last)
-    lessons = await ctx.loaders.school.lessons_by_class_range.load(
-        (view.pupil.class_unit_id, start, end)
-    )
-    rows = await ctx.loaders.school.absences_by_pupil_range.load((pk(view.pupil), start, end))
+    return AttendanceKey(period, (pk(pupil), start, end))
+
+
+def attendance_of(view: PupilView, period: DateRange, found: q.AttendanceRows) -> AttendanceView:
+    """The attendance view from what `attendance_by_pupil` loaded."""
+    rows = found.absences
     # Registered: lessons of the class whose attendance the teacher registered, plus any lesson
-    # the pupil was recorded absent from (also one of an earlier class). Rates count lesson
-    # hours, not lessons: a double lesson missed is two hours missed.
-    hours = {pk(lesson): lesson_hours(lesson.first_hour, lesson.last_hour) for lesson, _ in lessons}
-    hours.update(
-        {pk(lesson): lesson_hours(lesson.first_hour, lesson.last_hour) for _, lesson, _ in rows}
+    # the pupil was recorded absent from (also one of an earlier class or not registered). Rates
+    # count lesson hours, not lessons: a double lesson missed is two hours missed.
+    absent = {pk(lesson): lesson for _, lesson, _ in rows}
+    also = [
+        lesson
+        for lesson in absent.values()
+        if not (lesson.class_unit_id == view.pupil.class_unit_id and lesson.attendance_registered)
+    ]
+    registered = found.registered_lessons + len(also)
+    registered_hours = found.registered_hours + sum(
+        lesson_hours(lesson.first_hour, lesson.last_hour) for lesson in also
     )
-    registered = {pk(lesson) for lesson, _ in lessons if lesson.attendance_registered}
-    registered |= {a.lesson_id for a, _, _ in rows}
-    absent = {a.lesson_id for a, _, _ in rows}
-    rates = attendance_rates(sum(hours[i] for i in registered), sum(hours[i] for i in absent))
+    absent_hours = sum(
+        lesson_hours(lesson.first_hour, lesson.last_hour) for lesson in absent.values()
+    )
+    rates = attendance_rates(registered_hours, absent_hours)
     lines = [
         AbsenceLine(
             absence,
@@ -123,7 +137,7 @@ async def attendance(
     ]
     return AttendanceView(
         period,
-        len(registered),
+        registered,
         len(absent),
         rates.absence_percent,
         rates.presence_percent,

@@ -28,7 +28,7 @@ def render_feed(content: FeedContent, host: str) -> bytes:
     stamp = utcnow()
     # A phone calendar sends no language of its own: the feed speaks its owner's.
     lang = content.person.language.value
-    for lesson, subject in content.lessons:
+    for lesson, subject, _teacher in content.lessons:
         event = Event()
         event.add("uid", f"lesson-{lesson.id}-pupil-{content.pupil.id}@{host}")
         event.add("dtstamp", stamp)

@@ -106,10 +106,10 @@ class SchoolLoaders(LoaderGroup):
         return self._loader(q.lessons_by_ids)
 
     @cached_property
-    def absences_by_pupil_range(
+    def attendance_by_pupil(
         self,
-    ) -> DataLoader[tuple[int, datetime, datetime], list[q.AbsenceRow]]:
-        return self._loader(q.absences_by_pupil_range)
+    ) -> DataLoader[tuple[int, datetime, datetime], q.AttendanceRows]:
+        return self._loader(q.attendance_by_pupil)
 
     @cached_property
     def absence_by_id(self) -> DataLoader[int, SchoolAbsence | None]:

@@ -43,6 +43,7 @@ from resolvers.school.access import (
     today,
     viewer_id,
 )
+from resolvers.school.prefetch import prime_children
 
 MAX_CHILDREN = 20  # a guardian's dashboard lists at most this many linked children
 
@@ -69,19 +70,23 @@ class ChildAccess:
 
 async def my_children(ctx: Context) -> list[ChildAccess]:
     rows = await ctx.loaders.school.links_by_guardian.load(viewer_id(ctx))
+    rows = rows[:MAX_CHILDREN]
+    # The statement brought each child's card: the pupil's fields need no statement of their own.
+    prime_children(ctx, rows)
     on = today()
     children = []
-    for link, pupil, person, consent in rows[:MAX_CHILDREN]:
+    for row in rows:
+        pupil, consent = row.pupil, row.consent
         access = guardian_access(
-            pupil.date_of_birth, on, bool(consent and consent.given), link.legal_representative
+            pupil.date_of_birth, on, bool(consent and consent.given), row.link.legal_representative
         )
         # The relation's own decision (keyed on the pupil, not on the class's timetable).
         guardian = ctx.viewer.has_relation(Relation.GUARDIAN, Scope(pupil_id=pupil.id))
         visible = access.allowed and guardian
         children.append(
             ChildAccess(
-                first_name=person.given_name,
-                legal_representative=link.legal_representative,
+                first_name=row.person.given_name,
+                legal_representative=row.link.legal_representative,
                 access=access,
                 pupil=pupil if visible else None,
             )

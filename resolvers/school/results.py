@@ -141,6 +141,13 @@ async def pupil_tests(
     ctx: Context, view: PupilView, kind: AssessmentKind | None
 ) -> list[TestResult]:
     rows = await ctx.loaders.school.results_by_pupil.load(pk(view.pupil))
+    return tests_of(ctx, view, rows, kind)
+
+
+def tests_of(
+    ctx: Context, view: PupilView, rows: list[q.ResultRow], kind: AssessmentKind | None
+) -> list[TestResult]:
+    """The pupil's tests from the grade rows `results_by_pupil` loaded, as the viewer sees them."""
     tests = build_tests(rows, include_hidden=is_staff_for(ctx.viewer, view.scope))
     return [t for t in tests if kind is None or t.test.kind is kind]
 

@@ -18,6 +18,7 @@ from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_
 from schema.core.payloads import arg
 from schema.core.permissions import authenticated, public_fields, requires
 from schema.core.relay import Connection
+from schema.core.selection import selected_names
 from schema.institute.details import ClientOrganisationDetails, MyDetails, organisation_details
 from schema.institute.dossier import DossierItem, dossier_items
 from schema.institute.types import (
@@ -71,6 +72,15 @@ class InstituteDashboard:
 
 UPCOMING = arg("True: events from now on; false: past events; null: both.")
 STATUSES = arg("Only these statuses; null or empty: every status.")
+
+
+def _enrolment_needs(info: Info) -> dict[str, bool]:
+    """What an enrolment list reads with its page: the people only if names are selected."""
+    wanted = selected_names(info)
+    return {
+        "with_people": bool(wanted & {"participantName", "enrolledByName", "invoicedTo"}),
+        "with_total": "totalCount" in wanted,
+    }
 
 
 def _statuses(statuses: list[EnrolmentStatus] | None) -> list[DomainStatus] | None:
@@ -145,6 +155,7 @@ class InstituteQueries:
             upcoming,
             _statuses(statuses),
             page_request(first, after, last, before),
+            **_enrolment_needs(info),
         )
         return await _enrolments(info, page)
 
@@ -222,6 +233,7 @@ class InstituteQueries:
             upcoming,
             _statuses(statuses),
             page_request(first, after, last, before),
+            **_enrolment_needs(info),
         )
         return await _enrolments(info, page)
 

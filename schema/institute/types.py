@@ -3,10 +3,10 @@ organisation's and person's details. Who may read what: resolvers/institute/scop
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import strawberry
 
@@ -27,6 +27,7 @@ from persistence.institute.models import (
 )
 from resolvers.context import Context
 from resolvers.core.loader_group import referenced
+from resolvers.core.prefetch import MISSING, peek
 from resolvers.institute import scopes
 from resolvers.institute.reads import invoice_pdf_url, today
 from schema.core.info import Info
@@ -38,6 +39,14 @@ EVENT_READ = scopes.EVENT_READ
 ENROLMENT_READ = scopes.ENROLMENT_READ
 INVOICE_READ = scopes.INVOICE_READ
 CATALOGUE_READ = scopes.CATALOGUE_READ
+
+
+T = TypeVar("T")
+
+
+def _later(awaitable: Awaitable[T]) -> T:
+    """Not prefetched: resolve it by loading. graphql-core awaits what a sync resolver returns."""
+    return cast(T, awaitable)
 
 
 def _f(req: Requirement, description: str) -> Any:
@@ -201,22 +210,40 @@ class CourseEventNode(Node):
             r.for_org_unit_id for r in rows if r.for_org_unit_id
         }
         units = dict(zip(keys, await ctx.loaders.unit_by_id.load_many(list(keys)), strict=True))
-        return [
-            cls(
-                id=strawberry.ID(encode_global_id("CourseEvent", pk(r))),
-                row=r,
-                scope=scopes.event_scope(
-                    r,
-                    cast(OrgUnit, units[r.institute_id]),
-                    units.get(r.for_org_unit_id) if r.for_org_unit_id else None,
-                    ctx.viewer,
-                ),
-            )
-            for r in rows
-        ]
+        return [cls._make(ctx, r, units) for r in rows]
+
+    @classmethod
+    def _make(cls, ctx: Context, row: CourseEvent, units: dict[int, Any]) -> CourseEventNode:
+        return cls(
+            id=strawberry.ID(encode_global_id("CourseEvent", pk(row))),
+            row=row,
+            scope=scopes.event_scope(
+                row,
+                cast(OrgUnit, units[row.institute_id]),
+                units.get(row.for_org_unit_id) if row.for_org_unit_id else None,
+                ctx.viewer,
+            ),
+        )
+
+    @classmethod
+    def ready(cls, ctx: Context, row: CourseEvent) -> CourseEventNode | None:
+        """The node without awaiting, when its units were prefetched; None otherwise."""
+        keys = [row.institute_id] + ([row.for_org_unit_id] if row.for_org_unit_id else [])
+        units = {k: peek(ctx.loaders.unit_by_id, k) for k in keys}
+        if any(u is MISSING or u is None for u in units.values()):
+            return None
+        return cls._make(ctx, row, units)
 
     @_f(EVENT_READ, "The course.")
-    async def course(self, info: Info) -> CatalogueCourse:
+    def course(self, info: Info) -> CatalogueCourse:
+        ctx = info.context
+        row = peek(ctx.loaders.institute.course_by_id, self.row.course_id)
+        institute = peek(ctx.loaders.unit_by_id, self.row.institute_id)
+        if row is MISSING or institute is MISSING or row is None or institute is None:
+            return _later(self._load_course(info))
+        return CatalogueCourse.in_institute(ctx, row, institute)
+
+    async def _load_course(self, info: Info) -> CatalogueCourse:
         ctx = info.context
         row = await referenced(ctx.loaders.institute.course_by_id, self.row.course_id)
         return CatalogueCourse.in_institute(
@@ -303,20 +330,38 @@ class CourseEnrolmentNode(Node):
         ]
 
     @_f(ENROLMENT_READ, "The event.")
-    async def event(self, info: Info) -> CourseEventNode:
+    def event(self, info: Info) -> CourseEventNode:
+        ctx = info.context
+        row = peek(ctx.loaders.institute.event_by_id, self.row.event_id)
+        node = CourseEventNode.ready(ctx, row) if row is not MISSING and row else None
+        return node or _later(self._load_event(info))
+
+    async def _load_event(self, info: Info) -> CourseEventNode:
         row = await referenced(info.context.loaders.institute.event_by_id, self.row.event_id)
         return await CourseEventNode.build(info.context, row)
 
     @_f(ENROLMENT_READ, "The participant's name.")
-    async def participant_name(self, info: Info) -> str:
+    def participant_name(self, info: Info) -> str:
+        person = peek(info.context.loaders.person_by_id, self.row.person_id)
+        if person is MISSING or person is None:
+            return _later(self._load_participant_name(info))
+        return str(person.display_name)
+
+    async def _load_participant_name(self, info: Info) -> str:
         person = await referenced(info.context.loaders.person_by_id, self.row.person_id)
         return person.display_name
 
     @_f(ENROLMENT_READ, "Who enrolled the participant (themself or their organisation admin).")
-    async def enrolled_by_name(self, info: Info) -> str | None:
+    def enrolled_by_name(self, info: Info) -> str | None:
         if self.row.enrolled_by_person_id is None:
             return None
-        person = await info.context.loaders.person_by_id.load(self.row.enrolled_by_person_id)
+        person = peek(info.context.loaders.person_by_id, self.row.enrolled_by_person_id)
+        if person is MISSING:
+            return _later(self._load_enrolled_by_name(info, self.row.enrolled_by_person_id))
+        return person.display_name if person else None
+
+    async def _load_enrolled_by_name(self, info: Info, person_id: int) -> str | None:
+        person = await info.context.loaders.person_by_id.load(person_id)
         return person.display_name if person else None
 
     @_f(ENROLMENT_READ, "Name of who is invoiced: the organisation, or the participant.")
@@ -324,7 +369,7 @@ class CourseEnrolmentNode(Node):
         if self.row.invoice_org_unit_id is not None:
             unit = await referenced(info.context.loaders.unit_by_id, self.row.invoice_org_unit_id)
             return unit.name
-        return await self.participant_name(info)
+        return await self._load_participant_name(info)
 
     @_f(ENROLMENT_READ, "True when an organisation is invoiced, false when the person is.")
     def invoiced_to_organisation(self) -> bool:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 import strawberry
 
 from domain.core.roles import Scope
+from persistence.core.models import OrgUnit
 from persistence.school.models import (
     CalendarFeed,
     SchoolLesson,
@@ -18,8 +19,14 @@ from resolvers.school import agenda as school_agenda
 from schema.core.info import Info
 from schema.core.relay import Node
 from schema.school.enums import AgendaView
-from schema.school.fields import LESSON_READ, OWN_READ, _f, _gid
+from schema.school.fields import LESSON_READ, OWN_READ, _f, _gid, loaded
 from schema.school.results import SchoolSubjectNode
+
+
+def _name(unit: OrgUnit | None) -> str:
+    if unit is None:
+        raise LookupError("a lesson's class is missing, though a foreign key points to it")
+    return unit.name
 
 
 @strawberry.type(
@@ -88,16 +95,18 @@ class TimetableLessonNode(Node):
         return self.row.teacher_code
 
     @_f(LESSON_READ, "The teacher's name; null if not known.")
-    async def teacher_name(self, info: Info) -> str | None:
+    def teacher_name(self, info: Info) -> str | None:
         if self.row.teacher_person_id is None:
             return None
-        person = await info.context.loaders.person_by_id.load(self.row.teacher_person_id)
-        return person.display_name if person else None
+        return loaded(
+            info.context.loaders.person_by_id,
+            self.row.teacher_person_id,
+            lambda person: person.display_name if person else None,
+        )
 
     @_f(LESSON_READ, "The class.")
-    async def class_name(self, info: Info) -> str:
-        unit = await referenced(info.context.loaders.unit_by_id, self.row.class_unit_id)
-        return unit.name
+    def class_name(self, info: Info) -> str:
+        return loaded(info.context.loaders.unit_by_id, self.row.class_unit_id, _name)
 
     @_f(LESSON_READ, "Whether the teacher registered attendance (the seed's green tick).")
     def attendance_registered(self) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from domain.core.ids import encode_global_id
 from domain.core.roles import SCHOOL_ADMINS, SCHOOL_STAFF, Relation, Requirement
@@ -15,6 +17,7 @@ from domain.school.grades import AssessmentKind as DomainKind
 from domain.school.grades import (
     round_half_up,
 )
+from resolvers.core.prefetch import MISSING, peek
 from schema.core.permissions import requires
 from schema.school.enums import AssessmentKind
 
@@ -74,3 +77,26 @@ def _percent(share: Fraction) -> Decimal:
 
 def _kind(kind: AssessmentKind | None) -> DomainKind | None:
     return None if kind is None else DomainKind(kind.value)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+def _later(awaitable: Awaitable[T]) -> T:
+    """Not prefetched: resolve it by loading. graphql-core awaits what a sync resolver returns."""
+    return cast(T, awaitable)
+
+
+def loaded(loader: DataLoader[K, V], key: K, build: Callable[[V], T]) -> T:
+    """`build` of what `loader` holds for `key`: synchronously when it was prefetched, else
+    once loaded (graphql-core awaits what a sync resolver returns)."""
+    found = peek(loader, key)
+    if found is not MISSING:
+        return build(found)
+
+    async def later() -> T:
+        return build(await loader.load(key))
+
+    return _later(later())

@@ -29,6 +29,7 @@ from resolvers.context import Context
 from resolvers.core.i18n import render
 from resolvers.core.loader_group import referenced
 from resolvers.core.pagination import page_of_list
+from resolvers.core.prefetch import MISSING, peek
 from resolvers.school import access as resolve
 from resolvers.school import agenda as school_agenda
 from resolvers.school import attendance as school_attendance
@@ -54,6 +55,8 @@ from schema.school.fields import (
     _f,
     _gid,
     _kind,
+    _later,
+    loaded,
 )
 from schema.school.results import (
     AverageExplanation,
@@ -172,10 +175,22 @@ class PupilNode(Node):
         return self.view.class_unit.name
 
     @_f(PUPIL_READ, "The location ('vestiging') the pupil is enrolled at, with address and phone.")
-    async def location(self, info: Info) -> SchoolLocation | None:
-        found = await school_pupils.location_of(info.context, self.view.class_unit)
-        if found is None:
+    def location(self, info: Info) -> SchoolLocation | None:
+        parent = self.view.class_unit.parent_id
+        if parent is None:
             return None
+        loaders = info.context.loaders
+        unit = peek(loaders.unit_by_id, parent)
+        details = peek(loaders.school.location_details, parent)
+        if unit is MISSING or details is MISSING or unit is None:
+            return _later(self._load_location(info))
+        return self._location(school_pupils.Location(unit, details))
+
+    async def _load_location(self, info: Info) -> SchoolLocation | None:
+        found = await school_pupils.location_of(info.context, self.view.class_unit)
+        return self._location(found) if found else None
+
+    def _location(self, found: school_pupils.Location) -> SchoolLocation:
         details = found.details
         address = (
             PostalAddress(
@@ -195,11 +210,15 @@ class PupilNode(Node):
         )
 
     @_f(PUPIL_READ, f"Mentors of the pupil's class (at most {MAX_MENTORS}).")
-    async def mentors(self, info: Info) -> list[StaffMember]:
-        people = await info.context.loaders.school.mentors_by_class.load(self.row.class_unit_id)
-        return [
-            StaffMember(scope=self.scope, display_name=p.display_name) for p in people[:MAX_MENTORS]
-        ]
+    def mentors(self, info: Info) -> list[StaffMember]:
+        return loaded(
+            info.context.loaders.school.mentors_by_class,
+            self.row.class_unit_id,
+            lambda people: [
+                StaffMember(scope=self.scope, display_name=p.display_name)
+                for p in people[:MAX_MENTORS]
+            ],
+        )
 
     @_f(PUPIL_READ, "Enrolments ('verbintenissen') per school year, newest first.")
     async def enrolments(self, info: Info) -> list[PupilEnrolmentNode]:
@@ -220,14 +239,25 @@ class PupilNode(Node):
         "The results matrix ('matrix'): the subjects of the current school year with their "
         "grades and running average. Families never receive unfinalised exam results.",
     )
-    async def results_matrix(
+    def results_matrix(
         self,
         info: Info,
         kind: Annotated[
             AssessmentKind, arg("Tests (REGULAR, the default) or EXAM_ORIENTED results.")
         ] = AssessmentKind.REGULAR,
     ) -> ResultsMatrix:
-        tests = await school_results.pupil_tests(info.context, self.view, _kind(kind))
+        ctx = info.context
+        return loaded(
+            ctx.loaders.school.results_by_pupil,
+            pk(self.row),
+            lambda rows: self._matrix(
+                school_results.tests_of(ctx, self.view, rows, _kind(kind)), kind
+            ),
+        )
+
+    def _matrix(
+        self, tests: list[school_results.TestResult], kind: AssessmentKind
+    ) -> ResultsMatrix:
         year = school_results.school_year_of(resolve.today())
         current = [t for t in tests if t.subject.school_year == year.start_year]
         return ResultsMatrix(
@@ -356,7 +386,7 @@ class PupilNode(Node):
         "Attendance ('presentie') over a period: absence and presence percentages and the "
         "week overview of absences, latest first.",
     )
-    async def attendance(
+    def attendance(
         self,
         info: Info,
         first_day: Annotated[
@@ -364,14 +394,20 @@ class PupilNode(Node):
         ] = None,
         last_day: Annotated[date | None, arg("Last day (included); null for today.")] = None,
     ) -> Attendance:
-        found = await school_attendance.attendance(info.context, self.view, first_day, last_day)
-        return Attendance.make(found, self.scope)
+        asked = school_attendance.attendance_key(self.row, first_day, last_day)
+        return loaded(
+            info.context.loaders.school.attendance_by_pupil,
+            asked.key,
+            lambda found: Attendance.make(
+                school_attendance.attendance_of(self.view, asked.period, found), self.scope
+            ),
+        )
 
     @_f(
         PUPIL_READ,
         "The agenda of the pupil's class: lessons with details and homework, per day.",
     )
-    async def agenda(
+    def agenda(
         self,
         info: Info,
         view: Annotated[AgendaView, arg("WEEK (default), WORK_WEEK or LIST.")] = AgendaView.WEEK,
@@ -386,15 +422,15 @@ class PupilNode(Node):
             date | None, arg("LIST only: the last day (default 14 days, at most 62).")
         ] = None,
     ) -> Agenda:
-        found = await school_agenda.agenda(
-            info.context,
-            self.view.class_unit,
-            self.view,
-            DomainView(view.value),
-            date_,
-            end_date,
+        ctx, unit, shown = info.context, self.view.class_unit, DomainView(view.value)
+        period, key = school_agenda.agenda_key(unit, shown, date_, end_date)
+        return loaded(
+            ctx.loaders.school.lessons_by_class_range,
+            key,
+            lambda rows: Agenda.make(
+                school_agenda.agenda_of(ctx, unit, self.view, shown, period, rows), self.scope
+            ),
         )
-        return Agenda.make(found, self.scope)
 
     @_f(PUPIL_READ, "Your own calendar feeds of this pupil's timetable (secrets are not shown).")
     async def calendar_feeds(self, info: Info) -> list[CalendarFeedNode]:

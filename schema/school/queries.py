@@ -14,6 +14,7 @@ from resolvers.core.i18n import translate
 from resolvers.core.pagination import keep
 from resolvers.school import agenda as school_agenda
 from resolvers.school import pupils as school_pupils
+from resolvers.school.prefetch import prefetch_pupils
 from schema.core.info import Info
 from schema.core.pagination import AFTER, BEFORE, FIRST, LAST, page_request, to_connection
 from schema.core.payloads import arg
@@ -21,6 +22,7 @@ from schema.core.permissions import authenticated, requires
 from schema.core.relay import Connection
 from schema.school.agenda import Agenda
 from schema.school.enums import AgendaView, GuardianAccessReason
+from schema.school.prefetch import pupil_fields
 from schema.school.pupils import ChildAccess, PupilNode
 
 
@@ -36,6 +38,8 @@ class SchoolQueries:
         scope = Scope(person_id=info.context.viewer.person_id)
         pupils = [c.pupil for c in children if c.pupil is not None]
         nodes = {n.row.id: n for n in await PupilNode.visible(info, pupils)}
+        # One statement per relation group for all children, so their fields resolve at once.
+        await prefetch_pupils(info.context, [n.view for n in nodes.values()], pupil_fields(info))
         return [
             ChildAccess(
                 scope=scope,
