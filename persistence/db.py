@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from persistence.tenancy import NOBODY, REACH, SET_TENANT_SQL, SYSTEM, TENANT, UNCOUNTED, set_tenant
 
 T = TypeVar("T")
+log = logging.getLogger("portaal.db")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -236,6 +239,14 @@ class RequestSession:
                 session.info[REACH] = None
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        try:
+            await session.close()
+        except Exception:
+            # A field error at the root cancels its siblings' pending work (graphql-core), and a
+            # statement cancelled mid-way can leave the connection unusable: drop it from the
+            # pool instead of failing an answer that is already complete.
+            log.warning("a request's connection could not be reset; discarded", exc_info=True)
+            await session.invalidate()

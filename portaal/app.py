@@ -119,12 +119,10 @@ class PortaalGraphQL(GraphQL):
                         e.reason, status_code=e.status_code, headers=headers
                     )
                 self._apply_cookies(ctx, response)
-            # The answer is complete: the client need not wait for the read transaction's
-            # rollback and the connection's return to the pool.
-            await response(scope, receive, send)
         finally:
             if isinstance(ctx, Context):
                 await ctx.db.close()
+        await response(scope, receive, send)
         if isinstance(ctx, Context):
             await record_token_use(ctx)
 
