@@ -332,13 +332,13 @@ async def enrolment_details_by_person(
     own cluster, and hydrating it again per row is most of what that join costs.
     """
     details: dict[int, EnrolmentDetails] = {}
-    on_unit = OrgUnit.id == Enrolment.cluster_id
+    on_unit: list[Any] = [OrgUnit.id == Enrolment.cluster_id]
     if known_units:
-        on_unit = sa.and_(on_unit, OrgUnit.id.not_in(list(known_units)))  # type: ignore[union-attr]
+        on_unit.append(OrgUnit.id.not_in(list(known_units)))  # type: ignore[union-attr]
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
             sa.select(Enrolment, OrgUnit, Course, Certificate, ExamAttempt)
-            .outerjoin(OrgUnit, on_unit)
+            .outerjoin(OrgUnit, sa.and_(*on_unit))
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
             .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
