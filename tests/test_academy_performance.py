@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from domain.core.ids import decode_global_id
+from persistence.academy.models import Enrolment
 from tests.conftest import Api
 from tests.helpers import outbox, set_seat_limit
 from tests.school_setup import activate
-from tests.test_academy_users import ADD, MAIL
+from tests.test_academy_users import ADD, MAIL, _learner_id
 
 # The bench's learner list (bench/queries.py): person, labels, enrolments with course,
 # progress, attempts and certificate.
@@ -115,3 +119,35 @@ async def test_adding_a_thousand_users_costs_the_statements_of_adding_ten(api: A
     # The work per address is in batches: a thousand costs (almost) what ten cost.
     assert statements[1_000] <= statements[10] + 5, statements
     print(f"addUsers statements {statements}, seconds {seconds}")
+
+
+async def test_an_enrolment_in_a_cluster_the_learner_left_costs_no_extra_statement(
+    api: Api,
+) -> None:
+    """The prefetch skips re-reading the learners' own clusters, not the cluster of an
+    enrolment that stayed behind (the page must neither lose it nor load it separately)."""
+    org = await api.login("orgbeheer@zorgacademie.example")
+    query = """query($f: LearnerFilterInput) { learners(first: 10, filter: $f) { nodes {
+      cluster { name } enrolments { id status course { title } } } } }"""
+    args = {"f": {"search": "eva.devries"}}
+    await api.data(query, args, org)  # token touch
+    before = (await api.data(query, args, org))["learners"]["nodes"]
+    statements = api.last_statements
+    learner = await _learner_id(api, org, "eva.devries")
+    move = """mutation($u: ID!, $c: ID!) { moveUserToCluster(userId: $u, clusterId: $c)
+      { errors { message } } }"""
+    noord, zuid = await api.unit_id("Regio Noord"), await api.unit_id("Regio Zuid")
+    assert (await api.data(move, {"u": learner, "c": zuid}, org))["moveUserToCluster"][
+        "errors"
+    ] == []
+    # Moving takes the enrolments along; put them back where they were given.
+    async with api.database.transaction() as s:
+        await s.execute(
+            sa.update(Enrolment)
+            .where(Enrolment.cluster_id == decode_global_id(zuid)[1])
+            .values(cluster_id=decode_global_id(noord)[1])
+        )
+    after = (await api.data(query, args, org))["learners"]["nodes"]
+    assert before[0]["enrolments"] and after[0]["enrolments"] == before[0]["enrolments"]
+    assert after[0]["cluster"] == {"name": "Regio Zuid"}
+    assert api.last_statements == statements

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,25 +315,30 @@ class EnrolmentDetails:
     """An enrolment with its cluster, course, certificate and attempts, read in one statement."""
 
     enrolment: Enrolment
-    cluster: OrgUnit
+    cluster: OrgUnit | None  # None: one of the `known_units` the caller passed
     course: Course
     certificate: Certificate | None
     attempts: list[ExamAttempt]
 
 
 async def enrolment_details_by_person(
-    session: AsyncSession, person_ids: Sequence[int]
+    session: AsyncSession, person_ids: Sequence[int], known_units: Collection[int] = ()
 ) -> list[list[EnrolmentDetails]]:
     """Each person's enrolments (by id) with cluster, course, certificate and attempts (by number).
 
     One statement per chunk: at most one certificate per enrolment and a few attempts, so the
-    outer joins repeat an enrolment's columns a few times at most.
+    outer joins repeat an enrolment's columns a few times at most. A cluster among
+    `known_units` (the caller has it) comes back as None: nearly every row is in the learner's
+    own cluster, and hydrating it again per row is most of what that join costs.
     """
     details: dict[int, EnrolmentDetails] = {}
+    on_unit: list[Any] = [OrgUnit.id == Enrolment.cluster_id]
+    if known_units:
+        on_unit.append(OrgUnit.id.not_in(list(known_units)))  # type: ignore[union-attr]
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
             sa.select(Enrolment, OrgUnit, Course, Certificate, ExamAttempt)
-            .join(OrgUnit, OrgUnit.id == Enrolment.cluster_id)
+            .outerjoin(OrgUnit, sa.and_(*on_unit))
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
             .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)

@@ -31,7 +31,7 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
             dict(zip(person_ids, (paths for _, paths in people), strict=True))
         )
     if "enrolments" in wanted:
-        details = await ctx.db.read(aq.enrolment_details_by_person, person_ids)
+        details = await ctx.db.read(aq.enrolment_details_by_person, person_ids, units)
         academy.enrolments_by_person.prime_many(
             {
                 pid: [d.enrolment for d in found]
@@ -43,7 +43,7 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
         academy.attempts_by_enrolment.prime_many({pk(d.enrolment): d.attempts for d in flat})
         academy.certificate_by_enrolment.prime_many({pk(d.enrolment): d.certificate for d in flat})
         # An enrolment may live in a cluster the learner has left.
-        loaders.unit_by_id.prime_many({pk(d.cluster): d.cluster for d in flat})
+        loaders.unit_by_id.prime_many({pk(d.cluster): d.cluster for d in flat if d.cluster})
     if "labels" in wanted:
         labels = await ctx.db.read(aq.labels_with_owners_by_person, person_ids)
         academy.label_ids_by_person.prime_many(

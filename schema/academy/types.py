@@ -4,6 +4,7 @@ certificates, labels, registration numbers and report rows."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
@@ -52,6 +53,19 @@ SELF_ONLY = Requirement.of((), [Relation.SELF])
 
 def _f(req: Requirement, description: str) -> Any:
     return requires(req.roles, req.relations, description=description)
+
+
+# A page builds a node per row, many for the same course or label and in the same cluster for
+# the same learner: both are pure and their results immutable, so they are computed once per
+# key, not once per node. (IDs of rows that occur once a page are not worth caching.)
+@functools.lru_cache(maxsize=65536)
+def _gid(type_name: str, key: int) -> strawberry.ID:
+    return strawberry.ID(encode_global_id(type_name, key))
+
+
+@functools.lru_cache(maxsize=65536)
+def _scope(path: str, person_id: int | None = None) -> Scope:
+    return Scope(unit_paths=(path,), person_id=person_id)
 
 
 T = TypeVar("T")
@@ -129,7 +143,7 @@ class CourseNode(Node):
 
     @classmethod
     def from_row(cls, row: Course) -> CourseNode:
-        return cls(id=strawberry.ID(encode_global_id("Course", pk(row))), row=row, scope=None)
+        return cls(id=_gid("Course", pk(row)), row=row, scope=None)
 
     @_f(CATALOGUE_READ, "Title.")
     def title(self) -> str:
@@ -208,9 +222,9 @@ class LabelNode(Node):
     def in_unit(cls, row: Label, unit: OrgUnit) -> LabelNode:
         """The label owned by this unit."""
         return cls(
-            id=strawberry.ID(encode_global_id("Label", pk(row))),
+            id=_gid("Label", pk(row)),
             row=row,
-            scope=Scope(unit_paths=(unit.path,)),
+            scope=_scope(unit.path),
         )
 
     @_f(LABEL_READ, "Name of the label.")
@@ -370,7 +384,7 @@ class EnrolmentNode(Node):
         return cls(
             id=strawberry.ID(encode_global_id("Enrolment", pk(row))),
             row=row,
-            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
+            scope=_scope(unit.path, row.person_id),
         )
 
     @classmethod
@@ -489,7 +503,7 @@ class LearnerNode(Node):
         return cls(
             id=cls.global_id(row),
             row=row,
-            scope=Scope(unit_paths=(unit.path,), person_id=row.person_id),
+            scope=_scope(unit.path, row.person_id),
         )
 
     @_f(LEARNER_READ, "The person.")
