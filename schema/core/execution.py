@@ -72,14 +72,9 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         if self._enabled and position_context is None and is_plain(result.__class__):
             plan = self._object_plan(return_type, field_details_list, path)
-            if plan is not None:
-                try:
-                    completed = plan(result)
-                except Exception:
-                    CompiledExecutor.fallbacks += 1
-                else:
-                    CompiledExecutor.compiled += 1
-                    return completed
+            completed = _run(plan, result)
+            if completed is not _BAILED:
+                return completed
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
@@ -107,15 +102,9 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
                 item = self._completer(return_type.of_type, field_details_list, path.add_key(0))
                 plan = None if item is None else _list_of(item, nullable=False).function
                 self._lists[key] = cached = (field_details_list, plan)
-            plan = cached[1]
-            if plan is not None:
-                try:
-                    completed = plan(result)
-                except Exception:
-                    CompiledExecutor.fallbacks += 1
-                else:
-                    CompiledExecutor.compiled += 1
-                    return completed
+            completed = _run(cached[1], result)
+            if completed is not _BAILED:
+                return completed
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
         )
@@ -189,6 +178,22 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             field_def, to_nodes(field_details_list), parent_type, field_path
         )
         return (response_name, bind(info), complete)
+
+
+_BAILED = object()
+
+
+def _run(plan: Complete | None, result: Any) -> Any:
+    """The plan's completion of `result`, or `_BAILED` when there is no plan or it bailed out."""
+    if plan is None:
+        return _BAILED
+    try:
+        completed = plan(result)
+    except Exception:
+        CompiledExecutor.fallbacks += 1
+        return _BAILED
+    CompiledExecutor.compiled += 1
+    return completed
 
 
 def _settled(items: list[Any] | tuple[Any, ...]) -> bool:
