@@ -50,6 +50,10 @@ class Database:
             # No ping before every checkout (a round trip per request): connections are recycled
             # well before server-side timeouts, and a dropped one is replaced after its error.
             kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
+            # The default random_page_cost (4) models spinning disks: with it the planner hashes
+            # all 37,000 certificates to join 150 enrolments instead of probing the index (6 ms
+            # against 1 ms). 1.1 is what PostgreSQL's manual advises for SSDs and cached data.
+            kwargs["connect_args"] = {"options": "-c random_page_cost=1.1"}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

@@ -297,6 +297,17 @@ def _retry_after(request: Any) -> int | None:
     return int(wait) if wait else None
 
 
+def tune_collector() -> None:
+    """Garbage collection for a server whose heap after start-up lives as long as it does."""
+    # The schema, mappers and modules: out of the collector's sight, a full collection no
+    # longer walks them (about 5 % of a large page's CPU).
+    gc.freeze()
+    # A list page allocates some 100,000 objects, nearly all freed by reference counting; at
+    # the default (700) the young generation was collected 150 times per page, 18 % of its CPU.
+    # Cycles still get collected, every 10,000 allocations.
+    gc.set_threshold(10_000, 10, 10)
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = database or Database(settings.database_url)
@@ -311,9 +322,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             from portaal.worker import Worker
 
             task = asyncio.create_task(Worker(settings, database).run_forever(stop))
-        # The schema, mappers and modules live as long as the process: out of the collector's
-        # sight, a full collection no longer walks them (about 5 % of a large page's CPU).
-        gc.freeze()
+        tune_collector()
         yield
         stop.set()
         if task:

@@ -42,6 +42,7 @@ from persistence.core.models import (
     RoleAssignment,
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.snapshots import Snapshots, fetch_rows
 
 
 def _grouped(rows: Sequence[Any], key: str, keys: Sequence[int]) -> list[list[Any]]:
@@ -297,7 +298,8 @@ async def learner_page_in_units(
     counts then).
     """
     stmt = (
-        sa.select(Learner, OrgUnit)
+        sa.select(*_PAGE.columns)
+        .select_from(Learner)
         .join(Person, Person.id == Learner.person_id)
         .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
         .where(*_learner_where(f))
@@ -306,8 +308,15 @@ async def learner_page_in_units(
         matches = sa.select(sa.func.count()).select_from(_learner_base(f).subquery())
         stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
     page = await fetch_slice(session, stmt, order, seek)
-    total = int(page.rows[0][2]) if with_total and page.rows else None
-    return page.map(lambda r: (r[0], r[1])), total
+    total = int(page.rows[0][-1]) if with_total and page.rows else None
+    split = _PAGE.split
+    return page.map(lambda r: tuple(split(r))), total
+
+
+# Snapshots (persistence.snapshots) for the learner page and what its fields read.
+_PAGE = Snapshots(Learner, OrgUnit)
+_DETAILS = Snapshots(Enrolment, OrgUnit, Course, Certificate, ExamAttempt)
+_LABELS = Snapshots(Label, OrgUnit)
 
 
 @dataclass
@@ -337,7 +346,8 @@ async def enrolment_details_by_person(
         on_unit.append(OrgUnit.id.not_in(list(known_units)))  # type: ignore[union-attr]
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
-            sa.select(Enrolment, OrgUnit, Course, Certificate, ExamAttempt)
+            sa.select(*_DETAILS.columns)
+            .select_from(Enrolment)
             .outerjoin(OrgUnit, sa.and_(*on_unit))
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
@@ -345,7 +355,8 @@ async def enrolment_details_by_person(
             .where(Enrolment.person_id.in_(part))  # type: ignore[attr-defined]
             .order_by(Enrolment.id, ExamAttempt.number)
         )
-        for enrolment, cluster, course, certificate, attempt in (await session.execute(stmt)).all():
+        for row in await fetch_rows(session, stmt):
+            enrolment, cluster, course, certificate, attempt = _DETAILS.split(row)
             found = details.get(enrolment.id)
             if found is None:
                 found = details[enrolment.id] = EnrolmentDetails(
@@ -366,14 +377,16 @@ async def labels_with_owners_by_person(
     grouped: dict[int, list[tuple[Label, OrgUnit]]] = defaultdict(list)
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
-            sa.select(LabelAssignment.person_id, Label, OrgUnit)
+            sa.select(*_LABELS.columns, LabelAssignment.person_id)
+            .select_from(LabelAssignment)
             .join(Label, Label.id == LabelAssignment.label_id)
             .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
             .where(LabelAssignment.person_id.in_(part))  # type: ignore[attr-defined]
             .order_by(LabelAssignment.id)
         )
-        for person_id, label, unit in (await session.execute(stmt)).all():
-            grouped[person_id].append((label, unit))
+        for row in await fetch_rows(session, stmt):
+            label, unit = _LABELS.split(row)
+            grouped[row[-1]].append((label, unit))
     return [grouped.get(pid, []) for pid in person_ids]
 
 

@@ -27,6 +27,7 @@ from persistence.core.models import (
     TokenKind,
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.snapshots import Snapshots, fetch_rows
 from persistence.tenancy import TENANT, on_postgres, tenant_of
 
 
@@ -140,24 +141,32 @@ async def assignments_by_person(
     return [grouped.get(pid, []) for pid in person_ids]
 
 
+_PERSON = Snapshots(Person)
+
+
 async def persons_with_unit_paths(
     session: AsyncSession, person_ids: Sequence[int]
 ) -> list[tuple[Person | None, tuple[str, ...]]]:
-    """`persons_by_ids` and `unit_paths_by_person` in one statement: a row per role held."""
+    """`persons_by_ids` and `unit_paths_by_person` in one statement: a row per role held.
+
+    The persons are snapshots (persistence.snapshots): this feeds lists, never a write.
+    """
     people: dict[int, Person] = {}
     paths: dict[int, set[str]] = defaultdict(set)
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
-            sa.select(Person, OrgUnit.path)
+            sa.select(*_PERSON.columns, OrgUnit.path)
+            .select_from(Person)
             .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
             .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
             .where(Person.id.in_(part))  # type: ignore[union-attr]
         )
-        for person, path in (await session.execute(stmt)).all():
-            assert person.id is not None
-            people[person.id] = person
-            if path is not None:
-                paths[person.id].add(path)
+        for row in await fetch_rows(session, stmt):
+            person_id = row[0]
+            if person_id not in people:
+                people[person_id] = _PERSON.split(row)[0]
+            if row[-1] is not None:
+                paths[person_id].add(row[-1])
     return [(people.get(pid), tuple(sorted(paths.get(pid, ())))) for pid in person_ids]
 
 
