@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.paging import KeyOrder, Seek, Slice, key_columns, seek_where, split_row, to_slice
@@ -15,6 +16,15 @@ T = TypeVar("T")
 
 # PostgreSQL accepts at most 65,535 bind parameters in one statement.
 IN_CHUNK = 10_000
+
+
+def among(session: AsyncSession, column: Any, ids: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """`column IN ids`. On PostgreSQL as one array parameter (`= ANY`): the statement's text is
+    the same for every list size, so SQLAlchemy and psycopg reuse it and the server can prepare
+    it, where an IN list renders (and casts) a placeholder per id on every request."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(ids), type_=ARRAY(column.type)))
+    return column.in_(ids)
 
 
 def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterable[Sequence[T]]:

@@ -35,7 +35,7 @@ from persistence.academy.models import (
     RefresherModule,
     RegistrationNumber,
 )
-from persistence.batching import chunks, rows_by_ids
+from persistence.batching import among, chunks, rows_by_ids
 from persistence.core.models import (
     OrgUnit,
     Person,
@@ -352,7 +352,7 @@ async def enrolment_details_by_person(
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
             .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
-            .where(Enrolment.person_id.in_(part))  # type: ignore[attr-defined]
+            .where(among(session, Enrolment.person_id, part))
             .order_by(Enrolment.id, ExamAttempt.number)
         )
         for row in await fetch_rows(session, stmt):
@@ -381,7 +381,7 @@ async def labels_with_owners_by_person(
             .select_from(LabelAssignment)
             .join(Label, Label.id == LabelAssignment.label_id)
             .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
-            .where(LabelAssignment.person_id.in_(part))  # type: ignore[attr-defined]
+            .where(among(session, LabelAssignment.person_id, part))
             .order_by(LabelAssignment.id)
         )
         for row in await fetch_rows(session, stmt):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.core.roles import Grant, Role
-from persistence.batching import chunks, insert_many, rows_by_ids
+from persistence.batching import among, chunks, insert_many, rows_by_ids
 from persistence.core.models import (
     AccessToken,
     AuditEvent,
@@ -159,7 +159,7 @@ async def persons_with_unit_paths(
             .select_from(Person)
             .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
             .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
-            .where(Person.id.in_(part))  # type: ignore[union-attr]
+            .where(among(session, Person.id, part))
         )
         for row in await fetch_rows(session, stmt):
             person_id = row[0]
