@@ -15,6 +15,7 @@ from persistence.academy import queries as aq
 from persistence.academy.models import Learner, pk
 from persistence.core import people as identity_q
 from resolvers.context import Context
+from resolvers.core.prefetch import MISSING, peek
 
 
 async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: frozenset[str]) -> None:
@@ -55,6 +56,6 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
         pairs = [pair for found in labels for pair in found]
         academy.label_by_id.prime_many({pk(lb): lb for lb, _ in pairs})
         loaders.unit_by_id.prime_many({pk(unit): unit for _, unit in pairs})
-    missing = [u for u in units if loaders.unit_by_id.cache_map.get(u) is None]
+    missing = [u for u in units if peek(loaders.unit_by_id, u) is MISSING]
     if missing:
         await loaders.unit_by_id.load_many(missing)

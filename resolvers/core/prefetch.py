@@ -16,6 +16,11 @@ MISSING: Any = object()
 
 def peek(loader: DataLoader[Any, Any], key: Any) -> Any:
     """The value `loader` already loaded for `key`, or MISSING; never waits."""
+    values = getattr(loader, "values", None)  # resolvers.core.loader_group.Loader's primed ones
+    if values is not None:
+        value = values.get(key, MISSING)
+        if value is not MISSING:
+            return value
     future = loader.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception():
         return MISSING
