@@ -34,9 +34,9 @@ LEARNERS = """query($first: Int!, $f: LearnerFilterInput) {
 }"""
 
 # Authentication (token, person and grants), the school's relations, the page with its
-# clusters and count, persons with their role paths, enrolments with course, certificate and
+# clusters, count, persons and their role paths, enrolments with course, certificate and
 # attempts, labels with their owners.
-LIMIT = 8
+LIMIT = 5
 
 
 async def _page(api: Api, token: str, first: int, search: str) -> tuple[int, dict]:

@@ -288,33 +288,73 @@ def learner_order(sort: str, descending: bool) -> KeyOrder:
     )
 
 
+@dataclass(frozen=True)
+class LearnerRow:
+    """A learner of a page with their cluster and, if asked, their person and its role paths."""
+
+    learner: Learner
+    cluster: OrgUnit
+    person: Person | None = None
+    unit_paths: tuple[str, ...] = ()
+
+
 async def learner_page_in_units(
-    session: AsyncSession, f: LearnerFilter, order: KeyOrder, seek: Seek, with_total: bool
-) -> tuple[Slice[tuple[Learner, OrgUnit]], int | None]:
-    """A keyset page of learners with each one's cluster and, if asked, the count of all matches.
+    session: AsyncSession,
+    f: LearnerFilter,
+    order: KeyOrder,
+    seek: Seek,
+    with_total: bool,
+    with_person: bool = False,
+) -> tuple[Slice[LearnerRow], int | None]:
+    """A keyset page of learners with each one's cluster and, if asked, the count of all matches
+    and each learner's person with the paths of the units they hold roles on.
 
     One statement: the count rides along as a scalar subquery over the filter (not the cursor),
     so every page costs the same. It is None only when the page came back empty (the caller
-    counts then).
+    counts then). The person is joined for the sort anyway; its role paths are one correlated
+    subquery per row of the page.
     """
+    reader = _PAGE_WITH_PERSON if with_person else _PAGE
     stmt = (
-        sa.select(*_PAGE.columns)
+        sa.select(*reader.columns)
         .select_from(Learner)
         .join(Person, Person.id == Learner.person_id)
         .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
         .where(*_learner_where(f))
     )
+    if with_person:
+        stmt = stmt.add_columns(_role_paths.label("role_paths"))
     if with_total:
         matches = sa.select(sa.func.count()).select_from(_learner_base(f).subquery())
         stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
     page = await fetch_slice(session, stmt, order, seek)
     total = int(page.rows[0][-1]) if with_total and page.rows else None
-    split = _PAGE.split
-    return page.map(lambda r: tuple(split(r))), total
+    split, paths_at = reader.split, len(reader.columns)
+
+    def row(r: Any) -> LearnerRow:
+        if not with_person:
+            learner, cluster = split(r)
+            return LearnerRow(learner, cluster)
+        learner, cluster, person = split(r)
+        paths = tuple(sorted(set(r[paths_at].split(",")))) if r[paths_at] else ()
+        return LearnerRow(learner, cluster, person, paths)
+
+    return page.map(row), total
 
 
 # Snapshots (persistence.snapshots) for the learner page and what its fields read.
 _PAGE = Snapshots(Learner, OrgUnit)
+_PAGE_WITH_PERSON = Snapshots(Learner, OrgUnit, Person)
+# The paths of the units a person holds roles on, comma-separated (paths hold no commas).
+_held = sqlalchemy.orm.aliased(OrgUnit)
+_role_paths = (
+    sa.select(sa.func.aggregate_strings(_held.path, ","))
+    .select_from(RoleAssignment)
+    .join(_held, _held.id == RoleAssignment.org_unit_id)
+    .where(RoleAssignment.person_id == Person.id)
+    .correlate(Person)
+    .scalar_subquery()
+)
 _DETAILS = Snapshots(Enrolment, OrgUnit, Course, Certificate, ExamAttempt)
 _LABELS = Snapshots(Label, OrgUnit)
 

@@ -1,8 +1,8 @@
 """One statement per relation group for a page of learners, before any of its fields resolves.
 
-The page query brought the learners' clusters. Then, as the fields ask: the persons with the
-paths of their roles (one statement), the enrolments with course, certificate and attempts
-(one, with their clusters), the labels with their owner units (one). Each result primes the loaders the fields
+The page query brought the learners' clusters and, when selected, their persons with the
+paths of their roles. Then, as the fields ask: the enrolments with course, certificate and
+attempts (one statement, with their clusters), the labels with their owner units (one). Each result primes the loaders the fields
 peek at (resolvers.core.prefetch), so the fields resolve synchronously and an object reached
 any other way still loads through the same loaders.
 """
@@ -25,7 +25,8 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
     person_ids = list(dict.fromkeys(r.person_id for r in rows))
     # Primed by the page query; loads only clusters of learners reached some other way.
     units = {r.cluster_id for r in rows}
-    if "person" in wanted:
+    unknown = [p for p in person_ids if peek(loaders.unit_paths_by_person, p) is MISSING]
+    if "person" in wanted and unknown:  # the page query may have brought them
         people = await ctx.db.read(identity_q.persons_with_unit_paths, person_ids)
         loaders.person_by_id.prime_many(dict(zip(person_ids, (p for p, _ in people), strict=True)))
         loaders.unit_paths_by_person.prime_many(

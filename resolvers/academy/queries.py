@@ -27,9 +27,10 @@ async def learners(
     request: PageRequest,
     *,
     with_total: bool = False,
+    with_person: bool = False,
 ) -> Page[Learner]:
-    """A page of learners; their clusters are loaded with them, and with `with_total` the
-    count of all matches too (one statement for page, clusters and count)."""
+    """A page of learners; their clusters are loaded with them, with `with_total` the count of
+    all matches and with `with_person` their persons too (one statement for all of it)."""
     db = ctx.db
     scoped = f.within(admin_paths(ctx))
     counted: list[int] = []
@@ -37,11 +38,19 @@ async def learners(
     order = aq.learner_order(sort, descending)
 
     async def fetch(seek: Seek) -> Slice[Learner]:
-        page, total = await db.read(aq.learner_page_in_units, scoped, order, seek, with_total)
-        ctx.loaders.unit_by_id.prime_many({pk(unit): unit for _, unit in page.rows})
+        page, total = await db.read(
+            aq.learner_page_in_units, scoped, order, seek, with_total, with_person
+        )
+        loaders = ctx.loaders
+        loaders.unit_by_id.prime_many({pk(r.cluster): r.cluster for r in page.rows})
+        if with_person:
+            loaders.person_by_id.prime_many({r.learner.person_id: r.person for r in page.rows})
+            loaders.unit_paths_by_person.prime_many(
+                {r.learner.person_id: r.unit_paths for r in page.rows}
+            )
         if total is not None:
             counted.append(total)
-        return page.map(lambda row: row[0])
+        return page.map(lambda row: row.learner)
 
     async def count() -> int:
         if counted:

@@ -92,6 +92,7 @@ class AcademyQueries:
             descending,
             page_request(first, after, last, before),
             with_total="totalCount" in wanted,
+            with_person="person" in wanted,
         )
         ctx = info.context
         # One batch per relation the page shows, so the learners' fields resolve without await.
