@@ -53,7 +53,8 @@ class Database:
             # The default random_page_cost (4) models spinning disks: with it the planner hashes
             # all 37,000 certificates to join 150 enrolments instead of probing the index (6 ms
             # against 1 ms). 1.1 is what PostgreSQL's manual advises for SSDs and cached data.
-            kwargs["connect_args"] = {"options": "-c random_page_cost=1.1"}
+            # UTC: timestamps arrive as UTC already (persistence.types.UTCDateTime).
+            kwargs["connect_args"] = {"options": "-c random_page_cost=1.1 -c timezone=UTC"}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

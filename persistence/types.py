@@ -29,6 +29,19 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        if dialect.name != "postgresql":
+            return super().result_processor(dialect, coltype)
+
+        # Our connections run in UTC (persistence.db), so psycopg's values are UTC already:
+        # one identity test per value instead of two calls (a list page reads thousands).
+        def process(value: datetime | None) -> datetime | None:
+            if value is None or value.tzinfo is UTC:
+                return value
+            return value.astimezone(UTC)
+
+        return process
+
 
 def enum_column(enum: type[Enum], **kwargs: Any) -> sa.Column[Any]:
     """Enums stored as their names in a VARCHAR, so adding a value needs no type migration."""
