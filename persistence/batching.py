@@ -27,6 +27,13 @@ def among(session: AsyncSession, column: Any, ids: Sequence[Any]) -> sa.ColumnEl
     return column.in_(ids)
 
 
+def bound_among(column: Any, name: str, postgres: bool) -> sa.ColumnElement[bool]:
+    """`among` for a statement built once: the id list is the execution parameter `name`."""
+    if postgres:
+        return column == sa.any_(sa.bindparam(name, type_=ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
 def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -76,8 +76,10 @@ class Snapshots:
         ]
 
 
-async def fetch_rows(session: AsyncSession, stmt: Any) -> Sequence[Any]:
+async def fetch_rows(
+    session: AsyncSession, stmt: Any, params: dict[str, Any] | None = None
+) -> Sequence[Any]:
     """Core rows of a column SELECT, executed on the session's connection: the ORM's result
     machinery (entities, identity map) has nothing to do for snapshots."""
     connection = await session.connection()
-    return (await connection.execute(stmt)).all()
+    return (await connection.execute(stmt, params)).all()

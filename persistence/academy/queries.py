@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +36,7 @@ from persistence.academy.models import (
     RefresherModule,
     RegistrationNumber,
 )
-from persistence.batching import among, chunks, rows_by_ids
+from persistence.batching import bound_among, chunks, rows_by_ids
 from persistence.core.models import (
     OrgUnit,
     Person,
@@ -43,6 +44,7 @@ from persistence.core.models import (
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 from persistence.snapshots import Snapshots, fetch_rows
+from persistence.tenancy import on_postgres
 
 
 def _grouped(rows: Sequence[Any], key: str, keys: Sequence[int]) -> list[list[Any]]:
@@ -370,6 +372,28 @@ class EnrolmentDetails:
     attempts: list[ExamAttempt]
 
 
+@cache
+def _details_statement(postgres: bool) -> sa.Select[Any]:
+    """Built once per dialect (no statement to build and key per request): the persons, and
+    the clusters the caller has (`known`), are execution parameters."""
+    return (
+        sa.select(*_DETAILS.columns)
+        .select_from(Enrolment)
+        .outerjoin(
+            OrgUnit,
+            sa.and_(
+                OrgUnit.id == Enrolment.cluster_id,
+                sa.not_(bound_among(OrgUnit.id, "known", postgres)),
+            ),
+        )
+        .join(Course, Course.id == Enrolment.course_id)
+        .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
+        .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
+        .where(bound_among(Enrolment.person_id, "persons", postgres))
+        .order_by(Enrolment.id, ExamAttempt.number)
+    )
+
+
 async def enrolment_details_by_person(
     session: AsyncSession, person_ids: Sequence[int], known_units: Collection[int] = ()
 ) -> list[list[EnrolmentDetails]]:
@@ -381,21 +405,9 @@ async def enrolment_details_by_person(
     own cluster, and hydrating it again per row is most of what that join costs.
     """
     details: dict[int, EnrolmentDetails] = {}
-    on_unit: list[Any] = [OrgUnit.id == Enrolment.cluster_id]
-    if known_units:
-        on_unit.append(OrgUnit.id.not_in(list(known_units)))  # type: ignore[union-attr]
+    stmt, known = _details_statement(on_postgres(session)), list(known_units)
     for part in chunks(list(dict.fromkeys(person_ids))):
-        stmt = (
-            sa.select(*_DETAILS.columns)
-            .select_from(Enrolment)
-            .outerjoin(OrgUnit, sa.and_(*on_unit))
-            .join(Course, Course.id == Enrolment.course_id)
-            .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
-            .outerjoin(ExamAttempt, ExamAttempt.enrolment_id == Enrolment.id)
-            .where(among(session, Enrolment.person_id, part))
-            .order_by(Enrolment.id, ExamAttempt.number)
-        )
-        for row in await fetch_rows(session, stmt):
+        for row in await fetch_rows(session, stmt, {"persons": list(part), "known": known}):
             enrolment, cluster, course, certificate, attempt = _DETAILS.split(row)
             found = details.get(enrolment.id)
             if found is None:
@@ -410,21 +422,27 @@ async def enrolment_details_by_person(
     return [grouped.get(pid, []) for pid in person_ids]
 
 
+@cache
+def _labels_statement(postgres: bool) -> sa.Select[Any]:
+    """Built once per dialect; the persons are an execution parameter."""
+    return (
+        sa.select(*_LABELS.columns, LabelAssignment.person_id)
+        .select_from(LabelAssignment)
+        .join(Label, Label.id == LabelAssignment.label_id)
+        .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
+        .where(bound_among(LabelAssignment.person_id, "persons", postgres))
+        .order_by(LabelAssignment.id)
+    )
+
+
 async def labels_with_owners_by_person(
     session: AsyncSession, person_ids: Sequence[int]
 ) -> list[list[tuple[Label, OrgUnit]]]:
     """Each person's labels (in assignment order) with the unit owning each: one statement."""
     grouped: dict[int, list[tuple[Label, OrgUnit]]] = defaultdict(list)
+    stmt = _labels_statement(on_postgres(session))
     for part in chunks(list(dict.fromkeys(person_ids))):
-        stmt = (
-            sa.select(*_LABELS.columns, LabelAssignment.person_id)
-            .select_from(LabelAssignment)
-            .join(Label, Label.id == LabelAssignment.label_id)
-            .join(OrgUnit, OrgUnit.id == Label.owner_unit_id)
-            .where(among(session, LabelAssignment.person_id, part))
-            .order_by(LabelAssignment.id)
-        )
-        for row in await fetch_rows(session, stmt):
+        for row in await fetch_rows(session, stmt, {"persons": list(part)}):
             label, unit = _LABELS.split(row)
             grouped[row[-1]].append((label, unit))
     return [grouped.get(pid, []) for pid in person_ids]
