@@ -329,7 +329,7 @@ async def learner_page_in_units(
     if with_total:
         matches = sa.select(sa.func.count()).select_from(_learner_base(f).subquery())
         stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
-    page = await fetch_slice(session, stmt, order, seek)
+    page = await fetch_slice(session, stmt, order, seek, columns=True)
     total = int(page.rows[0][-1]) if with_total and page.rows else None
     split, paths_at = reader.split, len(reader.columns)
 
