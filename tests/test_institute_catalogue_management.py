@@ -298,3 +298,25 @@ async def test_org_admin_cancels_a_colleagues_enrolment_before_the_deadline(api:
     assert moved["updateCourseEvent"]["errors"] == []
     late = (await api.data(CANCEL, {"id": other}, martin))["cancelColleagueEnrolment"]
     assert late == {"enrolment": None, "errors": [{"code": "CONFLICT", "field": "enrolmentId"}]}
+
+
+async def test_cancelling_an_event_costs_the_same_statements_for_one_or_five_participants(
+    api: Api,
+) -> None:
+    staff = await login_as(api, STAFF)
+    small = await event_id(api, staff, "BHV Basis")
+    assert (await api.data(ENROL, {"e": small}, await login_as(api, JEROEN)))["enrol"][
+        "errors"
+    ] == []
+    done = (await api.data(CANCEL_EVENT, {"e": small}, staff))["cancelCourseEvent"]
+    assert done["errors"] == []
+    one = api.last_statements
+    big = await event_id(api, staff, "Omgaan met agressie")
+    await api.data(ENROL, {"e": big}, await login_as(api, JEROEN))
+    await api.data(ENROL, {"e": big, "w": True}, await login_as(api, ANNA))
+    active = (await api.data(EVENT_ENROLMENTS, {"e": big}, staff))["eventEnrolments"]["nodes"]
+    assert len([n for n in active if n["status"] != "CANCELLED"]) == 5
+    assert (await api.data(CANCEL_EVENT, {"e": big}, staff))["cancelCourseEvent"]["errors"] == []
+    assert api.last_statements == one, (one, api.last_statements)
+    mails = [m for m in await outbox(api.database) if m.template == "event_cancelled"]
+    assert len(mails) == 6

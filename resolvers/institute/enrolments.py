@@ -24,7 +24,7 @@ from persistence.db import UnitOfWork
 from persistence.institute import queries as q
 from persistence.institute.models import CourseEvent, InstituteCourse, InstituteEnrolment, pk
 from persistence.types import utcnow
-from resolvers.background.mail import enqueue, render
+from resolvers.background.mail import QueuedMail, RenderedMail, enqueue, enqueue_many, render
 from resolvers.context import Context
 from resolvers.core.accounts import send_activation
 from resolvers.core.i18n import format_date
@@ -144,8 +144,25 @@ async def _mail(
     key: str,
 ) -> None:
     institute = await uow.get(OrgUnit, event.institute_id)
+    await enqueue(
+        uow.session,
+        _rendered(template, person, event, course, institute),
+        to=person.email,
+        person_id=person.id,
+        idempotency_key=f"{template}:{key}",
+        sender_name=institute.name if institute else "Portaal",
+    )
+
+
+def _rendered(
+    template: str,
+    person: Person,
+    event: CourseEvent,
+    course: InstituteCourse,
+    institute: OrgUnit | None,
+) -> RenderedMail:
     lang = person.language.value
-    mail = render(
+    return render(
         template,
         lang,
         name=person.given_name or person.email,
@@ -153,14 +170,6 @@ async def _mail(
         date=format_date(event.starts_at, lang),
         location=event.location_name or ("Incompany" if event.incompany else ""),
         institute=institute.name if institute else "",
-    )
-    await enqueue(
-        uow.session,
-        mail,
-        to=person.email,
-        person_id=person.id,
-        idempotency_key=f"{template}:{key}",
-        sender_name=institute.name if institute else "Portaal",
     )
 
 
@@ -348,18 +357,24 @@ async def cancel_event(ctx: Context, event_id: int) -> CourseEvent:
         enrolments = await q.active_enrolments_locked(uow.session, event_id)
         found = await persons_by_ids(uow.session, [e.person_id for e in enrolments])
         people = {pk(p): p for p in found if p is not None}
+        institute = await uow.get(OrgUnit, event.institute_id)
+        mails = []
         for enrolment in enrolments:
             enrolment.status = EnrolmentStatus.CANCELLED
             enrolment.cancelled_at = now
-            await _mail(
-                ctx,
-                uow,
-                "event_cancelled",
-                people[enrolment.person_id],
-                event,
-                course,
-                f"{event_id}:{enrolment.id}",
+            person = people[enrolment.person_id]
+            mails.append(
+                QueuedMail(
+                    _rendered("event_cancelled", person, event, course, institute),
+                    to=person.email,
+                    idempotency_key=f"event_cancelled:{event_id}:{enrolment.id}",
+                    person_id=person.id,
+                )
             )
+        # One batch under the same mail limits: the statements do not grow with the event.
+        await enqueue_many(
+            uow.session, mails, sender_name=institute.name if institute else "Portaal"
+        )
         await uow.audit(
             "COURSE_EVENT_CANCELLED",
             unit=event.for_org_unit_id or event.institute_id,
