@@ -12,11 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from domain.core.roles import Role
-from persistence.batching import chunks, rows_by_ids
+from persistence.batching import among, chunks, rows_by_ids
 from persistence.core.models import OrgUnit, Person, RoleAssignment
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.snapshots import Snapshots, fetch_rows
 from persistence.school.models import (
     CalendarFeed,
     ClassMentor,
@@ -32,6 +34,19 @@ from persistence.school.models import (
     SchoolLesson,
     SchoolSubject,
 )
+
+
+def _snapshots(*sources: Any) -> Snapshots:
+    """`Snapshots` (persistence.snapshots) of models or of aliases of them (`aliased(Model)`):
+    an alias's snapshot reads the same columns from the alias."""
+    inspected = [sa.inspect(source) for source in sources]
+    out = Snapshots(*(i.mapper.class_ for i in inspected))
+    for i, (_cls, start, end) in zip(inspected, out.parts, strict=True):
+        if i.is_aliased_class:
+            adapt = ClauseAdapter(i.selectable).traverse
+            out.columns[start:end] = [adapt(c) for c in out.columns[start:end]]
+    return out
+
 
 # --- the viewer's relations (run once per request, in portaal/auth.py) -----------------------
 
@@ -262,7 +277,9 @@ async def enrolments_by_ids(
 @dataclass
 class GuardianRow:
     """A guardian's link with what the dashboard shows of the child: the pupil, the pupil's
-    person, the consent row (if any), the class, its location with details, the mentors."""
+    person, the consent row (if any), the class, its location with details, the mentors.
+
+    All of them are read-only snapshots (persistence.snapshots): the dashboard never writes."""
 
     link: GuardianLink
     pupil: Pupil
@@ -274,6 +291,12 @@ class GuardianRow:
     mentors: list[Person]
 
 
+_CLASS, _LOCATION, _MENTOR = aliased(OrgUnit), aliased(OrgUnit), aliased(Person)
+_CHILDREN = _snapshots(
+    GuardianLink, Pupil, Person, GuardianConsent, _CLASS, _LOCATION, LocationDetails, _MENTOR
+)
+
+
 async def links_by_guardian(
     session: AsyncSession, person_ids: Sequence[int]
 ) -> list[list[GuardianRow]]:
@@ -282,20 +305,11 @@ async def links_by_guardian(
     The mentors are joined in (a row per mentor): a class has one or two, so the few extra rows
     cost less than a statement of their own.
     """
-    class_unit, location, mentor = aliased(OrgUnit), aliased(OrgUnit), aliased(Person)
     grouped: dict[int, list[GuardianRow]] = defaultdict(list)
     for part in chunks(list(dict.fromkeys(person_ids))):
         stmt = (
-            sa.select(
-                GuardianLink,
-                Pupil,
-                Person,
-                GuardianConsent,
-                class_unit,
-                location,
-                LocationDetails,
-                mentor,
-            )
+            sa.select(*_CHILDREN.columns)
+            .select_from(GuardianLink)
             .join(Pupil, Pupil.id == GuardianLink.pupil_id)
             .join(Person, Person.id == Pupil.person_id)
             .outerjoin(
@@ -305,18 +319,17 @@ async def links_by_guardian(
                     GuardianConsent.guardian_person_id == GuardianLink.guardian_person_id,
                 ),
             )
-            .join(class_unit, class_unit.id == Pupil.class_unit_id)
-            .outerjoin(location, location.id == class_unit.parent_id)
-            .outerjoin(LocationDetails, LocationDetails.org_unit_id == class_unit.parent_id)
+            .join(_CLASS, _CLASS.id == Pupil.class_unit_id)
+            .outerjoin(_LOCATION, _LOCATION.id == _CLASS.parent_id)
+            .outerjoin(LocationDetails, LocationDetails.org_unit_id == _CLASS.parent_id)
             .outerjoin(ClassMentor, ClassMentor.class_unit_id == Pupil.class_unit_id)
-            .outerjoin(mentor, mentor.id == ClassMentor.teacher_person_id)
-            .where(GuardianLink.guardian_person_id.in_(part))
+            .outerjoin(_MENTOR, _MENTOR.id == ClassMentor.teacher_person_id)
+            .where(among(session, GuardianLink.guardian_person_id, part))
             .order_by(Person.given_name, Pupil.id, GuardianLink.id, ClassMentor.id)
         )
         rows: dict[int, GuardianRow] = {}
-        for link, pupil, person, consent, unit, loc, details, teacher in (
-            await session.execute(stmt)
-        ).all():
+        for values in await fetch_rows(session, stmt):
+            link, pupil, person, consent, unit, loc, details, teacher = _CHILDREN.split(values)
             row = rows.get(link.id)
             if row is None:
                 row = rows[link.id] = GuardianRow(
@@ -446,24 +459,29 @@ async def grade_of(
 
 ResultRow = tuple[SchoolGrade, SchoolAssessment, SchoolAssessment | None, SchoolSubject]
 
+_PARENT_TEST = aliased(SchoolAssessment)
+_RESULTS = _snapshots(SchoolGrade, SchoolAssessment, _PARENT_TEST, SchoolSubject)
+
 
 async def results_by_pupil(
     session: AsyncSession, pupil_ids: Sequence[int]
 ) -> list[list[ResultRow]]:
     """Per pupil every grade with its test, the test's parent (for a sub-test) and the subject:
-    one statement for any number of pupils and grades."""
-    parent = aliased(SchoolAssessment)
+    one statement for any number of pupils and grades. Snapshots: results are only read."""
     grouped: dict[int, list[ResultRow]] = defaultdict(list)
+    split = _RESULTS.split
     for part in chunks(list(dict.fromkeys(pupil_ids))):
         stmt = (
-            sa.select(SchoolGrade, SchoolAssessment, parent, SchoolSubject)
+            sa.select(*_RESULTS.columns)
+            .select_from(SchoolGrade)
             .join(SchoolAssessment, SchoolAssessment.id == SchoolGrade.assessment_id)
-            .outerjoin(parent, parent.id == SchoolAssessment.parent_id)
+            .outerjoin(_PARENT_TEST, _PARENT_TEST.id == SchoolAssessment.parent_id)
             .join(SchoolSubject, SchoolSubject.id == SchoolAssessment.subject_id)
-            .where(SchoolGrade.pupil_id.in_(part))
+            .where(among(session, SchoolGrade.pupil_id, part))
             .order_by(SchoolGrade.taken_on, SchoolGrade.id)
         )
-        for grade, test, parent_test, subject in (await session.execute(stmt)).all():
+        for values in await fetch_rows(session, stmt):
+            grade, test, parent_test, subject = split(values)
             grouped[grade.pupil_id].append((grade, test, parent_test, subject))
     return [grouped.get(pid, []) for pid in pupil_ids]
 
@@ -473,31 +491,36 @@ async def results_by_pupil(
 # A lesson, its subject and its teacher (when one is registered).
 LessonRow = tuple[SchoolLesson, SchoolSubject, Person | None]
 
+_LESSONS = _snapshots(SchoolLesson, SchoolSubject, Person)
+
 
 async def lessons_by_class_range(
     session: AsyncSession, keys: Sequence[tuple[int, datetime, datetime]]
 ) -> list[list[LessonRow]]:
     """For keys (class id, from, until) the lessons starting in [from, until), with subjects
-    and teachers; one statement per distinct period (in practice one)."""
-    teacher = aliased(Person)
+    and teachers; one statement per distinct period (in practice one). Snapshots: a timetable
+    read never writes."""
     by_period: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for class_id, start, end in keys:
         by_period[(start, end)].append(class_id)
     found: dict[tuple[int, datetime, datetime], list[LessonRow]] = defaultdict(list)
+    split = _LESSONS.split
     for (start, end), class_ids in by_period.items():
         for part in chunks(list(dict.fromkeys(class_ids))):
             stmt = (
-                sa.select(SchoolLesson, SchoolSubject, teacher)
+                sa.select(*_LESSONS.columns)
+                .select_from(SchoolLesson)
                 .join(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
-                .outerjoin(teacher, teacher.id == SchoolLesson.teacher_person_id)
+                .outerjoin(Person, Person.id == SchoolLesson.teacher_person_id)
                 .where(
-                    SchoolLesson.class_unit_id.in_(part),
+                    among(session, SchoolLesson.class_unit_id, part),
                     SchoolLesson.starts_at >= start,
                     SchoolLesson.starts_at < end,
                 )
                 .order_by(SchoolLesson.starts_at, SchoolLesson.id)
             )
-            for lesson, subject, person in (await session.execute(stmt)).all():
+            for values in await fetch_rows(session, stmt):
+                lesson, subject, person = split(values)
                 found[(lesson.class_unit_id, start, end)].append((lesson, subject, person))
     return [found.get(key, []) for key in keys]
 
@@ -518,6 +541,9 @@ class AttendanceRows:
     absences: list[AbsenceRow]  # the pupil's absences, latest lesson first
 
 
+_ABSENCES = Snapshots(SchoolAbsence, SchoolLesson, SchoolSubject)
+
+
 async def attendance_by_pupil(
     session: AsyncSession, keys: Sequence[tuple[int, datetime, datetime]]
 ) -> list[AttendanceRows]:
@@ -525,17 +551,19 @@ async def attendance_by_pupil(
     the period, counted, and the pupil's absences of lessons in it, in one statement.
 
     The count is a derived table joined to each pupil, its absences are outer-joined (a row
-    each, or one row without): the class's lessons themselves never leave the database.
+    each, or one row without): the class's lessons themselves never leave the database. The
+    absences are snapshots: attendance is only read here.
     """
     by_period: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for pupil_id, start, end in keys:
         by_period[(start, end)].append(pupil_id)
     found: dict[tuple[int, datetime, datetime], AttendanceRows] = {}
+    split = _ABSENCES.split
     for (start, end), pupil_ids in by_period.items():
         in_period = sa.and_(SchoolLesson.starts_at >= start, SchoolLesson.starts_at < end)
         for part in chunks(list(dict.fromkeys(pupil_ids))):
             child = aliased(Pupil)
-            classes = sa.select(child.class_unit_id).where(child.id.in_(part))
+            classes = sa.select(child.class_unit_id).where(among(session, child.id, part))
             registered = (
                 sa.select(
                     SchoolLesson.class_unit_id.label("class_id"),
@@ -553,26 +581,20 @@ async def attendance_by_pupil(
                 .subquery()
             )
             stmt = (
-                sa.select(
-                    Pupil.id,
-                    registered.c.lessons,
-                    registered.c.hours,
-                    SchoolAbsence,
-                    SchoolLesson,
-                    SchoolSubject,
-                )
+                sa.select(*_ABSENCES.columns, Pupil.id, registered.c.lessons, registered.c.hours)
+                .select_from(Pupil)
                 .outerjoin(registered, registered.c.class_id == Pupil.class_unit_id)
                 .outerjoin(SchoolAbsence, SchoolAbsence.pupil_id == Pupil.id)
                 .outerjoin(
                     SchoolLesson, sa.and_(SchoolLesson.id == SchoolAbsence.lesson_id, in_period)
                 )
                 .outerjoin(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
-                .where(Pupil.id.in_(part))
+                .where(among(session, Pupil.id, part))
                 .order_by(Pupil.id, SchoolLesson.starts_at.desc(), SchoolLesson.id)
             )
-            for pupil_id, count, hours, absence, lesson, subject in (
-                await session.execute(stmt)
-            ).all():
+            for values in await fetch_rows(session, stmt):
+                absence, lesson, subject = split(values)
+                pupil_id, count, hours = values[-3:]
                 rows = found.setdefault(
                     (pupil_id, start, end), AttendanceRows(int(count or 0), int(hours or 0), [])
                 )
