@@ -113,11 +113,16 @@ class GradeEntry:
 
     @classmethod
     def make(
-        cls, test: school_results.TestResult, line: school_results.GradeLine, scope: Scope
+        cls,
+        test: school_results.TestResult,
+        line: school_results.GradeLine,
+        scope: Scope,
+        subject: SchoolSubjectNode | None = None,
     ) -> GradeEntry:
+        """`subject`: the node of `test.subject`, when the caller shares one among its grades."""
         return cls(
             scope=scope,
-            subject=SchoolSubjectNode.make(test.subject, scope),
+            subject=SchoolSubjectNode.make(test.subject, scope) if subject is None else subject,
             name=line.test.name,
             test_name=test.test.name,
             is_sub_test=line.test.id != test.test.id,
@@ -146,10 +151,11 @@ class SubjectResults:
     def make(
         cls, subject: SchoolSubject, tests: list[school_results.TestResult], scope: Scope
     ) -> SubjectResults:
-        grades = [GradeEntry.make(t, line, scope) for t in tests for line in t.lines]
+        node = SchoolSubjectNode.make(subject, scope)
+        grades = [GradeEntry.make(t, line, scope, node) for t in tests for line in t.lines]
         return cls(
             scope=scope,
-            subject=SchoolSubjectNode.make(subject, scope),
+            subject=node,
             grades=grades,
             test_count=len(tests),
             average=_dec(weighted_average([t.assessment for t in tests])),
