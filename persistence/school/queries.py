@@ -18,7 +18,6 @@ from domain.core.roles import Role
 from persistence.batching import among, chunks, rows_by_ids
 from persistence.core.models import OrgUnit, Person, RoleAssignment
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
-from persistence.snapshots import Snapshots, fetch_rows
 from persistence.school.models import (
     CalendarFeed,
     ClassMentor,
@@ -34,6 +33,7 @@ from persistence.school.models import (
     SchoolLesson,
     SchoolSubject,
 )
+from persistence.snapshots import Snapshots, fetch_rows
 
 
 def _snapshots(*sources: Any) -> Snapshots:
