@@ -21,6 +21,10 @@ from resolvers.core.prefetch import MISSING, peek
 from schema.core.permissions import requires
 from schema.school.enums import AssessmentKind
 
+# Every type declares the requirement its fields share as `READ`, value types too: it is then
+# decided once per object, when a field produces it, not again on each of its fields
+# (schema.core.permissions.guard_types).
+
 # The pupil card, results, attendance and agenda: the administration, the class's mentor and
 # the teachers who teach a lesson of the class this school year (not every teacher of the
 # location), the pupil, and guardians who may see the pupil today.
