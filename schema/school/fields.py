@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import strawberry
@@ -66,7 +67,9 @@ def _f(requirement: Requirement, description: str) -> Any:
     return requires(requirement.roles, requirement.relations, description=description)
 
 
+@lru_cache(maxsize=8192)
 def _gid(type_name: str, pk: int | None) -> strawberry.ID:
+    """A row's global ID; kept, as a dashboard names the same subjects again and again."""
     assert pk is not None
     return strawberry.ID(encode_global_id(type_name, pk))
 
