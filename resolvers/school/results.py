@@ -95,14 +95,14 @@ def weight_of(test: SchoolAssessment) -> Decimal:
 
 def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResult]:
     """Tests from a pupil's grade rows; for families, unfinalised exam tests are left out here."""
-    latest: dict[int, q.ResultRow] = {}
+    latest: dict[int | None, q.ResultRow] = {}
     for row in rows:
         # Of several attempts ("pogingen") the latest counts.
         test_id = row[1].id
         held = latest.get(test_id)
         if held is None or row[0].attempt > held[0].attempt:
             latest[test_id] = row
-    tops: dict[int, tuple[SchoolAssessment, SchoolSubject, list[GradeLine]]] = {}
+    tops: dict[int | None, tuple[SchoolAssessment, SchoolSubject, list[GradeLine]]] = {}
     for grade, test, parent, subject in latest.values():
         top = parent if parent is not None else test
         if not include_hidden and not visible_to_family(top.kind, top.finalised):

@@ -112,9 +112,12 @@ class PupilNode(Node):
     READ = PUPIL_READ
 
     @classmethod
+    def of(cls, view: resolve.PupilView) -> PupilNode:
+        return cls(id=_gid("Pupil", view.pupil.id), row=view.pupil, view=view, scope=view.scope)
+
+    @classmethod
     async def build(cls, ctx: Context, row: Pupil) -> PupilNode:
-        view = await resolve.pupil_view(ctx, row)
-        return cls(id=_gid("Pupil", row.id), row=row, view=view, scope=view.scope)
+        return cls.of(await resolve.pupil_view(ctx, row))
 
     @classmethod
     async def visible(cls, info: Info, rows: list[Pupil]) -> list[PupilNode]:
