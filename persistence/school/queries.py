@@ -38,13 +38,13 @@ from persistence.snapshots import Snapshots
 
 
 def _ids(dialect: str, column: Any, one: bool) -> sa.ColumnElement[bool]:
-    """`column` among the ids bound as "ids" (`_ids_value`), for a statement built once per
+    """`column` among the ids `_fetch` binds as "ids", for a statement built once per
     dialect: `among`'s one array parameter on PostgreSQL, an expanding IN list elsewhere.
 
     A single id (`one`) is a scalar parameter: PostgreSQL estimates `= ANY($1)` for ten
     elements, so a prepared statement with it costs more as a generic plan than as a custom
-    one and is planned again on every execution (2 ms for the children's nine tables), while
-    `= $1` keeps its generic plan.
+    one and is planned again on every execution (1.5 ms for the children's nine tables);
+    with `= $1` it keeps the generic plan.
     """
     if one:
         return column == sa.bindparam("ids")
