@@ -10,13 +10,12 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 
 from domain.core.roles import Role
-from persistence.batching import chunks, rows_by_ids
+from persistence.batching import bound_among, chunks, rows_by_ids
 from persistence.core.models import OrgUnit, Person, RoleAssignment
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
 from persistence.school.models import (
@@ -34,40 +33,32 @@ from persistence.school.models import (
     SchoolLesson,
     SchoolSubject,
 )
-from persistence.snapshots import Snapshots
+from persistence.snapshots import Snapshots, fetch_rows
+from persistence.tenancy import on_postgres
 
 
-def _ids(dialect: str, column: Any, one: bool) -> sa.ColumnElement[bool]:
-    """`column` among the ids `_fetch` binds as "ids", for a statement built once per
-    dialect: `among`'s one array parameter on PostgreSQL, an expanding IN list elsewhere.
-
-    A single id (`one`) is a scalar parameter: PostgreSQL estimates `= ANY($1)` for ten
-    elements, so a prepared statement with it costs more as a generic plan than as a custom
-    one and is planned again on every execution (1.5 ms for the children's nine tables);
-    with `= $1` it keeps the generic plan.
-    """
-    if one:
-        return column == sa.bindparam("ids")
-    if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", type_=ARRAY(column.type)))
-    return column.in_(sa.bindparam("ids", expanding=True))
+def _ids(column: Any, postgres: bool, one: bool) -> sa.ColumnElement[bool]:
+    """`column` among the ids `_fetch` binds as "ids": `bound_among`, or for a single id
+    (`one`) a scalar parameter. PostgreSQL estimates `= ANY($1)` for ten elements, so a
+    prepared statement with it costs more as a generic plan than as a custom one and is planned
+    again on every execution (1.5 ms for the children's nine tables); with `= $1` it keeps
+    the generic plan."""
+    return column == sa.bindparam("ids") if one else bound_among(column, "ids", postgres)
 
 
 async def _fetch(
     session: AsyncSession,
-    statement: Callable[[str, bool], Any],
+    statement: Callable[[bool, bool], Any],
     ids: Sequence[int],
     **params: Any,
 ) -> Sequence[Any]:
-    """Core rows of `statement(dialect, one)` (see `_ids`) for these ids and parameters.
+    """The rows of `statement(postgres, one)` (see `_ids`) for these ids and parameters.
 
     The dashboard's statements are built once: building a select of nine joined tables and
     its cache key costs more (0.4 ms) than PostgreSQL takes to run it."""
     one = len(ids) == 1
-    stmt = statement(session.get_bind().dialect.name, one)
     params["ids"] = ids[0] if one else list(ids)
-    connection = await session.connection()
-    return (await connection.execute(stmt, params)).all()
+    return await fetch_rows(session, statement(on_postgres(session), one), params)
 
 
 def _snapshots(*sources: Any) -> Snapshots:
@@ -332,7 +323,7 @@ _CHILDREN = _snapshots(
 
 
 @cache
-def _children_statement(dialect: str, one: bool) -> sa.Select[Any]:
+def _children_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     return (
         sa.select(*_CHILDREN.columns)
         .select_from(GuardianLink)
@@ -350,7 +341,7 @@ def _children_statement(dialect: str, one: bool) -> sa.Select[Any]:
         .outerjoin(LocationDetails, LocationDetails.org_unit_id == _CLASS.parent_id)
         .outerjoin(ClassMentor, ClassMentor.class_unit_id == Pupil.class_unit_id)
         .outerjoin(_MENTOR, _MENTOR.id == ClassMentor.teacher_person_id)
-        .where(_ids(dialect, GuardianLink.guardian_person_id, one))
+        .where(_ids(GuardianLink.guardian_person_id, postgres, one))
         .order_by(Person.given_name, Pupil.id, GuardianLink.id, ClassMentor.id)
     )
 
@@ -503,14 +494,14 @@ _RESULTS = _snapshots(SchoolGrade, SchoolAssessment, _PARENT_TEST, SchoolSubject
 
 
 @cache
-def _results_statement(dialect: str, one: bool) -> sa.Select[Any]:
+def _results_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     return (
         sa.select(*_RESULTS.columns)
         .select_from(SchoolGrade)
         .join(SchoolAssessment, SchoolAssessment.id == SchoolGrade.assessment_id)
         .outerjoin(_PARENT_TEST, _PARENT_TEST.id == SchoolAssessment.parent_id)
         .join(SchoolSubject, SchoolSubject.id == SchoolAssessment.subject_id)
-        .where(_ids(dialect, SchoolGrade.pupil_id, one))
+        .where(_ids(SchoolGrade.pupil_id, postgres, one))
         .order_by(SchoolGrade.taken_on, SchoolGrade.id)
     )
 
@@ -538,14 +529,14 @@ _LESSONS = _snapshots(SchoolLesson, SchoolSubject, Person)
 
 
 @cache
-def _lessons_statement(dialect: str, one: bool) -> sa.Select[Any]:
+def _lessons_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     return (
         sa.select(*_LESSONS.columns)
         .select_from(SchoolLesson)
         .join(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
         .outerjoin(Person, Person.id == SchoolLesson.teacher_person_id)
         .where(
-            _ids(dialect, SchoolLesson.class_unit_id, one),
+            _ids(SchoolLesson.class_unit_id, postgres, one),
             SchoolLesson.starts_at >= sa.bindparam("start"),
             SchoolLesson.starts_at < sa.bindparam("end"),
         )
@@ -592,13 +583,13 @@ _ABSENCES = Snapshots(SchoolAbsence, SchoolLesson, SchoolSubject)
 
 
 @cache
-def _attendance_statement(dialect: str, one: bool) -> sa.Select[Any]:
+def _attendance_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     in_period = sa.and_(
         SchoolLesson.starts_at >= sa.bindparam("start"),
         SchoolLesson.starts_at < sa.bindparam("end"),
     )
     child = aliased(Pupil)
-    classes = sa.select(child.class_unit_id).where(_ids(dialect, child.id, one))
+    classes = sa.select(child.class_unit_id).where(_ids(child.id, postgres, one))
     registered = (
         sa.select(
             SchoolLesson.class_unit_id.label("class_id"),
@@ -620,7 +611,7 @@ def _attendance_statement(dialect: str, one: bool) -> sa.Select[Any]:
         .outerjoin(SchoolAbsence, SchoolAbsence.pupil_id == Pupil.id)
         .outerjoin(SchoolLesson, sa.and_(SchoolLesson.id == SchoolAbsence.lesson_id, in_period))
         .outerjoin(SchoolSubject, SchoolSubject.id == SchoolLesson.subject_id)
-        .where(_ids(dialect, Pupil.id, one))
+        .where(_ids(Pupil.id, postgres, one))
         .order_by(Pupil.id, SchoolLesson.starts_at.desc(), SchoolLesson.id)
     )
 
