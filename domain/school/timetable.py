@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from domain.core.errors import DomainError, ErrorCode
@@ -120,6 +121,9 @@ def to_utc(day: date, local_time: time, field: str = "startTime") -> datetime:
     return moment
 
 
+# A timetable repeats its moments: an agenda converts each lesson's start three times, and
+# lessons of one school start at the same few times. The result depends on the instant alone.
+@lru_cache(maxsize=4096)
 def from_utc(moment: datetime) -> tuple[date, time]:
     """The Amsterdam date and wall-clock time of an aware moment (fold=1 for the repeated hour)."""
     _check_aware(moment)

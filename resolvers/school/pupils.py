@@ -37,7 +37,9 @@ from resolvers.core.pagination import Page, paginate
 from resolvers.core.tree import not_found, unit_of_kind
 from resolvers.school.access import (
     CLASS_STAFF,
+    PupilView,
     clean_text,
+    pupil_scope,
     required_text,
     row_of,
     today,
@@ -65,7 +67,7 @@ class ChildAccess:
     first_name: str
     legal_representative: bool
     access: GuardianAccess
-    pupil: Pupil | None  # None while the guardian may not see the pupil's data
+    pupil: PupilView | None  # None while the guardian may not see the pupil's data
 
 
 async def my_children(ctx: Context) -> list[ChildAccess]:
@@ -88,7 +90,12 @@ async def my_children(ctx: Context) -> list[ChildAccess]:
                 first_name=row.person.given_name,
                 legal_representative=row.link.legal_representative,
                 access=access,
-                pupil=pupil if visible else None,
+                # The statement brought the person and class: the view needs no loader.
+                pupil=PupilView(
+                    pupil, row.person, row.class_unit, pupil_scope(pupil, row.class_unit)
+                )
+                if visible
+                else None,
             )
         )
     return children

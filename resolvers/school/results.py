@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from functools import lru_cache
 
 from domain.core.errors import DomainError, ErrorCode
 from domain.core.orgtree import OrgUnitKind
@@ -56,7 +56,7 @@ class GradeLine:
 
     @property
     def value(self) -> Decimal:
-        return Decimal(self.grade.grade_tenths).scaleb(-1)
+        return grade_value(self.grade.grade_tenths)
 
     @property
     def weight(self) -> Decimal:
@@ -77,37 +77,51 @@ class TestResult:
         return SchoolYear(self.subject.school_year)
 
 
+# Stored grades and weights take few distinct values: each Decimal is made once per process
+# (Decimals are immutable, so sharing them is safe).
+@lru_cache(maxsize=1024)
+def grade_value(tenths: int) -> Decimal:
+    return Decimal(tenths).scaleb(-1)
+
+
+@lru_cache(maxsize=1024)
+def _weight(hundredths: int) -> Decimal:
+    return (Decimal(hundredths) / 100).normalize()
+
+
 def weight_of(test: SchoolAssessment) -> Decimal:
-    return (Decimal(test.weight_hundredths) / 100).normalize()
+    return _weight(test.weight_hundredths)
 
 
 def build_tests(rows: list[q.ResultRow], include_hidden: bool) -> list[TestResult]:
     """Tests from a pupil's grade rows; for families, unfinalised exam tests are left out here."""
-    latest: dict[int, tuple[SchoolGrade, SchoolAssessment, SchoolAssessment | None, Any]] = {}
-    for grade, test, parent, subject in rows:
+    latest: dict[int | None, q.ResultRow] = {}
+    for row in rows:
         # Of several attempts ("pogingen") the latest counts.
-        held = latest.get(pk(test))
-        if held is None or grade.attempt > held[0].attempt:
-            latest[pk(test)] = (grade, test, parent, subject)
-    tops: dict[int, tuple[SchoolAssessment, SchoolSubject, list[GradeLine]]] = {}
+        test_id = row[1].id
+        held = latest.get(test_id)
+        if held is None or row[0].attempt > held[0].attempt:
+            latest[test_id] = row
+    tops: dict[int | None, tuple[SchoolAssessment, SchoolSubject, list[GradeLine]]] = {}
     for grade, test, parent, subject in latest.values():
-        top = parent or test
+        top = parent if parent is not None else test
         if not include_hidden and not visible_to_family(top.kind, top.finalised):
             continue
-        entry = tops.setdefault(pk(top), (top, subject, []))
+        entry = tops.get(top.id)
+        if entry is None:
+            entry = tops[top.id] = (top, subject, [])
         entry[2].append(GradeLine(grade, test))
     results = []
     for top, subject, lines in tops.values():
         lines.sort(key=lambda line: (line.grade.taken_on, line.test.id))
-        own = [line for line in lines if line.test.id == top.id]
-        if own:
-            line = own[0]
+        own = next((line for line in lines if line.test.id == top.id), None)
+        if own is not None:
             assessment = Assessment(
                 name=top.name,
                 weight=weight_of(top),
-                grade=line.value,
-                taken_on=line.grade.taken_on,
-                attempt=line.grade.attempt,
+                grade=own.value,
+                taken_on=own.grade.taken_on,
+                attempt=own.grade.attempt,
                 kind=top.kind,
                 finalised=top.finalised,
             )

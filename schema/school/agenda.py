@@ -124,6 +124,7 @@ class TimetableLessonNode(Node):
 @strawberry.type(description="One day of the agenda.")
 class AgendaDay:
     scope: strawberry.Private[Scope]
+    READ = LESSON_READ
     date: date = _f(LESSON_READ, "The day.")
     lessons: list[TimetableLessonNode] = _f(LESSON_READ, "Lessons of the day, in time order.")
 
@@ -131,6 +132,7 @@ class AgendaDay:
 @strawberry.type(description="An agenda: the days of a view with their lessons.")
 class Agenda:
     scope: strawberry.Private[Scope]
+    READ = LESSON_READ
     view: AgendaView = _f(LESSON_READ, "The view shown.")
     first_day: date = _f(LESSON_READ, "First day shown.")
     last_day: date = _f(LESSON_READ, "Last day shown.")

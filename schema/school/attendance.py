@@ -122,6 +122,7 @@ class AbsenceNode(Node):
 @strawberry.type(description="The absences of one ISO week.")
 class AbsenceWeek:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     iso_week: str = _f(PUPIL_READ, "ISO week, e.g. '2025-W41'.")
     year: int = _f(PUPIL_READ, "ISO week-numbering year.")
     week: int = _f(PUPIL_READ, "Week number ('weeknummer').")
@@ -134,6 +135,7 @@ class AbsenceWeek:
 @strawberry.type(description="Attendance over a period: a trend, not detail.")
 class Attendance:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     first_day: date = _f(PUPIL_READ, "First day of the period.")
     last_day: date = _f(PUPIL_READ, "Last day of the period (included).")
     registered_lessons: int = _f(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import strawberry
@@ -20,6 +21,10 @@ from domain.school.grades import (
 from resolvers.core.prefetch import MISSING, peek
 from schema.core.permissions import requires
 from schema.school.enums import AssessmentKind
+
+# Every type declares the requirement its fields share as `READ`, value types too: it is then
+# decided once per object, when a field produces it, not again on each of its fields
+# (schema.core.permissions.guard_types).
 
 # The pupil card, results, attendance and agenda: the administration, the class's mentor and
 # the teachers who teach a lesson of the class this school year (not every teacher of the
@@ -62,7 +67,9 @@ def _f(requirement: Requirement, description: str) -> Any:
     return requires(requirement.roles, requirement.relations, description=description)
 
 
+@lru_cache(maxsize=8192)
 def _gid(type_name: str, pk: int | None) -> strawberry.ID:
+    """A row's global ID; kept, as a dashboard names the same subjects again and again."""
     assert pk is not None
     return strawberry.ID(encode_global_id(type_name, pk))
 

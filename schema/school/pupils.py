@@ -75,6 +75,7 @@ MAX_MENTORS = 5
 @strawberry.type(description="A postal address.")
 class PostalAddress:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     street: str = _f(PUPIL_READ, "Street and house number.")
     postcode: str = _f(PUPIL_READ, "Postcode, e.g. 1234 AB.")
     city: str = _f(PUPIL_READ, "City.")
@@ -83,6 +84,7 @@ class PostalAddress:
 @strawberry.type(description="A location of the school ('vestiging'): name, address, phone.")
 class SchoolLocation:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     name: str = _f(PUPIL_READ, "Name of the location.")
     address: PostalAddress | None = _f(PUPIL_READ, "Address; null while not registered.")
     phone: str | None = _f(
@@ -93,6 +95,7 @@ class SchoolLocation:
 @strawberry.type(description="A member of staff as families see them: a name.")
 class StaffMember:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     display_name: str = _f(PUPIL_READ, "Full name.")
 
 
@@ -109,9 +112,12 @@ class PupilNode(Node):
     READ = PUPIL_READ
 
     @classmethod
+    def of(cls, view: resolve.PupilView) -> PupilNode:
+        return cls(id=_gid("Pupil", view.pupil.id), row=view.pupil, view=view, scope=view.scope)
+
+    @classmethod
     async def build(cls, ctx: Context, row: Pupil) -> PupilNode:
-        view = await resolve.pupil_view(ctx, row)
-        return cls(id=_gid("Pupil", row.id), row=row, view=view, scope=view.scope)
+        return cls.of(await resolve.pupil_view(ctx, row))
 
     @classmethod
     async def visible(cls, info: Info, rows: list[Pupil]) -> list[PupilNode]:
@@ -446,6 +452,7 @@ class PupilNode(Node):
 )
 class ChildAccess:
     scope: strawberry.Private[Scope]
+    READ = OWN_READ
     first_name: str = _f(OWN_READ, "The child's first name (shown also without consent).")
     legal_representative: bool = _f(OWN_READ, "Whether you are registered as legal representative.")
     access_allowed: bool = _f(OWN_READ, "Whether you see the child's data today.")
@@ -506,6 +513,7 @@ MAX_CONSENT_CHANGES = 50
 @strawberry.type(description="One change of a pupil's consent for a guardian ('toestemming').")
 class ConsentChange:
     scope: strawberry.Private[Scope]
+    READ = CONSENT_HISTORY_READ
     given: bool = _f(CONSENT_HISTORY_READ, "True when consent was given, false when withdrawn.")
     changed_at: datetime = _f(CONSENT_HISTORY_READ, "When (ISO 8601, UTC).")
     changed_by_name: str | None = _f(

@@ -34,12 +34,13 @@ class SchoolQueries:
         "name and the reason."
     )
     async def my_children(self, info: Info) -> list[ChildAccess]:
-        children = await school_pupils.my_children(info.context)
-        scope = Scope(person_id=info.context.viewer.person_id)
-        pupils = [c.pupil for c in children if c.pupil is not None]
-        nodes = {n.row.id: n for n in await PupilNode.visible(info, pupils)}
+        ctx = info.context
+        children = await school_pupils.my_children(ctx)
+        scope = Scope(person_id=ctx.viewer.person_id)
+        views = [c.pupil for c in children if c.pupil is not None]
+        nodes = {n.row.id: n for n in map(PupilNode.of, views) if ctx.allows(n.READ, n.scope)}
         # One statement per relation group for all children, so their fields resolve at once.
-        await prefetch_pupils(info.context, [n.view for n in nodes.values()], pupil_fields(info))
+        await prefetch_pupils(ctx, [n.view for n in nodes.values()], pupil_fields(info))
         return [
             ChildAccess(
                 scope=scope,
@@ -48,7 +49,7 @@ class SchoolQueries:
                 access_allowed=c.access.allowed,
                 access_reason=GuardianAccessReason(c.access.reason.value),
                 message=translate(c.access.message),  # in the viewer's language
-                pupil=nodes.get(c.pupil.id) if c.pupil else None,
+                pupil=nodes.get(c.pupil.pupil.id) if c.pupil else None,
             )
             for c in children
         ]

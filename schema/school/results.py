@@ -100,6 +100,7 @@ class SchoolAssessmentNode(Node):
 )
 class GradeEntry:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     subject: SchoolSubjectNode = _f(PUPIL_READ, "The subject (of one school year).")
     name: str = _f(PUPIL_READ, "Name of the test or sub-test.")
     test_name: str = _f(PUPIL_READ, "Name of the test it counts for (itself for a test).")
@@ -113,11 +114,16 @@ class GradeEntry:
 
     @classmethod
     def make(
-        cls, test: school_results.TestResult, line: school_results.GradeLine, scope: Scope
+        cls,
+        test: school_results.TestResult,
+        line: school_results.GradeLine,
+        scope: Scope,
+        subject: SchoolSubjectNode | None = None,
     ) -> GradeEntry:
+        """`subject`: the node of `test.subject`, when the caller shares one among its grades."""
         return cls(
             scope=scope,
-            subject=SchoolSubjectNode.make(test.subject, scope),
+            subject=SchoolSubjectNode.make(test.subject, scope) if subject is None else subject,
             name=line.test.name,
             test_name=test.test.name,
             is_sub_test=line.test.id != test.test.id,
@@ -133,6 +139,7 @@ class GradeEntry:
 @strawberry.type(description="One subject in the results matrix.")
 class SubjectResults:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     subject: SchoolSubjectNode = _f(PUPIL_READ, "The subject.")
     grades: list[GradeEntry] = _f(
         PUPIL_READ, "The grades shown, oldest first (bounded by the tests of one school year)."
@@ -146,10 +153,11 @@ class SubjectResults:
     def make(
         cls, subject: SchoolSubject, tests: list[school_results.TestResult], scope: Scope
     ) -> SubjectResults:
-        grades = [GradeEntry.make(t, line, scope) for t in tests for line in t.lines]
+        node = SchoolSubjectNode.make(subject, scope)
+        grades = [GradeEntry.make(t, line, scope, node) for t in tests for line in t.lines]
         return cls(
             scope=scope,
-            subject=SchoolSubjectNode.make(subject, scope),
+            subject=node,
             grades=grades,
             test_count=len(tests),
             average=_dec(weighted_average([t.assessment for t in tests])),
@@ -159,6 +167,7 @@ class SubjectResults:
 @strawberry.type(description="The results matrix of the current school year.")
 class ResultsMatrix:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     school_year: str = _f(PUPIL_READ, "The school year shown, e.g. '2025-2026'.")
     kind: AssessmentKind = _f(PUPIL_READ, "The kind of results shown.")
     subjects: list[SubjectResults] = _f(PUPIL_READ, "Subjects with results, by name.")
@@ -167,6 +176,7 @@ class ResultsMatrix:
 @strawberry.type(description="A subject's average in one school year.")
 class YearAverage:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     school_year: str = _f(PUPIL_READ, "The school year.")
     average: Decimal = _f(PUPIL_READ, "Weighted average of that year, one decimal.")
     test_count: int = _f(PUPIL_READ, "Number of tests counted.")
@@ -175,6 +185,7 @@ class YearAverage:
 @strawberry.type(description="A subject in the overview, with its average per school year.")
 class OverviewSubject:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     code: str = _f(PUPIL_READ, "Subject code.")
     name: str = _f(PUPIL_READ, "Subject name.")
     years: list[YearAverage] = _f(
@@ -185,6 +196,7 @@ class OverviewSubject:
 @strawberry.type(description="The results overview of one enrolment.")
 class ResultsOverview:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     enrolment: Annotated[PupilEnrolmentNode, strawberry.lazy("schema.school.pupils")] | None = _f(
         PUPIL_READ, "The enrolment shown; null when the pupil has none."
     )
@@ -196,6 +208,7 @@ class ResultsOverview:
 @strawberry.type(description="A sub-test in an average explanation.")
 class ExplainedPart:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     name: str = _f(PUPIL_READ, "Name of the sub-test.")
     grade: Decimal = _f(PUPIL_READ, "Its grade, one decimal.")
     weight: Decimal = _f(PUPIL_READ, "Its weight among the sub-tests of its test.")
@@ -217,6 +230,7 @@ class ExplainedPart:
 @strawberry.type(description="A test in an average explanation.")
 class ExplainedTestLine:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     name: str = _f(PUPIL_READ, "Name of the test.")
     grade: Decimal = _f(
         PUPIL_READ, "The test's grade, one decimal (the average uses it unrounded)."
@@ -253,6 +267,7 @@ class ExplainedTestLine:
 )
 class AverageExplanation:
     scope: strawberry.Private[Scope]
+    READ = PUPIL_READ
     subject_name: str = _f(PUPIL_READ, "The subject; empty when there are no results.")
     kind: AssessmentKind = _f(PUPIL_READ, "The kind of results explained.")
     tests: list[ExplainedTestLine] = _f(PUPIL_READ, "The tests of the average, oldest first.")

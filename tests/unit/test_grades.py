@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -228,3 +230,46 @@ def test_averages_per_subject_and_school_year() -> None:
         ("Nederlands", "2025-2026", D("8.0"), 1),
     ]
     assert rows[0].average == Fraction(20, 3)
+
+
+def _fraction_mean(tests: list[Assessment]) -> Fraction:
+    """The definition, in Fractions: Σ(grade·weight) / Σweight, sub-tests recursively."""
+
+    def value(t: Assessment) -> Fraction:
+        return Fraction(t.grade) if t.grade is not None else _fraction_mean(list(t.parts))
+
+    total = sum((Fraction(t.weight) for t in tests), Fraction(0))
+    return sum((value(t) * Fraction(t.weight) for t in tests), Fraction(0)) / total
+
+
+def test_integer_arithmetic_gives_the_exact_fraction_and_rounding() -> None:
+    # The average is summed in integers for speed: it must stay the very same Fraction, and
+    # half-up rounding the same as floor(10·v + 1/2), for any weights and nesting.
+    rng = random.Random(10)
+
+    def weight() -> Decimal | int:
+        pick = rng.random()
+        if pick < 0.3:
+            return rng.randint(1, 5)
+        if pick < 0.7:
+            return D(rng.randint(1, 100_000)) / 100
+        return D(rng.randint(1, 10**9)) / D(10 ** rng.randint(0, 9))
+
+    def test(depth: int = 0) -> Assessment:
+        if depth < 2 and rng.random() < 0.3:
+            parts = tuple(test(depth + 1) for _ in range(rng.randint(1, 4)))
+            return Assessment("composed", weight(), parts=parts)
+        return Assessment("graded", weight(), grade=D(rng.randint(10, 100)) / 10)
+
+    for _ in range(2_000):
+        tests = [test() for _ in range(rng.randint(1, 8))]
+        average = weighted_average(tests)
+        expected = _fraction_mean(tests)
+        assert average == expected and average.denominator == expected.denominator
+        shown = D(math.floor(expected * 10 + Fraction(1, 2))).scaleb(-1)
+        assert str(round_half_up(expected)) == str(shown)
+    for n in range(-200, 200):
+        for d in (1, 2, 3, 4, 7, 20, 40):
+            assert str(round_half_up(Fraction(n, d))) == str(
+                D(math.floor(Fraction(n, d) * 10 + Fraction(1, 2))).scaleb(-1)
+            )
