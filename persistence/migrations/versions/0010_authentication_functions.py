@@ -1,4 +1,4 @@
-"""the person's tenants in plpgsql: its plans are kept per connection (PostgreSQL only)
+"""the authenticating statement's functions in plpgsql: plans kept per connection (PostgreSQL only)
 
 Revision ID: 0010
 Revises: 0009
@@ -8,6 +8,9 @@ Every authenticated request calls `portaal_tenant_paths` in its first statement.
 sql` with a SET clause it cannot be inlined, and PostgreSQL 15 plans its four-branch union on
 every call (about 0.5 ms); a plpgsql function keeps the plans of its queries for the
 connection's life. Same arguments, same answer, still run as the system.
+
+`portaal_may_have_school_relations` lets the same statement tell whether the school's relations
+statement has anything to find, so a viewer without any (an academy admin) is spared it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,24 @@ END
 $$;
 """
 
+# A link as legal representative, or a teacher's role (mentors and teachers count only while they
+# hold one): without either, the school's relations of the person are empty. Read beside the
+# statement's own switch of tenant, so as the system, like portaal_tenant_paths.
+SCHOOL_PROBE = """
+CREATE FUNCTION portaal_may_have_school_relations(p_person integer) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET portaal.tenant_paths = '*'
+AS $$
+BEGIN
+  RETURN EXISTS (
+      SELECT 1 FROM guardian_link WHERE guardian_person_id = p_person AND legal_representative
+    ) OR EXISTS (
+      SELECT 1 FROM role_assignment WHERE person_id = p_person AND role = 'TEACHER'
+    );
+END
+$$;
+"""
+
 # 0009's definition, for the way back.
 SQL = """
 CREATE OR REPLACE FUNCTION portaal_tenant_paths(p_person integer, p_assignment integer)
@@ -82,8 +103,10 @@ $$;
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PLPGSQL)
+        op.execute(SCHOOL_PROBE)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION portaal_may_have_school_relations(integer)")
         op.execute(SQL)
