@@ -114,3 +114,23 @@ async def test_the_probe_answers_across_tenants(database_with_demo: Database) ->
         }
         await conn.rollback()
     assert answers == {"sandra.bos@example.nl": True, "noord@zorgacademie.example": False}
+
+
+async def test_a_read_keeps_the_connections_prepared_statements(
+    api: Api, database_with_demo: Database
+) -> None:
+    """psycopg prepares a statement from its fifth run on a connection, and forgets them all on
+    a ROLLBACK: a read request must end with COMMIT, or every statement is planned anew."""
+    if not database_with_demo.is_postgres:
+        return
+    admin = await api.login("noord@zorgacademie.example")
+    pool_size = database_with_demo.engine.pool.size()  # type: ignore[attr-defined]
+    for _ in range(6 * pool_size):  # every pooled connection runs it at least 5 times
+        await api.data(TRIVIAL, token=admin)
+    async with database_with_demo.engine.connect() as conn:
+        prepared = await conn.execute(
+            sa.text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :s"),
+            {"s": "%FROM access_token%"},
+        )
+        assert prepared.all(), "the token statement is planned on every request"
+        await conn.rollback()
