@@ -11,7 +11,7 @@ from persistence.core import people as identity_q
 from persistence.core.models import TokenKind
 from persistence.types import utcnow
 from resolvers.context import Context
-from resolvers.core.viewer import build_viewer
+from resolvers.core.viewer import build_viewer, probes
 
 log = logging.getLogger("portaal.auth")
 
@@ -35,8 +35,9 @@ def credentials(headers: Any, cookies: Any) -> tuple[str | None, str]:
 async def authenticate(ctx: Context, secret: str) -> bool:
     """Fill ctx.viewer from the token; False when the token is unknown, expired or revoked."""
     now = utcnow()
-    # The token, its person and their grants in one round trip.
-    found = await ctx.db.read(identity_q.active_token_with_grants, hash_secret(secret), now)
+    # The token, its person, their grants and the relation providers' probes in one round trip.
+    asked = probes(ctx)
+    found = await ctx.db.read(identity_q.active_token_with_grants, hash_secret(secret), now, asked)
     if found is None:
         return False
     token, grants = found
@@ -47,6 +48,7 @@ async def authenticate(ctx: Context, secret: str) -> bool:
         assignment_id=token.role_assignment_id,
         acting_for_unit_id=token.acting_for_unit_id,
         grants=grants,
+        probed=dict(zip(asked, token.probed, strict=True)),
     )
     ctx.token_id = token.id
     ctx.language = token.language.value  # the response speaks the viewer's language

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from domain.core.roles import ANONYMOUS, Decisions, RelationFact, Requirement, Scope, Viewer
+from domain.core.roles import ANONYMOUS, Decisions, Requirement, Scope, Viewer
 from persistence.db import Database, RequestSession, UnitOfWork
 from persistence.tenancy import SYSTEM, enter_tenant, enter_tenant_of
 from resolvers.background.mail import MAIL_SENDER
 from resolvers.loaders import Loaders
 from resolvers.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from resolvers.core.viewer import RelationProvider
 
 
 @dataclass
@@ -37,7 +40,7 @@ class Context:
 
     decisions: Decisions | None = None
     # Each area's relation provider (see resolvers.core.viewer), handed in by the composition root.
-    relation_providers: tuple[Callable[[Context, int], Awaitable[Iterable[RelationFact]]], ...] = ()
+    relation_providers: tuple[RelationProvider, ...] = ()
 
     def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
         """The viewer's permission decision, made once per (requirement, scope) and viewer."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -50,10 +50,18 @@ class ActiveToken:
     role_assignment_id: int | None
     acting_for_unit_id: int | None
     last_used_at: datetime | None
+    # The answers of the probes asked with the token (`active_token_with_grants`), in order.
+    probed: tuple[bool, ...] = ()
+
+
+# A question about the person asked inside the authenticating statement: SQL of their id
+# (and whether the database is PostgreSQL) that yields a boolean, e.g. whether an area's
+# relation provider has anything to load. It costs no round trip of its own.
+Probe = Callable[[Any, bool], sa.ColumnElement[bool]]
 
 
 @cache
-def _token_with_grants(postgres: bool) -> Any:
+def _token_with_grants(postgres: bool, probes: tuple[Probe, ...] = ()) -> Any:
     # Built once: constructing the expression costs more than running it (about 0.3 ms).
     columns: list[Any] = [
         AccessToken.id,
@@ -67,6 +75,7 @@ def _token_with_grants(postgres: bool) -> Any:
         RoleAssignment.role,
         OrgUnit.id,
         OrgUnit.path,
+        *(probe(Person.id, postgres) for probe in probes),
     ]
     if postgres:
         # Row-level security: the same statement switches the transaction to the person's
@@ -91,25 +100,31 @@ def _token_with_grants(postgres: bool) -> Any:
 
 
 async def active_token_with_grants(
-    session: AsyncSession, token_hash: str, now: datetime
+    session: AsyncSession, token_hash: str, now: datetime, probes: tuple[Probe, ...] = ()
 ) -> tuple[ActiveToken, list[Grant]] | None:
-    """The unrevoked, unexpired token with this hash, its person and their grants (`grants_of`)
-    in one statement: a row per grant."""
+    """The unrevoked, unexpired token with this hash, its person, their grants (`grants_of`)
+    and the answers of `probes` in one statement: a row per grant."""
     # Columns, not entities: the Core path skips the ORM's per-statement compile and row set-up.
     connection = await session.connection()
     params = {"token_hash": token_hash, "now": now}
     postgres = on_postgres(session)
-    rows = (await connection.execute(_token_with_grants(postgres), params)).all()
+    rows = (await connection.execute(_token_with_grants(postgres, probes), params)).all()
     if not rows:
         return None
+    first = rows[0]
     if postgres:
-        session.info[TENANT] = rows[0][11]  # the next transactions of this session start in it
+        session.info[TENANT] = first[-1]  # the next transactions of this session start in it
     grants = [
         Grant(role=row[8], unit_id=row[9], unit_path=row[10], assignment_id=row[7])
         for row in rows
         if row[7] is not None and row[9] is not None
     ]
-    return ActiveToken(*rows[0][:7]), grants
+    token_id, kind, person_id, language, assignment_id, acting_for, last_used = first[:7]
+    probed = tuple(bool(answer) for answer in first[11 : 11 + len(probes)])
+    token = ActiveToken(
+        token_id, kind, person_id, language, assignment_id, acting_for, last_used, probed
+    )
+    return token, grants
 
 
 async def grants_of(session: AsyncSession, person_id: int) -> list[Grant]:

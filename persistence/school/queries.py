@@ -107,6 +107,26 @@ async def school_relations(
     )
 
 
+def may_have_school_relations(person_id: Any, postgres: bool) -> sa.ColumnElement[bool]:
+    """Whether `school_relations` can find anything for the person: a link as legal
+    representative or a teacher's role (mentors and teachers count only while they hold one).
+
+    A probe of the authenticating statement (`persistence.core.people.Probe`).
+    """
+    if postgres:
+        # Row-level security: that statement switches its tenant in its own select list, so a
+        # read of guardian links beside it would depend on the order of evaluation; the
+        # function (migration 0010) answers yes or no as the system.
+        return sa.func.portaal_may_have_school_relations(person_id, type_=sa.Boolean)
+    link = sa.select(GuardianLink.id).where(
+        GuardianLink.guardian_person_id == person_id,
+        GuardianLink.legal_representative.is_(True),
+    )
+    role = aliased(RoleAssignment)  # not the grants' role_assignment of that statement
+    teacher = sa.select(role.id).where(role.person_id == person_id, role.role == Role.TEACHER)
+    return sa.or_(link.exists(), teacher.exists())
+
+
 @cache
 def _school_relations() -> sa.CompoundSelect:
     # Built once, run with bind parameters: every authenticated request runs it, and building

@@ -5,11 +5,13 @@ year)."""
 from __future__ import annotations
 
 from domain.core.roles import Relation, RelationFact
+from persistence.school.queries import may_have_school_relations
 from resolvers.context import Context
+from resolvers.core.viewer import RelationProvider
 from resolvers.school.access import school_relations
 
 
-async def school_relation_facts(ctx: Context, person_id: int) -> tuple[RelationFact, ...]:
+async def _school_relation_facts(ctx: Context, person_id: int) -> tuple[RelationFact, ...]:
     found = await school_relations(ctx, person_id)
     return (
         RelationFact(Relation.GUARDIAN, "pupil_id", found.guardian_of),
@@ -19,3 +21,7 @@ async def school_relation_facts(ctx: Context, person_id: int) -> tuple[RelationF
         RelationFact(Relation.MENTOR, "class_unit_id", found.mentor_of),
         RelationFact(Relation.TEACHES, "class_unit_id", found.teaches),
     )
+
+
+# Most viewers (academy and institute people) have none: the probe spares them the statement.
+school_relation_facts = RelationProvider(_school_relation_facts, probe=may_have_school_relations)
