@@ -227,6 +227,7 @@ class Decisions:
         # the role part of a decision is kept per (roles, unit path).
         self._held: dict[tuple[frozenset[Role], str], bool] = {}
         self._seen: dict[tuple[int, int], tuple[Requirement, Scope | None, bool]] = {}
+        self._by_role: dict[tuple[frozenset[Role], tuple[str, ...]], bool] = {}
 
     def allows(self, requirement: Requirement, scope: Scope | None) -> bool:
         # The same scope object is asked about again and again (an enrolment, then each of
@@ -235,6 +236,18 @@ class Decisions:
         seen = self._seen.get((id(requirement), id(scope)))
         if seen is not None and seen[0] is requirement and seen[1] is scope:
             return seen[2]
+        if scope is not None and self.viewer.is_authenticated:
+            # A role on the object's units decides alone, whoever the object is about: a page
+            # of a hundred learners (each its own scope) shares one decision per cluster.
+            by_role = self._by_role.get((requirement.roles, scope.unit_paths))
+            if by_role is None:
+                roles = requirement.roles
+                by_role = self._by_role[(roles, scope.unit_paths)] = any(
+                    self._holds_on(roles, path) for path in scope.unit_paths
+                )
+            if by_role:
+                self._seen[(id(requirement), id(scope))] = (requirement, scope, True)
+                return True
         key = (requirement, scope)
         found = self._memo.get(key)
         if found is None:
