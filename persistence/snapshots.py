@@ -13,7 +13,7 @@ column reads as `SET` or None.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from operator import itemgetter
 from typing import Any, TypeVar, cast
@@ -66,14 +66,19 @@ class Snapshots:
             start = len(self.columns)
             self.columns += columns_of(model)
             self.parts.append((snapshot_of(model), start, len(self.columns)))
-
-    def split(self, row: Sequence[Any]) -> list[Any]:
-        """One snapshot per model; None for a model whose id is NULL (an outer join's miss)."""
-        new = tuple.__new__
-        return [
-            None if row[start] is None else new(cls, row[start:end])
-            for cls, start, end in self.parts
-        ]
+        # `split` runs for every row of a list read: spelled out per model, not a loop over
+        # the parts (a third less per row). Only our own class names and offsets go in.
+        names = {f"c{i}": cls for i, (cls, _, _) in enumerate(self.parts)}
+        cuts = ", ".join(
+            f"None if row[{start}] is None else new(c{i}, row[{start}:{end}])"
+            for i, (_, start, end) in enumerate(self.parts)
+        )
+        self.split: Callable[[Sequence[Any]], list[Any]] = eval(  # noqa: S307
+            f"lambda row: [{cuts}]", {"new": tuple.__new__, **names}
+        )
+        self.split.__doc__ = (
+            "One snapshot per model; None for a model whose id is NULL (an outer join's miss)."
+        )
 
 
 async def fetch_rows(

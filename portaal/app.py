@@ -303,9 +303,10 @@ def tune_collector() -> None:
     # longer walks them (about 5 % of a large page's CPU).
     gc.freeze()
     # A list page allocates some 100,000 objects, nearly all freed by reference counting; at
-    # the default (700) the young generation was collected 150 times per page, 18 % of its CPU.
-    # Cycles still get collected, every 10,000 allocations.
-    gc.set_threshold(10_000, 10, 10)
+    # the default (700) the young generation was collected 150 times per page, 18 % of its CPU,
+    # and at 10,000 the older generations' passes still cost a fifth of a page's median
+    # (bench.profile, alternating settings in one process). Cycles are still collected.
+    gc.set_threshold(50_000, 20, 20)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
