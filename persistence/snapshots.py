@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.util import ClauseAdapter
 
 M = TypeVar("M")
 
@@ -57,14 +58,20 @@ def columns_of(model: Any) -> tuple[Any, ...]:
 
 class Snapshots:
     """Cuts a Core row of several models' `columns_of` into one snapshot per model (each
-    model's first column is its id)."""
+    model's first column is its id). A source may be an alias (`aliased(Model)`): its
+    snapshot reads the same columns from the alias."""
 
-    def __init__(self, *models: Any) -> None:
+    def __init__(self, *sources: Any) -> None:
         self.columns: list[Any] = []
         self.parts: list[tuple[type[Any], int, int]] = []
-        for model in models:
+        for source in sources:
+            found = sa.inspect(source)
+            model = found.mapper.class_
+            columns = columns_of(model)
+            if found.is_aliased_class:
+                columns = tuple(map(ClauseAdapter(found.selectable).traverse, columns))
             start = len(self.columns)
-            self.columns += columns_of(model)
+            self.columns += columns
             self.parts.append((snapshot_of(model), start, len(self.columns)))
         # `split` runs for every row of a list read: spelled out per model, not a loop over
         # the parts (a third less per row). Only our own class names and offsets go in.

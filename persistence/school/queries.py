@@ -61,18 +61,6 @@ async def _fetch(
     return await fetch_rows(session, statement(on_postgres(session), one), params)
 
 
-def _snapshots(*sources: Any) -> Snapshots:
-    """`Snapshots` (persistence.snapshots) of models or of aliases of them (`aliased(Model)`):
-    an alias's snapshot reads the same columns from the alias."""
-    inspected = [sa.inspect(source) for source in sources]
-    out = Snapshots(*(i.mapper.class_ for i in inspected))
-    for i, (_cls, start, end) in zip(inspected, out.parts, strict=True):
-        if i.is_aliased_class:
-            adapt = ClauseAdapter(i.selectable).traverse
-            out.columns[start:end] = [adapt(c) for c in out.columns[start:end]]
-    return out
-
-
 # --- the viewer's relations (run once per request, in portaal/auth.py) -----------------------
 
 
@@ -337,7 +325,7 @@ class GuardianRow:
 
 
 _CLASS, _LOCATION, _MENTOR = aliased(OrgUnit), aliased(OrgUnit), aliased(Person)
-_CHILDREN = _snapshots(
+_CHILDREN = Snapshots(
     GuardianLink, Pupil, Person, GuardianConsent, _CLASS, _LOCATION, LocationDetails, _MENTOR
 )
 
@@ -530,7 +518,7 @@ async def grade_of(
 ResultRow = tuple[SchoolGrade, SchoolAssessment, SchoolAssessment | None, SchoolSubject]
 
 _PARENT_TEST = aliased(SchoolAssessment)
-_RESULTS = _snapshots(SchoolGrade, SchoolAssessment, _PARENT_TEST, SchoolSubject)
+_RESULTS = Snapshots(SchoolGrade, SchoolAssessment, _PARENT_TEST, SchoolSubject)
 
 
 @cache
@@ -565,7 +553,7 @@ async def results_by_pupil(
 # A lesson, its subject and its teacher (when one is registered).
 LessonRow = tuple[SchoolLesson, SchoolSubject, Person | None]
 
-_LESSONS = _snapshots(SchoolLesson, SchoolSubject, Person)
+_LESSONS = Snapshots(SchoolLesson, SchoolSubject, Person)
 
 
 @cache

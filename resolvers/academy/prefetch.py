@@ -25,8 +25,9 @@ async def prefetch_learners(ctx: Context, rows: Iterable[Learner], wanted: froze
     person_ids = list(dict.fromkeys(r.person_id for r in rows))
     # Primed by the page query; loads only clusters of learners reached some other way.
     units = {r.cluster_id for r in rows}
-    unknown = [p for p in person_ids if peek(loaders.unit_paths_by_person, p) is MISSING]
-    if "person" in wanted and unknown:  # the page query may have brought them
+    if "person" in wanted and any(  # the page query may have brought them
+        peek(loaders.unit_paths_by_person, p) is MISSING for p in person_ids
+    ):
         people = await ctx.db.read(identity_q.persons_with_unit_paths, person_ids)
         loaders.person_by_id.prime_many(dict(zip(person_ids, (p for p, _ in people), strict=True)))
         loaders.unit_paths_by_person.prime_many(
