@@ -247,11 +247,16 @@ class RequestSession:
             return
         session, self._session = self._session, None
         try:
-            if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+            if (
+                session.in_transaction()
+                and not (session.new or session.dirty or session.deleted)
+                and session.get_bind().dialect.name == "postgresql"
+            ):
                 # A read ends with COMMIT (the same as a rollback when nothing was written):
                 # psycopg forgets every prepared statement of the connection on a ROLLBACK, and
                 # so would re-plan each statement of every request (~1 ms for the school
-                # relations' union, once per request).
+                # relations' union, once per request). SQLite prepares nothing: it rolls back,
+                # which also resets a connection a cancelled sibling left mid-statement.
                 await session.commit()
             await session.close()
         except Exception:
