@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.util import ClauseAdapter
 
+from persistence.prepared import is_built_once, run_built_once
+
 M = TypeVar("M")
 
 # Stands in for a stored password hash in a snapshot: verify_password never accepts it.
@@ -92,6 +94,9 @@ async def fetch_rows(
     session: AsyncSession, stmt: Any, params: dict[str, Any] | None = None
 ) -> Sequence[Any]:
     """Core rows of a column SELECT, executed on the session's connection: the ORM's result
-    machinery (entities, identity map) has nothing to do for snapshots."""
+    machinery (entities, identity map) has nothing to do for snapshots. A statement made by
+    `built_once` runs on psycopg directly on PostgreSQL (persistence.prepared)."""
     connection = await session.connection()
+    if connection.dialect.name == "postgresql" and is_built_once(stmt):
+        return await run_built_once(connection, stmt, params)
     return (await connection.execute(stmt, params)).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,6 +42,7 @@ from persistence.core.models import (
     RoleAssignment,
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.prepared import built_once
 from persistence.snapshots import Snapshots, fetch_rows
 from persistence.tenancy import on_postgres
 
@@ -372,7 +372,7 @@ class EnrolmentDetails:
     attempts: list[ExamAttempt]
 
 
-@cache
+@built_once
 def _details_statement(postgres: bool) -> sa.Select[Any]:
     """Built once per dialect (no statement to build and key per request): the persons, and
     the clusters the caller has (`known`), are execution parameters."""
@@ -422,7 +422,7 @@ async def enrolment_details_by_person(
     return [grouped.get(pid, []) for pid in person_ids]
 
 
-@cache
+@built_once
 def _labels_statement(postgres: bool) -> sa.Select[Any]:
     """Built once per dialect; the persons are an execution parameter."""
     return (

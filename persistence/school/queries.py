@@ -18,6 +18,7 @@ from domain.core.roles import Role
 from persistence.batching import bound_among, chunks, rows_by_ids
 from persistence.core.models import OrgUnit, Person, RoleAssignment
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.prepared import built_once
 from persistence.school.models import (
     CalendarFeed,
     ClassMentor,
@@ -330,7 +331,7 @@ _CHILDREN = Snapshots(
 )
 
 
-@cache
+@built_once
 def _children_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     # The links with their pupils, persons, consents and classes are a subquery with OFFSET 0,
     # which PostgreSQL plans on its own: planning nine joined tables at once took ten times
@@ -521,7 +522,7 @@ _PARENT_TEST = aliased(SchoolAssessment)
 _RESULTS = Snapshots(SchoolGrade, SchoolAssessment, _PARENT_TEST, SchoolSubject)
 
 
-@cache
+@built_once
 def _results_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     return (
         sa.select(*_RESULTS.columns)
@@ -556,7 +557,7 @@ LessonRow = tuple[SchoolLesson, SchoolSubject, Person | None]
 _LESSONS = Snapshots(SchoolLesson, SchoolSubject, Person)
 
 
-@cache
+@built_once
 def _lessons_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     return (
         sa.select(*_LESSONS.columns)
@@ -610,7 +611,7 @@ class AttendanceRows:
 _ABSENCES = Snapshots(SchoolAbsence, SchoolLesson, SchoolSubject)
 
 
-@cache
+@built_once
 def _attendance_statement(postgres: bool, one: bool) -> sa.Select[Any]:
     in_period = sa.and_(
         SchoolLesson.starts_at >= sa.bindparam("start"),
