@@ -44,6 +44,7 @@ from resolvers.context import Context
 from resolvers.core.accounts import DEVICE_COOKIE, RATE_LIMITED_SECONDS
 from resolvers.core.i18n import language, negotiate, translate
 from schema.build import build_schema
+from schema.core.execution import NATIVE_DATES
 
 log = logging.getLogger("portaal")
 
@@ -137,6 +138,7 @@ class PortaalGraphQL(GraphQL):
                     "Cookie-authenticated POST requests must be application/json", status_code=415
                 )
         ctx.extra["accept_graphql_response"] = GRAPHQL_RESPONSE in request.headers.get("accept", "")
+        ctx.extra[NATIVE_DATES] = True  # this view's body is orjson's (encode_json)
         request.state.portaal_context = ctx  # hardening (issue 17): read by process_result
         try:
             if secret and not await authenticate(ctx, secret):
