@@ -55,7 +55,8 @@ class KeyOrder:
         return [k.column.desc() if k.descending != reverse else k.column.asc() for k in self.keys]
 
     def beyond(self, values: Sequence[Any], forward: bool) -> sa.ColumnElement[bool]:
-        """Rows strictly after `values` in this order (`forward`), or strictly before."""
+        """Rows strictly after `values` in this order (`forward`), or strictly before. The
+        values may be bind parameters (`bound_seek`)."""
         alternatives = []
         for i, key in enumerate(self.keys):
             equal = [k.column == v for k, v in zip(self.keys[:i], values[:i], strict=True)]
@@ -108,6 +109,39 @@ class Slice(Generic[T]):
 
     def map(self, f: Callable[[T], U]) -> Slice[U]:
         return Slice([f(r) for r in self.rows], self.keys, self.more)
+
+
+def seek_shape(seek: Seek) -> tuple[bool, bool, bool]:
+    """What a keyset page's statement depends on besides its order: which cursors, which way."""
+    return (seek.after is not None, seek.before is not None, seek.from_end)
+
+
+def seek_params(order: KeyOrder, seek: Seek) -> dict[str, Any]:
+    """The cursor values and the size of a page, as the parameters `bound_seek` names."""
+    params: dict[str, Any] = {"_limit": seek.size + 1}
+    for side, values in (("after", seek.after), ("before", seek.before)):
+        if values is not None:
+            params.update({f"_{side}{i}": v for i, v in enumerate(values)})
+    return params
+
+
+def bound_seek(stmt: Any, order: KeyOrder, shape: tuple[bool, bool, bool]) -> Any:
+    """`stmt` as a keyset page for a statement built once per (order, `seek_shape`): key
+    columns, cursor conditions, ORDER BY and LIMIT, with `seek_params` bound at execution."""
+    has_after, has_before, from_end = shape
+    bounds = []
+    for side, present, forward in (("after", has_after, True), ("before", has_before, False)):
+        if present:
+            binds = [
+                sa.bindparam(f"_{side}{i}", type_=k.column.type) for i, k in enumerate(order.keys)
+            ]
+            bounds.append(order.beyond(binds, forward))
+    return (
+        stmt.add_columns(*key_columns(order))
+        .where(*bounds)
+        .order_by(*order.order_by(reverse=from_end))
+        .limit(sa.bindparam("_limit", type_=sa.Integer))
+    )
 
 
 def seek_where(order: KeyOrder, seek: Seek) -> list[sa.ColumnElement[bool]]:

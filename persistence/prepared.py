@@ -1,6 +1,7 @@
 """Statements built once, and on PostgreSQL run on psycopg directly (the hot list reads).
 
-A statement that `built_once` made is compiled once per dialect. On PostgreSQL `run_built_once`
+A statement that `built_once` made (or that its builder keeps, marked by `once`) is compiled
+once. On PostgreSQL `run_built_once`
 sends its SQL text on the session's own psycopg connection, inside the session's transaction
 (so under its tenant): SQLAlchemy's execution context, result object and per-row processing
 were a third of such a read's CPU, for rows that go straight into snapshots. Everything
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, wraps
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import psycopg
 import sqlalchemy as sa
@@ -31,9 +33,14 @@ def built_once(build: Callable[..., sa.Select[Any]]) -> Callable[..., sa.Select[
     @cache
     @wraps(build)
     def wrapper(*args: Any) -> sa.Select[Any]:
-        return build(*args).execution_options(**{BUILT_ONCE: True})
+        return once(build(*args))
 
     return wrapper
+
+
+def once(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    """`stmt`, marked as built once: kept by its builder and run again with other parameters."""
+    return stmt.execution_options(**{BUILT_ONCE: True})
 
 
 def is_built_once(stmt: Any) -> bool:
@@ -50,14 +57,12 @@ class _Compiled:
     types: list[Any] = field(default_factory=list)
 
 
-_COMPILED: dict[tuple[int, str], _Compiled] = {}
-# Keeps every built-once statement alive, so its id in _COMPILED is never reused.
-_KEPT: list[Any] = []
+# Per statement (a builder that lets a statement go lets its compiled form go with it).
+_COMPILED: WeakKeyDictionary[Any, _Compiled] = WeakKeyDictionary()
 
 
 def _compiled(stmt: Any, dialect: Any) -> _Compiled:
-    key = (id(stmt), dialect.name)
-    found = _COMPILED.get(key)
+    found = _COMPILED.get(stmt)
     if found is None:
         compiled = stmt.compile(dialect=dialect)
         if compiled.post_compile_params or compiled.literal_execute_params:
@@ -69,8 +74,7 @@ def _compiled(stmt: Any, dialect: Any) -> _Compiled:
             if processor is not None:
                 binds[name] = processor
         types = [c.type for c in stmt.selected_columns]
-        found = _COMPILED[key] = _Compiled(str(compiled), compiled, binds, types=types)
-        _KEPT.append(stmt)
+        found = _COMPILED[stmt] = _Compiled(str(compiled), compiled, binds, types=types)
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -41,8 +41,17 @@ from persistence.core.models import (
     Person,
     RoleAssignment,
 )
-from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
-from persistence.prepared import built_once
+from persistence.paging import (
+    KeyOrder,
+    Seek,
+    Slice,
+    bound_seek,
+    seek_params,
+    seek_shape,
+    split_row,
+    to_slice,
+)
+from persistence.prepared import built_once, once
 from persistence.snapshots import Snapshots, fetch_rows
 from persistence.tenancy import on_postgres
 
@@ -208,20 +217,45 @@ SORTS = {
 }
 
 
-def _learner_where(f: LearnerFilter) -> list[Any]:
-    clauses: list[Any] = [
-        sa.or_(*(OrgUnit.path.like(f"{p}%") for p in f.scope_paths))
-        if f.scope_paths
-        else sa.false()
+class _Values:
+    """How `_learner_where` puts a filter's values into SQL: as values of this statement, or,
+    with `params`, as named parameters collected there, for a statement built once per shape
+    of filter (which filters are set, not their values)."""
+
+    def __init__(self, params: dict[str, Any] | None, postgres: bool) -> None:
+        self.params, self.postgres = params, postgres
+
+    def one(self, name: str, value: Any, column: Any) -> Any:
+        if self.params is None:
+            return sa.bindparam(None, value, type_=column.type)
+        self.params[name] = value
+        return sa.bindparam(name, type_=column.type)
+
+    def among(self, column: Any, name: str, ids: Sequence[int]) -> Any:
+        if self.params is None:
+            return column.in_(ids)
+        self.params[name] = list(ids)
+        return bound_among(column, name, self.postgres)
+
+
+def _learner_where(
+    f: LearnerFilter, params: dict[str, Any] | None = None, postgres: bool = False
+) -> list[Any]:
+    """The filter's conditions; with `params`, its values are named parameters put there."""
+    v = _Values(params, postgres)
+    in_scope = [
+        OrgUnit.path.like(v.one(f"_scope{i}", f"{p}%", OrgUnit.path))
+        for i, p in enumerate(f.scope_paths)
     ]
+    clauses: list[Any] = [sa.or_(*in_scope) if in_scope else sa.false()]
     if f.cluster_ids:
-        clauses.append(Learner.cluster_id.in_(f.cluster_ids))
+        clauses.append(v.among(Learner.cluster_id, "_clusters", f.cluster_ids))
     if f.hidden is True:
         clauses.append(Learner.hidden_at.is_not(None))
     elif f.hidden is False:
         clauses.append(Learner.hidden_at.is_(None))
     if f.added_since:
-        clauses.append(Learner.added_at >= f.added_since)
+        clauses.append(Learner.added_at >= v.one("_added_since", f.added_since, Learner.added_at))
     if f.activated is True:
         clauses.append(Person.password_hash.is_not(None))
     elif f.activated is False:
@@ -231,20 +265,18 @@ def _learner_where(f: LearnerFilter) -> list[Any]:
     if f.label_ids:
         # Only labels owned within the viewer's reach: a foreign label id must not probe users.
         owner = sa.orm.aliased(OrgUnit)
-        own_labels = (
-            sa.select(Label.id)
-            .join(owner, owner.id == Label.owner_unit_id)
-            .where(
-                sa.or_(*(owner.path.like(f"{p}%") for p in f.scope_paths))
-                if f.scope_paths
-                else sa.false()
-            )
-        )
+        own_labels = sa.select(Label.id).join(owner, owner.id == Label.owner_unit_id)
+        in_reach = [
+            owner.path.like(v.one(f"_scope{i}", f"{p}%", OrgUnit.path))
+            for i, p in enumerate(f.scope_paths)
+        ]
         clauses.append(
             sa.exists().where(
                 LabelAssignment.person_id == Learner.person_id,
-                LabelAssignment.label_id.in_(f.label_ids),
-                LabelAssignment.label_id.in_(own_labels),
+                v.among(LabelAssignment.label_id, "_labels", f.label_ids),
+                LabelAssignment.label_id.in_(
+                    own_labels.where(sa.or_(*in_reach) if in_reach else sa.false())
+                ),
             )
         )
     if f.course_ids or f.course_status:
@@ -253,13 +285,13 @@ def _learner_where(f: LearnerFilter) -> list[Any]:
         mine = sa.orm.aliased(Enrolment)
         cond = [mine.person_id == Learner.person_id, mine.cluster_id == Learner.cluster_id]
         if f.course_ids:
-            cond.append(mine.course_id.in_(f.course_ids))
+            cond.append(v.among(mine.course_id, "_courses", f.course_ids))
         if f.course_status:
-            cond.append(mine.status == f.course_status)
+            cond.append(mine.status == v.one("_course_status", f.course_status, Enrolment.status))
         clauses.append(sa.exists().where(*cond))
     if f.search:
         term = f.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{term}%"
+        like = v.one("_search", f"%{term}%", Person.email)
         full = sa.func.lower(Person.given_name + " " + Person.family_name)
         clauses.append(
             sa.or_(
@@ -269,6 +301,11 @@ def _learner_where(f: LearnerFilter) -> list[Any]:
             )
         )
     return clauses
+
+
+def _filter_shape(f: LearnerFilter, params: dict[str, Any]) -> tuple[Any, ...]:
+    """What a statement of `_learner_where(f, params)` depends on besides the values."""
+    return (tuple(params), f.hidden, f.activated, f.magazine)
 
 
 def _learner_base(f: LearnerFilter) -> Any:
@@ -316,20 +353,20 @@ async def learner_page_in_units(
     counts then). The person is joined for the sort anyway; its role paths are one correlated
     subquery per row of the page.
     """
+    postgres = on_postgres(session)
+    params = seek_params(order, seek)
+    where = _learner_where(f, params, postgres)
+    key = (postgres, _filter_shape(f, params), order, seek_shape(seek), with_total, with_person)
+    stmt = _PAGE_STATEMENTS.get(key)
+    if stmt is None:
+        if len(_PAGE_STATEMENTS) >= 256:  # shapes in use are few; this bounds the worst case
+            _PAGE_STATEMENTS.clear()
+        stmt = _PAGE_STATEMENTS[key] = once(
+            _page_statement(where, order, seek_shape(seek), with_total, with_person)
+        )
     reader = _PAGE_WITH_PERSON if with_person else _PAGE
-    stmt = (
-        sa.select(*reader.columns)
-        .select_from(Learner)
-        .join(Person, Person.id == Learner.person_id)
-        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
-        .where(*_learner_where(f))
-    )
-    if with_person:
-        stmt = stmt.add_columns(_role_paths.label("role_paths"))
-    if with_total:
-        matches = sa.select(sa.func.count()).select_from(_learner_base(f).subquery())
-        stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
-    page = await fetch_slice(session, stmt, order, seek, columns=True)
+    pairs = [split_row(r, order.arity) for r in await fetch_rows(session, stmt, params)]
+    page = to_slice(pairs, seek)
     total = int(page.rows[0][-1]) if with_total and page.rows else None
     split, paths_at = reader.split, len(reader.columns)
 
@@ -344,13 +381,43 @@ async def learner_page_in_units(
     return page.map(row), total
 
 
+def _page_statement(
+    where: list[Any], order: KeyOrder, shape: Any, with_total: bool, with_person: bool
+) -> sa.Select[Any]:
+    """The learner page's statement for one shape of filter, cursor and order: its values are
+    parameters, so it is built (and keyed, and planned) once per shape, not per request."""
+    reader = _PAGE_WITH_PERSON if with_person else _PAGE
+    stmt = (
+        sa.select(*reader.columns)
+        .select_from(Learner)
+        .join(Person, Person.id == Learner.person_id)
+        .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+        .where(*where)
+    )
+    if with_person:
+        stmt = stmt.add_columns(_role_paths.label("role_paths"))
+    if with_total:
+        # Counted over a subquery of its own, which the page's tables do not correlate.
+        matching = (
+            sa.select(Learner.id)
+            .join(Person, Person.id == Learner.person_id)
+            .join(OrgUnit, OrgUnit.id == Learner.cluster_id)
+            .where(*where)
+        )
+        matches = sa.select(sa.func.count()).select_from(matching.subquery())
+        stmt = stmt.add_columns(matches.scalar_subquery().label("total"))
+    return cast(sa.Select[Any], bound_seek(stmt, order, shape))
+
+
+_PAGE_STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
 # Snapshots (persistence.snapshots) for the learner page and what its fields read.
 _PAGE = Snapshots(Learner, OrgUnit)
 _PAGE_WITH_PERSON = Snapshots(Learner, OrgUnit, Person)
 # The paths of the units a person holds roles on, comma-separated (paths hold no commas).
 _held = sqlalchemy.orm.aliased(OrgUnit)
 _role_paths = (
-    sa.select(sa.func.aggregate_strings(_held.path, ","))
+    # A literal separator: as a parameter, SQLAlchemy would render it into the text per execution.
+    sa.select(sa.func.aggregate_strings(_held.path, sa.literal_column("','")))
     .select_from(RoleAssignment)
     .join(_held, _held.id == RoleAssignment.org_unit_id)
     .where(RoleAssignment.person_id == Person.id)
