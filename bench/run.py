@@ -255,20 +255,23 @@ def report(
     w("")
     w(
         f"{settings['load clients']} concurrent clients on loopback, {settings['load seconds']} s "
-        f"per side (at most {settings['load max requests']:,} requests), Portaal first, then "
-        "the floor."
+        f"per side (at most {settings['load max requests']:,} requests), in four alternating "
+        "windows (Portaal, floor, floor, Portaal, ...); the window rates show how much the "
+        "machine drifted meanwhile."
     )
     w("")
     w(
         "| read | Portaal req/s | Portaal median ms | Portaal p95 ms | floor req/s | "
-        "floor median ms | floor p95 ms | throughput ratio |"
+        "floor median ms | floor p95 ms | Portaal ÷ floor | window rates (Portaal / floor) |"
     )
-    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for name, ours, floor in results.load:
+        windows = ", ".join(f"{r:.0f}" for r in ours["window_rps"])
+        floor_windows = ", ".join(f"{r:.0f}" for r in floor["window_rps"])
         w(
             f"| {name} | {ours['rps']:.1f} | {ms(ours['median'])} | {ms(ours['p95'])} | "
             f"{floor['rps']:.1f} | {ms(floor['median'])} | {ms(floor['p95'])} | "
-            f"{floor['rps'] / ours['rps']:.1f}x |"
+            f"{ours['rps'] / floor['rps']:.2f} | {windows} / {floor_windows} |"
         )
     w("")
     fields = results.fields

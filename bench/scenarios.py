@@ -303,7 +303,7 @@ class Harness:
 
     async def load(
         self, call: Call, target: str, clients: int, seconds: float, max_requests: int
-    ) -> dict[str, float]:
+    ) -> dict[str, Any]:
         """`clients` concurrent clients for `seconds` (at most `max_requests` in all)."""
         send: Callable[[Call], Any] = self.portaal if target == "portaal" else self.floor
         latencies: list[float] = []
@@ -319,13 +319,44 @@ class Harness:
         start = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
         elapsed = time.perf_counter() - start
-        return {
-            "requests": len(latencies),
-            "seconds": elapsed,
-            "rps": len(latencies) / elapsed,
-            "median": statistics.median(latencies),
-            "p95": pct(latencies, 0.95),
-        }
+        return _load_result(latencies, elapsed)
+
+    async def load_both(
+        self, call: Call, clients: int, seconds: float, max_requests: int, windows: int = 4
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Portaal's and the floor's load, `seconds` each, in `windows` alternating windows
+        (Portaal first, then the floor first, ...): this VM's speed drifts by a third within
+        minutes, and one window per side measured the drift as much as the code."""
+        runs: dict[str, list[dict[str, Any]]] = {"portaal": [], "floor": []}
+        for i in range(windows):
+            order = ("portaal", "floor") if i % 2 == 0 else ("floor", "portaal")
+            for target in order:
+                runs[target].append(
+                    await self.load(
+                        call, target, clients, seconds / windows, max(1, max_requests // windows)
+                    )
+                )
+        return _merged(runs["portaal"]), _merged(runs["floor"])
+
+
+def _load_result(latencies: list[float], seconds: float) -> dict[str, Any]:
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "rps": len(latencies) / seconds,
+        "median": statistics.median(latencies),
+        "p95": pct(latencies, 0.95),
+        "latencies": latencies,
+    }
+
+
+def _merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Windows of one side as one load: all requests over all their seconds."""
+    merged = _load_result(
+        [t for r in runs for t in r["latencies"]], sum(r["seconds"] for r in runs)
+    )
+    merged["window_rps"] = [r["rps"] for r in runs]
+    return merged
 
 
 # --- all scenarios ---------------------------------------------------------------------------------
@@ -336,7 +367,7 @@ class Results:
     learners: list[tuple[str, int, int, CaseResult]] = field(default_factory=list)
     dashboard: list[tuple[int, CaseResult]] = field(default_factory=list)
     report: list[tuple[str, int, CaseResult]] = field(default_factory=list)
-    load: list[tuple[str, dict[str, float], dict[str, float]]] = field(default_factory=list)
+    load: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
     cluster_sizes: dict[str, int] = field(default_factory=dict)
     institute: list[tuple[str, int, int, CaseResult]] = field(default_factory=list)
@@ -420,8 +451,7 @@ async def run_all(
             ),
         ]
         for call in loads:
-            ours = await h.load(call, "portaal", clients, load_seconds, load_requests)
-            floor = await h.load(call, "floor", clients, load_seconds, load_requests)
+            ours, floor = await h.load_both(call, clients, load_seconds, load_requests)
             results.load.append((call.name, ours, floor))
             log(
                 f"  load {call.name}: Portaal {ours['rps']:.1f} req/s, floor {floor['rps']:.1f} req/s"
