@@ -109,6 +109,10 @@ async def run_built_once(
     except psycopg.Error as error:
         invalidated = dialect.is_disconnect(error, driver, cursor)  # type: ignore[arg-type]
         if invalidated:
+            # As SQLAlchemy's own path does on a disconnect: every connection the pool made
+            # before now is replaced at its next checkout (a restart broke them all), and
+            # this one is dropped at once.
+            sync.engine.pool._invalidate(sync.connection, error, _checkin=False)
             await connection.invalidate(error)
         raise sa_exc.DBAPIError.instance(
             sql, args, error, psycopg.Error, connection_invalidated=invalidated, dialect=dialect

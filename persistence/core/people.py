@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +26,7 @@ from persistence.core.models import (
     TokenKind,
 )
 from persistence.paging import KeyOrder, Seek, Slice, fetch_slice
+from persistence.prepared import built_once
 from persistence.snapshots import Snapshots, fetch_rows
 from persistence.tenancy import TENANT, on_postgres, tenant_of
 
@@ -60,7 +60,7 @@ class ActiveToken:
 Probe = Callable[[Any, bool], sa.ColumnElement[bool]]
 
 
-@cache
+@built_once
 def _token_with_grants(postgres: bool, probes: tuple[Probe, ...] = ()) -> Any:
     # Built once: constructing the expression costs more than running it (about 0.3 ms).
     columns: list[Any] = [
@@ -105,10 +105,9 @@ async def active_token_with_grants(
     """The unrevoked, unexpired token with this hash, its person, their grants (`grants_of`)
     and the answers of `probes` in one statement: a row per grant."""
     # Columns, not entities: the Core path skips the ORM's per-statement compile and row set-up.
-    connection = await session.connection()
     params = {"token_hash": token_hash, "now": now}
     postgres = on_postgres(session)
-    rows = (await connection.execute(_token_with_grants(postgres, probes), params)).all()
+    rows = await fetch_rows(session, _token_with_grants(postgres, probes), params)
     if not rows:
         return None
     first = rows[0]
