@@ -163,19 +163,11 @@ def split_row(row: Sequence[Any], arity: int) -> tuple[Any, tuple[Any, ...]]:
     return (head[0] if len(head) == 1 else head), tuple(row[-arity:])
 
 
-async def fetch_slice(
-    session: Any, stmt: Any, order: KeyOrder, seek: Seek, *, columns: bool = False
-) -> Slice[Any]:
-    """Run `stmt` (a SELECT without ORDER BY / LIMIT) as one keyset page; with `columns` (a
-    SELECT of columns only) on the session's connection, past the ORM's result handling."""
-    stmt = (
-        stmt.add_columns(*key_columns(order))
-        .where(*seek_where(order, seek))
-        .order_by(*order.order_by(reverse=seek.from_end))
-        .limit(seek.size + 1)
-    )
-    runner = await session.connection() if columns else session
-    pairs = [split_row(r, order.arity) for r in (await runner.execute(stmt)).all()]
+async def fetch_slice(session: Any, stmt: Any, order: KeyOrder, seek: Seek) -> Slice[Any]:
+    """Run `stmt` (a SELECT without ORDER BY / LIMIT) as one keyset page."""
+    stmt = bound_seek(stmt, order, seek_shape(seek))
+    rows = (await session.execute(stmt, seek_params(order, seek))).all()
+    pairs = [split_row(r, order.arity) for r in rows]
     return to_slice(pairs, seek)
 
 

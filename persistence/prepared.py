@@ -1,19 +1,19 @@
 """Statements built once, and on PostgreSQL run on psycopg directly (the hot list reads).
 
 A statement that `built_once` made (or that its builder keeps, marked by `once`) is compiled
-once. On PostgreSQL `run_built_once`
-sends its SQL text on the session's own psycopg connection, inside the session's transaction
-(so under its tenant): SQLAlchemy's execution context, result object and per-row processing
-were a third of such a read's CPU, for rows that go straight into snapshots. Everything
-SQLAlchemy's path does that matters here stays: bind and result processors of the column
-types, the engine's cursor events (statement counts, the profile's timings), errors wrapped as
-`sqlalchemy.exc.DBAPIError` and a broken connection invalidated (portaal/outage.py).
+once. On PostgreSQL `run_built_once` sends its text on the session's own psycopg connection,
+inside the session's transaction (so under its tenant): SQLAlchemy's execution context, result
+object and per-row processing were a third of such a read's CPU, for rows that go straight into
+snapshots. What SQLAlchemy's path does that matters here stays: the column types' bind and
+result processors, the engine's cursor events (statement counts, the profile's timings), errors
+wrapped as `sqlalchemy.exc.DBAPIError`, and on a disconnect the pool invalidated
+(portaal/outage.py answers 503).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -51,10 +51,10 @@ def is_built_once(stmt: Any) -> bool:
 class _Compiled:
     sql: str
     compiled: Any
-    binds: dict[str, Callable[[Any], Any]]
+    binds: dict[str, Callable[[Any], Any]]  # bind processors by parameter name
+    types: list[Any]  # of the selected columns
     # Set on the first execution, from the result's column types as psycopg reports them.
     results: list[tuple[int, Callable[[Any], Any]]] | None = None
-    types: list[Any] = field(default_factory=list)
 
 
 # Per statement (a builder that lets a statement go lets its compiled form go with it).
@@ -74,7 +74,7 @@ def _compiled(stmt: Any, dialect: Any) -> _Compiled:
             if processor is not None:
                 binds[name] = processor
         types = [c.type for c in stmt.selected_columns]
-        found = _COMPILED[stmt] = _Compiled(str(compiled), compiled, binds, types=types)
+        found = _COMPILED[stmt] = _Compiled(str(compiled), compiled, binds, types)
     return found
 
 
