@@ -123,6 +123,9 @@ class PortaalGraphQL(GraphQL):
         finally:
             if isinstance(ctx, Context):
                 await ctx.db.close()
+            # The context and the request refer to each other: without this the request's
+            # whole graph (loaders, their rows) waits for the cycle collector.
+            request.state.portaal_context = None
         await response(scope, receive, send)
         if isinstance(ctx, Context):
             await record_token_use(ctx)

@@ -29,8 +29,10 @@ class LoaderGroup:
     ) -> DataLoader[K, V]:
         """A DataLoader whose batch is `fn(session, keys, *args)`, results in key order."""
 
+        db = self._db  # not `self`: a group holding its loaders would be a reference cycle
+
         async def load(keys: list[K]) -> Sequence[V]:
-            return await self._db.read(lambda session: fn(session, keys, *args, **kwargs))
+            return await db.read(lambda session: fn(session, keys, *args, **kwargs))
 
         return Loader(load_fn=load)
 
