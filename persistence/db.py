@@ -245,6 +245,16 @@ class RequestSession:
     async def close(self) -> None:
         if self._session is None:
             return
+        # Under the lock: a sibling that a root field's error cancelled may still be unwinding
+        # its statement on this connection (SQLAlchemy terminates it then); closing meanwhile
+        # raced that clean-up, and the pool handed the next request a connection it was
+        # still tearing down.
+        async with self._lock:
+            await self._close()
+
+    async def _close(self) -> None:
+        if self._session is None:
+            return
         session, self._session = self._session, None
         try:
             if (
