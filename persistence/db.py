@@ -250,28 +250,26 @@ class RequestSession:
         # raced that clean-up, and the pool handed the next request a connection it was
         # still tearing down.
         async with self._lock:
-            await self._close()
-
-    async def _close(self) -> None:
-        if self._session is None:
-            return
-        session, self._session = self._session, None
-        try:
-            if (
-                session.in_transaction()
-                and not (session.new or session.dirty or session.deleted)
-                and session.get_bind().dialect.name == "postgresql"
-            ):
-                # A read ends with COMMIT (the same as a rollback when nothing was written):
-                # psycopg forgets every prepared statement of the connection on a ROLLBACK, and
-                # so would re-plan each statement of every request (~1 ms for the school
-                # relations' union, once per request). SQLite prepares nothing: it rolls back,
-                # which also resets a connection a cancelled sibling left mid-statement.
-                await session.commit()
-            await session.close()
-        except Exception:
-            # A field error at the root cancels its siblings' pending work (graphql-core), and a
-            # statement cancelled mid-way can leave the connection unusable: drop it from the
-            # pool instead of failing an answer that is already complete.
-            log.warning("a request's connection could not be reset; discarded", exc_info=True)
-            await session.invalidate()
+            session, self._session = self._session, None
+            if session is None:
+                return
+            try:
+                if (
+                    session.in_transaction()
+                    and not (session.new or session.dirty or session.deleted)
+                    and self._db.is_postgres
+                ):
+                    # A read ends with COMMIT (the same as a rollback when nothing was
+                    # written): psycopg forgets every prepared statement of the connection on
+                    # a ROLLBACK, and so would re-plan each statement of every request (~1 ms
+                    # for the school relations' union, once per request). SQLite prepares
+                    # nothing: it rolls back, which also resets a connection a cancelled
+                    # sibling left mid-statement.
+                    await session.commit()
+                await session.close()
+            except Exception:
+                # A field error at the root cancels its siblings' pending work (graphql-core),
+                # and a statement cancelled mid-way can leave the connection unusable: drop it
+                # from the pool instead of failing an answer that is already complete.
+                log.warning("a request's connection could not be reset; discarded", exc_info=True)
+                await session.invalidate()

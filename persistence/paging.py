@@ -129,16 +129,19 @@ def bound_seek(stmt: Any, order: KeyOrder, shape: tuple[bool, bool, bool]) -> An
     """`stmt` as a keyset page for a statement built once per (order, `seek_shape`): key
     columns, cursor conditions, ORDER BY and LIMIT, with `seek_params` bound at execution."""
     has_after, has_before, from_end = shape
-    bounds = []
-    for side, present, forward in (("after", has_after, True), ("before", has_before, False)):
-        if present:
-            binds = [
-                sa.bindparam(f"_{side}{i}", type_=k.column.type) for i, k in enumerate(order.keys)
-            ]
-            bounds.append(order.beyond(binds, forward))
+
+    def binds(side: str) -> tuple[Any, ...]:
+        return tuple(
+            sa.bindparam(f"_{side}{i}", type_=k.column.type) for i, k in enumerate(order.keys)
+        )
+
+    cursors = Seek(
+        after=binds("after") if has_after else None,
+        before=binds("before") if has_before else None,
+    )
     return (
         stmt.add_columns(*key_columns(order))
-        .where(*bounds)
+        .where(*seek_where(order, cursors))
         .order_by(*order.order_by(reverse=from_end))
         .limit(sa.bindparam("_limit", type_=sa.Integer))
     )
